@@ -1,0 +1,68 @@
+# pigello-facade. `make help` lists the targets.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+.DELETE_ON_ERROR:
+
+GO      ?= go
+# Every tool is pinned in tools/go.mod and runs from the module cache.
+TOOL    := $(GO) tool -modfile=tools/go.mod
+BUF     := $(TOOL) buf
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=$(VERSION)
+IMAGE   ?= pigello-facade:$(VERSION)
+
+.PHONY: help
+help: ## Show the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: build ## Build and start the facade on the embedded Pigello emulator
+	./bin/pigello-facade --emulator --grpcurl-command "$(TOOL) grpcurl"
+
+.PHONY: build
+build: ## Build bin/pigello-facade and bin/pigello-emulator
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
+
+.PHONY: test
+test: checkgenerate lint ## Everything CI checks: generated code up to date, lint, go test -race
+	$(GO) test -race -count=1 ./...
+
+.PHONY: lint
+lint: ## buf lint, buf format, buf breaking against main, gofmt, go vet
+	$(BUF) lint
+	$(BUF) format -d --exit-code proto
+	@if git rev-parse -q --verify main >/dev/null; then \
+		echo "$(BUF) breaking --against .git#branch=main"; \
+		$(BUF) breaking --against '.git#branch=main'; \
+	fi
+	@out=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+.PHONY: generate
+generate: ## Regenerate third_party/proto, gen/ and apidesc/ from proto/
+	rm -rf third_party/proto/buf third_party/proto/google
+	$(GO) run ./internal/cmd/protoexport third_party/proto
+	$(BUF) generate
+	$(BUF) build proto -o apidesc/apidesc.binpb
+
+.PHONY: checkgenerate
+checkgenerate: ## Fail if gen/, apidesc/ or third_party/proto differ from what proto/ generates
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) run ./internal/cmd/protoexport "$$tmp/third_party/proto"; \
+	$(BUF) generate -o "$$tmp"; \
+	$(BUF) build proto -o "$$tmp/apidesc.binpb"; \
+	diff -r --exclude=README.md --exclude=LICENSE third_party/proto "$$tmp/third_party/proto"; \
+	diff -r gen "$$tmp/gen"; \
+	cmp apidesc/apidesc.binpb "$$tmp/apidesc.binpb"; \
+	echo "generated code is up to date"
+
+.PHONY: docker
+docker: ## Build the container image (needs a Docker or Podman engine)
+	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) .
+
+.PHONY: clean
+clean: ## Remove build output
+	rm -rf bin dist

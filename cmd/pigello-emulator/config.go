@@ -1,0 +1,102 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pigello-facade/pigello-facade/emulator"
+)
+
+// config is everything the command is configured with.
+type config struct {
+	addr        string
+	credentials emulator.Credentials
+	demo        bool // credentials are the public demo ones
+}
+
+// credentialVar ties one credential to its environment variable and the
+// header it is sent in.
+type credentialVar struct {
+	env, header string
+	value       *string
+}
+
+// credentialEnv lists the fields of *c with their variables, in the order
+// of Pigello's documentation.
+func credentialEnv(p *emulator.Credentials) []credentialVar {
+	return []credentialVar{
+		{"PIGELLO_APPLICATION_ID", "X-PIGELLO-APPLICATION-ID", &p.ApplicationID},
+		{"PIGELLO_CLIENT_CT", "X-PIGELLO-CLIENT-CT", &p.ClientCT},
+		{"PIGELLO_CLIENT_ENTITY", "X-PIGELLO-CLIENT-ENTITY", &p.ClientEntity},
+		{"PIGELLO_CLIENT_SECRET", "X-PIGELLO-CLIENT-SECRET", &p.ClientSecret},
+		{"PIGELLO_CUSTOMER_ID", "X-PIGELLO-CUSTOMER-ID", &p.CustomerID},
+		{"PIGELLO_SERVICE_ID", "X-PIGELLO-SERVICE-ID", &p.ServiceID},
+		{"PIGELLO_SERVICE_VERSION_ID", "X-PIGELLO-SERVICE-VERSION-ID", &p.ServiceVersionID},
+	}
+}
+
+// parseConfig reads flags from args, with defaults from the environment.
+func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("pigello-emulator", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8000", "`address` to listen on (host:port; port 0 picks a free one)")
+	if err := envDefaults(fs, getenv); err != nil {
+		return config{}, err
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return config{}, err // usage is printed; run treats this as success
+		}
+		return config{}, fmt.Errorf("pigello-emulator: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("pigello-emulator: unexpected arguments %q", fs.Args())
+	}
+	creds, demo, err := credentialsFromEnv(getenv)
+	if err != nil {
+		return config{}, err
+	}
+	cfg.credentials, cfg.demo = creds, demo
+	return cfg, nil
+}
+
+// envDefaults sets each flag from EMULATOR_<NAME> when that is set, before
+// the command line is parsed, so that the command line wins.
+func envDefaults(fs *flag.FlagSet, getenv func(string) string) error {
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "EMULATOR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(name); v != "" {
+			if err := f.Value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("pigello-emulator: %s: %w", name, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// credentialsFromEnv reads the seven PIGELLO_* variables: all or none. A
+// partial set is refused, naming what is missing, rather than silently
+// falling back to the demo credentials.
+func credentialsFromEnv(getenv func(string) string) (emulator.Credentials, bool, error) {
+	var creds emulator.Credentials
+	var missing []string
+	vars := credentialEnv(&creds)
+	for _, v := range vars {
+		*v.value = getenv(v.env)
+		if *v.value == "" {
+			missing = append(missing, v.env)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return creds, false, nil
+	case len(vars):
+		return emulator.DemoCredentials(), true, nil
+	}
+	return emulator.Credentials{}, false, fmt.Errorf("pigello-emulator: credentials partly set: missing %s", strings.Join(missing, ", "))
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/pigello-facade/pigello-facade/emulator"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// fixture is the command running in-process.
+type fixture struct {
+	baseURL string
+	banner  string
+	stop    func() error // cancels run's context and returns what run returned
+}
+
+func setup(t *testing.T, args []string, env map[string]string) *fixture {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, mapEnv(env), pw)
+		pw.Close()
+		done <- err
+	}()
+	stop := sync.OnceValue(func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(15 * time.Second):
+			t.Fatal("run did not return after its context was cancelled")
+			return nil
+		}
+	})
+	t.Cleanup(func() { _ = stop() })
+
+	first, rest := readBanner(pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }() // run may not block on its output
+	addr, ok := strings.CutPrefix(first, "pigello-emulator listening on ")
+	if !ok {
+		t.Fatalf("run printed %q first, want the listen address (run returned %v)", first, stop())
+	}
+	return &fixture{baseURL: addr, banner: first + "\n" + rest, stop: stop}
+}
+
+// readBanner reads the listen line and the lines after it, up to the demo ids.
+func readBanner(r io.Reader) (first, rest string) {
+	sc := bufio.NewScanner(r)
+	if !sc.Scan() {
+		return "", ""
+	}
+	first = sc.Text()
+	var b strings.Builder
+	for sc.Scan() {
+		b.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), "demo workengagements:") {
+			break
+		}
+	}
+	return first, b.String()
+}
+
+func mapEnv(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+// get fetches the first demo record with creds.
+func (f *fixture) get(t *testing.T, creds emulator.Credentials) int {
+	t.Helper()
+	id := emulator.New(emulator.Config{}).DemoIDs()[0]
+	req, err := http.NewRequest("GET", f.baseURL+"/accounts/users/organization/workengagement/"+id+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range credentialEnv(&creds) {
+		req.Header.Set(v.header, *v.value)
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatalf("GET demo record returned %v", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	f := setup(t, []string{"--addr", "127.0.0.1:0"}, nil)
+	if got := f.get(t, emulator.DemoCredentials()); got != 200 {
+		t.Errorf("GET with demo credentials: status = %d, want 200", got)
+	}
+	for _, want := range []string{"public demo values", "demo-client-secret", "3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31", "0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70"} {
+		if !strings.Contains(f.banner, want) {
+			t.Errorf("banner %q does not mention %q", f.banner, want)
+		}
+	}
+	if err := f.stop(); err != nil {
+		t.Errorf("run returned %v after cancel, want nil", err)
+	}
+}
+
+func TestRunCustomCredentials(t *testing.T) {
+	env := map[string]string{
+		"PIGELLO_APPLICATION_ID": "app", "PIGELLO_CLIENT_CT": "ct", "PIGELLO_CLIENT_ENTITY": "entity",
+		"PIGELLO_CLIENT_SECRET": "s3cret-value", "PIGELLO_CUSTOMER_ID": "customer", "PIGELLO_SERVICE_ID": "service",
+		"PIGELLO_SERVICE_VERSION_ID": "version",
+		"EMULATOR_ADDR":              "127.0.0.1:0",
+	}
+	f := setup(t, nil, env)
+	custom := emulator.Credentials{
+		ApplicationID: "app", ClientCT: "ct", ClientEntity: "entity", ClientSecret: "s3cret-value",
+		CustomerID: "customer", ServiceID: "service", ServiceVersionID: "version",
+	}
+	if got := f.get(t, custom); got != 200 {
+		t.Errorf("GET with the configured credentials: status = %d, want 200", got)
+	}
+	if got := f.get(t, emulator.DemoCredentials()); got != 401 {
+		t.Errorf("GET with demo credentials: status = %d, want 401", got)
+	}
+	if strings.Contains(f.banner, "s3cret-value") {
+		t.Errorf("banner %q prints a configured secret", f.banner)
+	}
+}
+
+// The command line wins over the environment.
+func TestRunFlagOverridesEnv(t *testing.T) {
+	f := setup(t, []string{"--addr=127.0.0.1:0"}, map[string]string{"EMULATOR_ADDR": "not an address"})
+	if got := f.get(t, emulator.DemoCredentials()); got != 200 {
+		t.Errorf("GET: status = %d, want 200", got)
+	}
+}
+
+func TestRunConfigErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string // "" for a nil error
+	}{
+		{"partial credentials", []string{"--addr", "127.0.0.1:0"},
+			map[string]string{"PIGELLO_CLIENT_SECRET": "x", "PIGELLO_CUSTOMER_ID": "y"},
+			"pigello-emulator: credentials partly set: missing PIGELLO_APPLICATION_ID, PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY, PIGELLO_SERVICE_ID, PIGELLO_SERVICE_VERSION_ID"},
+		{"unknown flag", []string{"--port", "1"}, nil, "pigello-emulator: flag provided but not defined: -port"},
+		{"extra argument", []string{"--addr", "127.0.0.1:0", "serve"}, nil, `pigello-emulator: unexpected arguments ["serve"]`},
+		{"bad address", []string{"--addr", "127.0.0.1:99999"}, nil, "pigello-emulator: listen: "},
+		{"help", []string{"-h"}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			err := run(t.Context(), tt.args, mapEnv(tt.env), &out)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("run returned %v, want nil", err)
+			case tt.wantErr != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.wantErr)):
+				t.Errorf("run returned %v, want an error starting %q", err, tt.wantErr)
+			}
+		})
+	}
+}

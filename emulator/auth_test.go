@@ -1,0 +1,109 @@
+package emulator_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pigello-facade/pigello-facade/emulator"
+)
+
+const (
+	notProvided = `{"detail": "Authentication credentials were not provided."}`
+	incorrect   = `{"detail": "Incorrect authentication credentials."}`
+)
+
+func TestAuth(t *testing.T) {
+	demo := emulator.DemoCredentials()
+	tests := []struct {
+		name   string
+		method string
+		path   func(f *fixture) string
+		body   string
+		edits  []func(*http.Request)
+		status int
+		want   string
+	}{
+		{"missing application id", "GET", firstDemo, "", []func(*http.Request){withoutHeader("X-PIGELLO-APPLICATION-ID")}, 401, notProvided},
+		{"missing client ct", "GET", firstDemo, "", []func(*http.Request){withoutHeader("X-PIGELLO-CLIENT-CT")}, 401, notProvided},
+		{"missing client entity", "GET", firstDemo, "", []func(*http.Request){withoutHeader("X-PIGELLO-CLIENT-ENTITY")}, 401, notProvided},
+		{"missing client secret", "GET", firstDemo, "", []func(*http.Request){withoutHeader("X-PIGELLO-CLIENT-SECRET")}, 401, notProvided},
+		{"missing customer id", "GET", firstDemo, "", []func(*http.Request){withoutHeader("X-PIGELLO-CUSTOMER-ID")}, 401, notProvided},
+		{"missing service id", "GET", firstDemo, "", []func(*http.Request){withoutHeader("X-PIGELLO-SERVICE-ID")}, 401, notProvided},
+		{"missing service version id", "GET", firstDemo, "", []func(*http.Request){withoutHeader("X-PIGELLO-SERVICE-VERSION-ID")}, 401, notProvided},
+		{"empty secret", "GET", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-SECRET", "")}, 401, notProvided},
+		{"missing beats wrong", "GET", firstDemo, "", []func(*http.Request){withoutHeader("X-PIGELLO-CUSTOMER-ID"), withHeader("X-PIGELLO-CLIENT-SECRET", "nope")}, 401, notProvided},
+		{"wrong secret", "GET", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-SECRET", "nope")}, 401, incorrect},
+		{"wrong service version", "GET", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-SERVICE-VERSION-ID", demo.ServiceID)}, 401, incorrect},
+		{"secret with a suffix", "GET", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-SECRET", demo.ClientSecret+"x")}, 401, incorrect},
+		{"lower-case header names", "GET", firstDemo, "", []func(*http.Request){lowerCaseHeaders}, 200, ""},
+		{"before 404 of unknown pk", "GET", unknownRecord, "", []func(*http.Request){withoutHeader("X-PIGELLO-CLIENT-SECRET")}, 401, notProvided},
+		{"before 405", "PUT", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-SECRET", "nope")}, 401, incorrect},
+		{"before 415", "POST", collectionOf, "x", []func(*http.Request){withoutHeader("X-PIGELLO-CLIENT-CT"), withHeader("Content-Type", "text/plain")}, 401, notProvided},
+		{"before validation", "POST", collectionOf, "{}", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-CT", "nope")}, 401, incorrect},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := setup(t, emulator.Config{})
+			resp := f.call(t, tt.method, tt.path(f), tt.body, tt.edits...)
+			if tt.status == 200 {
+				if resp.status != 200 {
+					t.Fatalf("status = %d, want 200 (body %s)", resp.status, resp.body)
+				}
+				return
+			}
+			resp.check(t, tt.status, tt.want)
+			if got := resp.header.Get("WWW-Authenticate"); got != "" {
+				t.Errorf("WWW-Authenticate = %q, want none", got)
+			}
+		})
+	}
+}
+
+func TestAuthCustomCredentials(t *testing.T) {
+	custom := emulator.Credentials{
+		ApplicationID: "app", ClientCT: "ct", ClientEntity: "entity", ClientSecret: "s3cret",
+		CustomerID: "customer", ServiceID: "service", ServiceVersionID: "version",
+	}
+	f := setup(t, emulator.Config{Credentials: custom})
+	if resp := f.call(t, "GET", firstDemo(f), ""); resp.status != 200 {
+		t.Errorf("GET with the configured credentials: status = %d, want 200 (body %s)", resp.status, resp.body)
+	}
+	var demo []func(*http.Request)
+	for name, value := range credentialHeaders(emulator.DemoCredentials()) {
+		demo = append(demo, withHeader(name, value))
+	}
+	f.call(t, "GET", firstDemo(f), "", demo...).check(t, 401, incorrect)
+}
+
+func TestNewPanicsOnBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  emulator.Config
+	}{
+		{"partial credentials", emulator.Config{Credentials: emulator.Credentials{ClientSecret: "x"}}},
+		{"organization not a uuid", emulator.Config{Organizations: []string{"acme"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("New(%+v) did not panic", tt.cfg)
+				}
+			}()
+			emulator.New(tt.cfg)
+		})
+	}
+}
+
+func firstDemo(f *fixture) string   { return detailPath(f.emu.DemoIDs()[0]) }
+func unknownRecord(*fixture) string { return detailPath("11111111-2222-4333-8444-555555555555") }
+func collectionOf(*fixture) string  { return collection }
+
+// lowerCaseHeaders sends every header name in lower case, which HTTP allows.
+func lowerCaseHeaders(r *http.Request) {
+	for name, values := range r.Header {
+		delete(r.Header, name)
+		r.Header[strings.ToLower(name)] = values
+	}
+}

@@ -1,0 +1,128 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/server"
+	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// limitBody answers 413 for a body over max instead of reading it.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			writeTooLarge(w, max)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// deriveUpdateMask gives a PATCH without update_mask the mask of its body's
+// writable top-level keys. grpc-gateway would derive one from every key,
+// read-only ones included, and the facade refuses masks naming read-only
+// fields; but a body is not an explicit mask, and AIP-203 says output-only
+// fields in a request body are ignored. So a client can send back what it
+// read, and {"color_code": null} still clears the colour.
+func deriveUpdateMask(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if r.Method != http.MethodPatch || q.Has("update_mask") || q.Has("updateMask") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				writeTooLarge(w, tooLarge.Limit)
+				return
+			}
+			writeStatus(w, http.StatusBadRequest, status.New(codes.InvalidArgument, "could not read the request body"))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if paths, ok := bodyMask(body); ok {
+			q.Set("update_mask", strings.Join(paths, ","))
+			r.URL.RawQuery = q.Encode()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bodyMask lists the top-level keys of a JSON object as proto field names,
+// leaving out read-only fields. Unknown keys stay, so the gateway reports
+// them. ok is false when the body is not a JSON object; the gateway's
+// decoder then says what is wrong with it.
+func bodyMask(body []byte) (paths []string, ok bool) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		return nil, false
+	}
+	for key := range obj {
+		name, known := bodyFields[key]
+		switch {
+		case !known:
+			paths = append(paths, key)
+		case name != "":
+			paths = append(paths, name)
+		}
+	}
+	return paths, true
+}
+
+// bodyFields maps each key a work engagement may have in JSON (proto name
+// or lowerCamel JSON name) to its proto name, or to "" for read-only fields
+// (OUTPUT_ONLY or IDENTIFIER in the contract).
+var bodyFields = func() map[string]string {
+	m := map[string]string{}
+	fields := (&accountsv1.WorkEngagement{}).ProtoReflect().Descriptor().Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		name := string(fd.Name())
+		if readOnly(fd) {
+			name = ""
+		}
+		m[string(fd.Name())] = name
+		m[fd.JSONName()] = name
+	}
+	return m
+}()
+
+func readOnly(fd protoreflect.FieldDescriptor) bool {
+	behaviors, _ := proto.GetExtension(fd.Options(), annotations.E_FieldBehavior).([]annotations.FieldBehavior)
+	for _, b := range behaviors {
+		if b == annotations.FieldBehavior_OUTPUT_ONLY || b == annotations.FieldBehavior_IDENTIFIER {
+			return true
+		}
+	}
+	return false
+}
+
+func writeTooLarge(w http.ResponseWriter, max int64) {
+	st := status.Newf(codes.InvalidArgument, "request body exceeds %d bytes", max)
+	writeStatus(w, http.StatusRequestEntityTooLarge, st)
+}
+
+// writeStatus writes st as google.rpc.Status JSON, as the gateway does.
+func writeStatus(w http.ResponseWriter, httpStatus int, st *status.Status) {
+	b, err := errorMarshaler.Marshal(server.WithErrorInfo(st).Proto())
+	if err != nil {
+		http.Error(w, http.StatusText(httpStatus), httpStatus)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(httpStatus)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,155 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/pigello-facade/pigello-facade/upstream"
+)
+
+// Config is everything the facade is started with. Credentials never print:
+// upstream.Credentials masks itself in every format.
+type Config struct {
+	GRPCAddr        string
+	HTTPAddr        string
+	PigelloBaseURL  string
+	Credentials     upstream.Credentials
+	Emulator        bool
+	LogFormat       string
+	LogLevel        string
+	ShutdownTimeout time.Duration
+	GRPCurlCommand  string
+	ShowVersion     bool
+}
+
+// credentialEnv names the environment variable of each credential, in the
+// order of upstream.Credentials.
+var credentialEnv = []struct {
+	name string
+	set  func(*upstream.Credentials, string)
+}{
+	{"PIGELLO_APPLICATION_ID", func(c *upstream.Credentials, v string) { c.ApplicationID = v }},
+	{"PIGELLO_CLIENT_CT", func(c *upstream.Credentials, v string) { c.ClientCT = v }},
+	{"PIGELLO_CLIENT_ENTITY", func(c *upstream.Credentials, v string) { c.ClientEntity = v }},
+	{"PIGELLO_CLIENT_SECRET", func(c *upstream.Credentials, v string) { c.ClientSecret = v }},
+	{"PIGELLO_CUSTOMER_ID", func(c *upstream.Credentials, v string) { c.CustomerID = v }},
+	{"PIGELLO_SERVICE_ID", func(c *upstream.Credentials, v string) { c.ServiceID = v }},
+	{"PIGELLO_SERVICE_VERSION_ID", func(c *upstream.Credentials, v string) { c.ServiceVersionID = v }},
+}
+
+// parseConfig reads flags, each of which may also come from the environment
+// (FACADE_GRPC_ADDR for --grpc-addr; the Pigello settings read PIGELLO_*);
+// a flag on the command line wins over its variable.
+func parseConfig(args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	var cfg Config
+	fs := flag.NewFlagSet("pigello-facade", flag.ContinueOnError)
+	fs.SetOutput(output)
+	fs.StringVar(&cfg.GRPCAddr, "grpc-addr", ":9090", "gRPC listen address")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", ":8080", "REST gateway and health listen address")
+	fs.StringVar(&cfg.PigelloBaseURL, "pigello-base-url", "", "Pigello base URL: https://api.pigello.io in production, https://dev.api.pigello.io for development")
+	fs.BoolVar(&cfg.Emulator, "emulator", false, "start an in-process Pigello emulator on loopback and use it instead of Pigello")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain in-flight calls on SIGTERM before closing them")
+	fs.StringVar(&cfg.GRPCurlCommand, "grpcurl-command", "grpcurl", "how the example commands printed with --emulator invoke grpcurl")
+	fs.BoolVar(&cfg.ShowVersion, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(output, "Usage: pigello-facade [flags]\n\nEach flag may also be set by its environment variable, shown in brackets.\nCredentials come from PIGELLO_APPLICATION_ID, PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY,\nPIGELLO_CLIENT_SECRET, PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID,\neach also as <NAME>_FILE naming a file that holds the value.\n\n")
+		fs.PrintDefaults()
+	}
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envName(f.Name)
+		f.Usage += " [" + name + "]"
+		if v := getenv(name); v != "" {
+			if err := f.Value.Set(v); err != nil {
+				envErr = errors.Join(envErr, fmt.Errorf("%s: %w", name, err))
+			}
+		}
+	})
+	if envErr != nil {
+		return Config{}, fmt.Errorf("app: %w", envErr)
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("app: unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	creds, err := readCredentials(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.Credentials = creds
+	return cfg, cfg.check()
+}
+
+// envName is the variable of a flag: pigello-base-url → PIGELLO_BASE_URL,
+// grpc-addr → FACADE_GRPC_ADDR.
+func envName(flagName string) string {
+	name := strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+	if strings.HasPrefix(name, "PIGELLO_") {
+		return name
+	}
+	return "FACADE_" + name
+}
+
+// readCredentials takes each credential from NAME or from the file NAME_FILE
+// names (as Kubernetes and Docker mount secrets). Errors name the variable,
+// never the value.
+func readCredentials(getenv func(string) string) (upstream.Credentials, error) {
+	var c upstream.Credentials
+	var errs error
+	for _, e := range credentialEnv {
+		v, err := credential(e.name, getenv)
+		errs = errors.Join(errs, err)
+		e.set(&c, v)
+	}
+	if errs != nil {
+		return upstream.Credentials{}, fmt.Errorf("app: %w", errs)
+	}
+	return c, nil
+}
+
+func credential(name string, getenv func(string) string) (string, error) {
+	value, file := getenv(name), getenv(name+"_FILE")
+	switch {
+	case value != "" && file != "":
+		return "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
+	case file == "":
+		return value, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		// The path is configuration, not a secret; the error holds no content.
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// check reports everything missing at once. With --emulator nothing is
+// required: the emulator supplies the URL, and demo credentials stand in
+// for absent ones.
+func (c Config) check() error {
+	if c.ShowVersion || c.Emulator {
+		return nil
+	}
+	var missing []string
+	if c.PigelloBaseURL == "" {
+		missing = append(missing, "PIGELLO_BASE_URL (or --pigello-base-url)")
+	}
+	for _, header := range c.Credentials.Missing() {
+		// X-PIGELLO-CLIENT-SECRET is read from PIGELLO_CLIENT_SECRET.
+		name := strings.ReplaceAll(strings.TrimPrefix(header, "X-"), "-", "_")
+		missing = append(missing, name+" (or "+name+"_FILE)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("app: missing configuration (or use --emulator): %s", strings.Join(missing, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pigello-facade/pigello-facade/emulator"
+	"github.com/pigello-facade/pigello-facade/upstream"
+)
+
+// embeddedEmulator is the Pigello emulator --emulator runs on loopback.
+type embeddedEmulator struct {
+	url    string
+	creds  upstream.Credentials
+	ids    []string
+	server *http.Server
+}
+
+// startEmulator serves an emulator on a free loopback port. It accepts the
+// facade's credentials when all seven are configured, else the public demo
+// ones, so --emulator also works on a machine with no secrets at all.
+func startEmulator(creds upstream.Credentials) (*embeddedEmulator, error) {
+	if missing := creds.Missing(); len(missing) > 0 && len(missing) < 7 {
+		return nil, fmt.Errorf("app: --emulator: set all seven PIGELLO_* credentials or none; missing %s", strings.Join(missing, ", "))
+	}
+	ec := emulator.Credentials(creds)
+	if creds == (upstream.Credentials{}) {
+		ec = emulator.DemoCredentials()
+		creds = upstream.Credentials(ec)
+	}
+	emu := emulator.New(emulator.Config{Credentials: ec})
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("app: emulator listener: %w", err)
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(lis) }()
+	return &embeddedEmulator{url: "http://" + lis.Addr().String(), creds: creds, ids: emu.DemoIDs(), server: srv}, nil
+}
+
+func (e *embeddedEmulator) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.server.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		_ = e.server.Close()
+	}
+}
+
+// printBanner tells a person where the facade listens and, on the emulator,
+// gives commands to paste.
+func printBanner(w io.Writer, cfg Config, f *facade, demo *embeddedEmulator) {
+	grpcAddr, httpAddr := dialable(f.grpcLis.Addr()), dialable(f.httpLis.Addr())
+	fmt.Fprintf(w, "pigello-facade %s\n  gRPC:  %s\n  HTTP:  http://%s (REST under /v1, /healthz, /readyz)\n", version, grpcAddr, httpAddr)
+	if demo == nil {
+		fmt.Fprintf(w, "  Pigello: %s\n", cfg.PigelloBaseURL)
+		return
+	}
+	fmt.Fprintf(w, "  Pigello: embedded emulator at %s\n\nDemo work engagements:\n", demo.url)
+	for _, id := range demo.ids {
+		fmt.Fprintf(w, "  %s\n", id)
+	}
+	if len(demo.ids) == 0 {
+		return
+	}
+	id, g := demo.ids[0], cfg.GRPCurlCommand
+	fmt.Fprintf(w, `
+Try it:
+  %[1]s -plaintext %[2]s list
+  %[1]s -plaintext %[2]s describe pigello.accounts.v1.WorkEngagement
+  %[1]s -plaintext -d '{"id": "%[3]s"}' %[2]s pigello.accounts.v1.WorkEngagementService/GetWorkEngagement
+  %[1]s -plaintext -d '{"work_engagement": {"id": "%[3]s", "color_code": "0a0"}, "update_mask": {"paths": ["color_code"]}}' %[2]s pigello.accounts.v1.WorkEngagementService/UpdateWorkEngagement
+  curl -s http://%[4]s/v1/workEngagements/%[3]s
+  curl -s -X PATCH -H 'Content-Type: application/json' -d '{"color_code": null}' http://%[4]s/v1/workEngagements/%[3]s
+  curl -s -X DELETE http://%[4]s/v1/workEngagements/%[3]s
+
+`, g, grpcAddr, id, httpAddr)
+}
+
+// dialable turns a listen address such as [::]:9090 into one a client on the
+// same machine can use.
+func dialable(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return fmt.Sprintf("localhost:%d", tcp.Port)
+}

@@ -1,0 +1,180 @@
+// Package app assembles the facade: configuration, the Pigello client, the
+// gRPC server, the REST gateway, the optional embedded emulator, and their
+// orderly shutdown. cmd/pigello-facade is a thin main around Run, so the
+// whole binary can be tested in-process.
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/pigello-facade/pigello-facade/gateway"
+	"github.com/pigello-facade/pigello-facade/server"
+	"github.com/pigello-facade/pigello-facade/upstream"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	"google.golang.org/grpc/test/bufconn"
+)
+
+// version is set at build time with -ldflags "-X ...app.version=v1.2.3".
+var version = "dev"
+
+// Run starts the facade and serves until ctx is done (SIGINT or SIGTERM in
+// main), then drains in-flight calls and returns. It takes its environment
+// as arguments so tests can run the whole binary in-process.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cfg.ShowVersion {
+		fmt.Fprintln(stdout, "pigello-facade", version)
+		return nil
+	}
+	logger, err := newLogger(cfg, stdout)
+	if err != nil {
+		return err
+	}
+	var demo *embeddedEmulator
+	if cfg.Emulator {
+		if demo, err = startEmulator(cfg.Credentials); err != nil {
+			return err
+		}
+		defer demo.close()
+		cfg.PigelloBaseURL, cfg.Credentials = demo.url, demo.creds
+	}
+	f, err := newFacade(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	errc := f.serve()
+	printBanner(stdout, cfg, f, demo)
+	logger.Info("facade started", "grpc_addr", f.grpcLis.Addr().String(), "http_addr", f.httpLis.Addr().String(),
+		"pigello", cfg.PigelloBaseURL, "credentials", cfg.Credentials, "version", version)
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down: draining in-flight calls", "timeout", cfg.ShutdownTimeout)
+	case err = <-errc:
+		logger.Error("server failed; shutting down", "error", err)
+	}
+	return errors.Join(err, f.shutdown(cfg.ShutdownTimeout))
+}
+
+// facade is the running servers and what connects them.
+type facade struct {
+	grpcServer *grpc.Server
+	health     *health.Server
+	httpServer *http.Server
+	grpcLis    net.Listener
+	httpLis    net.Listener
+	memLis     *bufconn.Listener
+	gatewayCC  *grpc.ClientConn
+	ready      atomic.Bool
+}
+
+func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (f *facade, err error) {
+	client, err := upstream.New(cfg.PigelloBaseURL, upstream.NewHTTPClient(),
+		upstream.WithCredentials(cfg.Credentials),
+		upstream.WithUserAgent("pigello-facade/"+version),
+		upstream.WithObserver(server.ObserveUpstream))
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	f = &facade{}
+	if f.grpcServer, f.health, err = server.NewGRPCServer(server.New(client), logger); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			f.closeListeners()
+		}
+	}()
+	if f.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
+		return f, fmt.Errorf("app: gRPC listener: %w", err)
+	}
+	if f.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
+		return f, fmt.Errorf("app: HTTP listener: %w", err)
+	}
+	// The gateway reaches the gRPC server in memory: every interceptor runs
+	// for REST calls too, without a loopback TCP hop.
+	f.memLis = bufconn.Listen(1 << 20)
+	f.gatewayCC, err = grpc.NewClient("passthrough:///in-process",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return f.memLis.DialContext(ctx) }),
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return f, fmt.Errorf("app: gateway connection: %w", err)
+	}
+	handler, err := gateway.New(ctx, f.gatewayCC, gateway.Options{Ready: f.ready.Load})
+	if err != nil {
+		return f, err
+	}
+	f.httpServer = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	return f, nil
+}
+
+// serve starts the three servers; the channel gets the first one's failure.
+func (f *facade) serve() <-chan error {
+	errc := make(chan error, 3)
+	go func() { errc <- serveErr("gRPC", f.grpcServer.Serve(f.grpcLis)) }()
+	go func() { errc <- serveErr("in-memory gRPC", f.grpcServer.Serve(f.memLis)) }()
+	go func() { errc <- serveErr("HTTP", f.httpServer.Serve(f.httpLis)) }()
+	f.ready.Store(true)
+	return errc
+}
+
+func serveErr(name string, err error) error {
+	if err == nil || errors.Is(err, http.ErrServerClosed) || errors.Is(err, grpc.ErrServerStopped) {
+		return nil
+	}
+	return fmt.Errorf("app: %s server: %w", name, err)
+}
+
+// shutdown stops taking calls, lets in-flight ones finish within timeout,
+// and then closes what is left.
+func (f *facade) shutdown(timeout time.Duration) error {
+	f.ready.Store(false)
+	f.health.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	// REST calls ride on gRPC, so the HTTP server drains first.
+	httpErr := f.httpServer.Shutdown(ctx)
+	stopped := make(chan struct{})
+	go func() {
+		f.grpcServer.GracefulStop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-ctx.Done():
+		f.grpcServer.Stop()
+		<-stopped
+	}
+	return errors.Join(httpErr, f.gatewayCC.Close())
+}
+
+func (f *facade) closeListeners() {
+	for _, l := range []net.Listener{f.grpcLis, f.httpLis} {
+		if l != nil {
+			l.Close()
+		}
+	}
+}

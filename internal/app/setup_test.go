@@ -1,0 +1,254 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pigello-facade/pigello-facade/emulator"
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/upstream"
+	"go.uber.org/goleak"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// testCreds has a distinct, recognisable value per header, so a leak of any
+// one of them into a log line, status message or error is detectable.
+var testCreds = upstream.Credentials{
+	ApplicationID:    "app-SECRET-a1",
+	ClientCT:         "ct-SECRET-b2",
+	ClientEntity:     "entity-SECRET-c3",
+	ClientSecret:     "secret-SECRET-d4",
+	CustomerID:       "customer-SECRET-e5",
+	ServiceID:        "service-SECRET-f6",
+	ServiceVersionID: "version-SECRET-g7",
+}
+
+// credentialHeaders pairs each X-PIGELLO-* header with the value the facade
+// must send in it.
+var credentialHeaders = map[string]string{
+	"X-PIGELLO-APPLICATION-ID":     testCreds.ApplicationID,
+	"X-PIGELLO-CLIENT-CT":          testCreds.ClientCT,
+	"X-PIGELLO-CLIENT-ENTITY":      testCreds.ClientEntity,
+	"X-PIGELLO-CLIENT-SECRET":      testCreds.ClientSecret,
+	"X-PIGELLO-CUSTOMER-ID":        testCreds.CustomerID,
+	"X-PIGELLO-SERVICE-ID":         testCreds.ServiceID,
+	"X-PIGELLO-SERVICE-VERSION-ID": testCreds.ServiceVersionID,
+}
+
+// secretValues are strings that must never leave the facade: the test
+// credentials and the emulator's demo secret.
+var secretValues = func() []string {
+	var vs []string
+	for _, v := range credentialHeaders {
+		vs = append(vs, v)
+	}
+	return append(vs, emulator.DemoCredentials().ClientSecret)
+}()
+
+// assertNoSecret fails if s contains any credential value.
+func assertNoSecret(t *testing.T, what, s string) {
+	t.Helper()
+	for _, v := range secretValues {
+		if strings.Contains(s, v) {
+			t.Errorf("%s contains the credential value %q:\n%s", what, v, s)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of servers and
+// reads of tests.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testEnv is a running facade and what it talks to.
+type testEnv struct {
+	client  accountsv1.WorkEngagementServiceClient
+	restURL string           // http://<gateway address>, no trailing slash
+	emu     *emulator.Emulator // nil for a facade in front of a scripted server
+	logs    *syncBuffer
+}
+
+// setup starts an emulator accepting testCreds and a facade in front of it,
+// all on real loopback listeners. Cleanup shuts everything down and checks
+// the facade logged no credential.
+func setup(t *testing.T) *testEnv {
+	t.Helper()
+	emu := emulator.New(emulator.Config{Credentials: emulator.Credentials(testCreds)})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	env := startFacade(t, srv.URL, testCreds)
+	env.emu = emu
+	return env
+}
+
+// startFacade runs newFacade and serve against baseURL, as Run does, with a
+// debug-level JSON logger writing to env.logs.
+func startFacade(t *testing.T, baseURL string, creds upstream.Credentials) *testEnv {
+	t.Helper()
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	cfg := Config{
+		GRPCAddr:        "127.0.0.1:0",
+		HTTPAddr:        "127.0.0.1:0",
+		PigelloBaseURL:  baseURL,
+		Credentials:     creds,
+		ShutdownTimeout: 5 * time.Second,
+	}
+	f, err := newFacade(t.Context(), cfg, logger)
+	if err != nil {
+		t.Fatalf("newFacade returned %v, want nil", err)
+	}
+	f.serve()
+	t.Cleanup(func() {
+		if err := f.shutdown(cfg.ShutdownTimeout); err != nil {
+			t.Errorf("shutdown returned %v, want nil", err)
+		}
+		assertNoSecret(t, "the facade's log", logs.String())
+	})
+	conn, err := grpc.NewClient(f.grpcLis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatalf("grpc.NewClient returned %v", err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &testEnv{
+		client:  accountsv1.NewWorkEngagementServiceClient(conn),
+		restURL: "http://" + f.httpLis.Addr().String(),
+		logs:    logs,
+	}
+}
+
+// startScripted starts a facade in front of a server answering with h.
+func startScripted(t *testing.T, h http.HandlerFunc) *testEnv {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return startFacade(t, srv.URL, testCreds)
+}
+
+// demo names the emulator's seeded records and organizations.
+type demo struct{ full, empty, partial, acme, globex string }
+
+func (e *testEnv) demo() demo {
+	ids, orgs := e.emu.DemoIDs(), e.emu.DemoOrganizationIDs()
+	return demo{full: ids[0], empty: ids[1], partial: ids[2], acme: orgs[0], globex: orgs[1]}
+}
+
+// missingID is a well-formed id the emulator does not hold.
+const missingID = "00000000-0000-4000-8000-000000000000"
+
+// assertNoUpstream fails if the emulator received any request.
+func (e *testEnv) assertNoUpstream(t *testing.T) {
+	t.Helper()
+	if reqs := e.emu.Requests(); len(reqs) != 0 {
+		t.Errorf("emulator received %d request(s), want none; first: %s %s %s", len(reqs), reqs[0].Method, reqs[0].Path, reqs[0].Body)
+	}
+}
+
+// onlyRequest returns the one request the emulator received, failing the
+// test if it received another number.
+func (e *testEnv) onlyRequest(t *testing.T) emulator.Request {
+	t.Helper()
+	reqs := e.emu.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("emulator received %d requests, want 1: %v", len(reqs), describe(reqs))
+	}
+	return reqs[0]
+}
+
+// patchBody returns the body of the one PATCH the emulator received, parsed.
+func (e *testEnv) patchBody(t *testing.T) map[string]any {
+	t.Helper()
+	req := e.onlyRequest(t)
+	if req.Method != http.MethodPatch {
+		t.Fatalf("emulator received %s, want PATCH", req.Method)
+	}
+	var body map[string]any
+	if err := json.Unmarshal(req.Body, &body); err != nil {
+		t.Fatalf("PATCH body %q is not a JSON object: %v", req.Body, err)
+	}
+	return body
+}
+
+func describe(reqs []emulator.Request) []string {
+	out := make([]string, len(reqs))
+	for i, r := range reqs {
+		out[i] = r.Method + " " + r.Path + " " + string(r.Body)
+	}
+	return out
+}
+
+// itemPath is the Pigello path of one work engagement.
+func itemPath(id string) string {
+	return "/accounts/users/organization/workengagement/" + id + "/"
+}
+
+// logRecords returns the facade's JSON log records whose msg is "rpc".
+func (e *testEnv) logRecords(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	dec := json.NewDecoder(strings.NewReader(e.logs.String()))
+	for {
+		var rec map[string]any
+		if err := dec.Decode(&rec); err == io.EOF {
+			return out
+		} else if err != nil {
+			t.Fatalf("log is not JSON lines: %v\n%s", err, e.logs.String())
+		}
+		if rec["msg"] == "rpc" {
+			out = append(out, rec)
+		}
+	}
+}
+
+// waitForLog polls until a call's log line for method appears, since the
+// server may log after the client has given up on the call.
+func (e *testEnv) waitForLog(t *testing.T, method string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, rec := range e.logRecords(t) {
+			if strings.HasSuffix(rec["method"].(string), "/"+method) {
+				return rec
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no log line for %s in:\n%s", method, e.logs.String())
+	return nil
+}
+
+var upperSnake = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
+
+// ctx returns a context for one call, bounded so a hang fails the test.
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}

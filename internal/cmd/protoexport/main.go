@@ -1,0 +1,60 @@
+// Command protoexport writes the imported .proto files the contract needs
+// (google/api annotations and buf/validate) into a directory, printed from the
+// descriptors that the Go modules this service links have registered.
+//
+// No Go module ships these files as .proto sources, and nothing outside the
+// Go module proxy can be reached at build time, so the descriptors compiled
+// into the very packages the binary uses are the one offline source whose
+// version always matches what runs. Comments are lost in the round trip;
+// imports do not need them.
+//
+// Usage: go run ./internal/cmd/protoexport third_party/proto
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/jhump/protoreflect/v2/protoprint"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	// Imported for the descriptors they register.
+	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "google.golang.org/genproto/googleapis/api/annotations"
+)
+
+// files are the imports of proto/ that buf does not build in itself.
+var files = []string{
+	"buf/validate/validate.proto",
+	"google/api/annotations.proto",
+	"google/api/field_behavior.proto",
+	"google/api/http.proto",
+}
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) != 1 {
+		return errors.New("protoexport: usage: protoexport OUTPUT_DIR")
+	}
+	fds := make([]protoreflect.FileDescriptor, 0, len(files))
+	for _, name := range files {
+		fd, err := protoregistry.GlobalFiles.FindFileByPath(name)
+		if err != nil {
+			return fmt.Errorf("protoexport: %s: %w", name, err)
+		}
+		fds = append(fds, fd)
+	}
+	p := protoprint.Printer{Indent: "  "}
+	if err := p.PrintProtosToFileSystem(fds, args[0]); err != nil {
+		return fmt.Errorf("protoexport: %w", err)
+	}
+	return nil
+}

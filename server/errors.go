@@ -1,0 +1,197 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"buf.build/go/protovalidate"
+	"github.com/pigello-facade/pigello-facade/upstream"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// Domain is the google.rpc.ErrorInfo domain of every error the facade returns.
+const Domain = "pigello.io"
+
+// Reasons the facade's own checks give in google.rpc.ErrorInfo.
+const (
+	ReasonInvalidRequest      = "INVALID_REQUEST"
+	ReasonDeadlineExceeded    = "DEADLINE_EXCEEDED"
+	ReasonCanceled            = "CANCELED"
+	ReasonInternal            = "INTERNAL"
+	ReasonUnreachable         = "PIGELLO_UNREACHABLE"
+	ReasonMalformedResponse   = "PIGELLO_MALFORMED_RESPONSE"
+	ReasonResponseTooLarge    = "PIGELLO_RESPONSE_TOO_LARGE"
+	ReasonUnexpectedStatus    = "PIGELLO_UNEXPECTED_STATUS"
+	ReasonCredentialsRejected = "PIGELLO_UNAUTHENTICATED"
+)
+
+// outcome is how one kind of Pigello answer reaches the caller.
+type outcome struct {
+	code   codes.Code
+	reason string
+	// message is what the caller reads; Pigello's detail is appended where
+	// it helps the caller and reveals nothing of the facade's setup.
+	message    string
+	withDetail bool
+}
+
+// upstreamOutcomes maps Pigello's HTTP status to the caller's status.
+var upstreamOutcomes = map[int]outcome{
+	400: {codes.InvalidArgument, "PIGELLO_BAD_REQUEST", "Pigello rejected the request", true},
+	// The facade's own credentials were refused: operators must act, callers
+	// can do nothing, so they get a plain internal error.
+	401: {codes.Internal, ReasonCredentialsRejected, "the facade could not authenticate to Pigello", false},
+	403: {codes.PermissionDenied, "PIGELLO_PERMISSION_DENIED", "Pigello denied access", true},
+	404: {codes.NotFound, "PIGELLO_NOT_FOUND", "work engagement not found", false},
+	409: {codes.Aborted, "PIGELLO_CONFLICT", "Pigello reported a conflict", true},
+	412: {codes.FailedPrecondition, "PIGELLO_PRECONDITION_FAILED", "Pigello reported a failed precondition", true},
+	429: {codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", "Pigello's rate limit was reached", false},
+	500: {codes.Internal, "PIGELLO_INTERNAL_ERROR", "Pigello failed with an internal error", false},
+	501: {codes.Unimplemented, "PIGELLO_NOT_IMPLEMENTED", "Pigello does not implement this operation", false},
+	502: {codes.Unavailable, "PIGELLO_UNAVAILABLE", "Pigello is unavailable (bad gateway)", false},
+	503: {codes.Unavailable, "PIGELLO_UNAVAILABLE", "Pigello is unavailable", false},
+	504: {codes.DeadlineExceeded, "PIGELLO_TIMEOUT", "Pigello timed out (gateway timeout)", false},
+}
+
+// invalidArgumentError is a request the facade refuses before calling Pigello.
+type invalidArgumentError struct {
+	violations []*errdetails.BadRequest_FieldViolation
+}
+
+func (e *invalidArgumentError) add(field, description string) {
+	e.violations = append(e.violations, &errdetails.BadRequest_FieldViolation{Field: field, Description: description})
+}
+
+func (e *invalidArgumentError) Error() string {
+	return "server: invalid request: " + summarize(e.violations)
+}
+
+// errorStatus turns err into the status the caller gets and notes err for
+// the call's log line. body names the request field Pigello's field errors
+// refer to ("work_engagement" for an update), or "".
+func errorStatus(ctx context.Context, err error, body string) error {
+	noteError(ctx, err)
+	return toStatus(ctx, err, body).Err()
+}
+
+// toStatus is the one place an error becomes a gRPC status.
+func toStatus(ctx context.Context, err error, body string) *status.Status {
+	var invalid *invalidArgumentError
+	var violations *protovalidate.ValidationError
+	var pigello *upstream.Error
+	switch {
+	case errors.As(err, &invalid):
+		return badRequest(invalid.violations)
+	case errors.As(err, &violations):
+		return badRequest(fromValidation(violations))
+	case errors.Is(err, upstream.ErrInvalidID):
+		return badRequest([]*errdetails.BadRequest_FieldViolation{{Field: joinField(body, "id"), Description: "must be a valid UUID"}})
+	case errors.As(err, &pigello):
+		return fromUpstream(pigello, body)
+	case errors.Is(err, upstream.ErrResponseTooLarge):
+		return newStatus(codes.Internal, ReasonResponseTooLarge, "Pigello's response was too large", nil)
+	case errors.Is(err, upstream.ErrMalformedResponse):
+		return newStatus(codes.Internal, ReasonMalformedResponse, "Pigello's response could not be read", nil)
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return newStatus(codes.DeadlineExceeded, ReasonDeadlineExceeded, "the deadline passed before Pigello answered", nil)
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return newStatus(codes.Canceled, ReasonCanceled, "the call was canceled", nil)
+	case errors.Is(err, upstream.ErrUnreachable):
+		return newStatus(codes.Unavailable, ReasonUnreachable, "Pigello could not be reached", nil)
+	default:
+		return newStatus(codes.Internal, ReasonInternal, "internal error", nil)
+	}
+}
+
+// fromUpstream maps an answer from Pigello through upstreamOutcomes.
+func fromUpstream(e *upstream.Error, body string) *status.Status {
+	o, ok := upstreamOutcomes[e.StatusCode]
+	if !ok {
+		o = outcome{codes.Unknown, ReasonUnexpectedStatus, "Pigello answered with unexpected HTTP status " + strconv.Itoa(e.StatusCode), false}
+	}
+	msg := o.message
+	if o.withDetail && e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	var details []proto.Message
+	if len(e.FieldErrors) > 0 && o.code == codes.InvalidArgument {
+		v := make([]*errdetails.BadRequest_FieldViolation, len(e.FieldErrors))
+		for i, fe := range e.FieldErrors {
+			v[i] = &errdetails.BadRequest_FieldViolation{Field: joinField(body, fe.Field), Description: fe.Description}
+		}
+		details = append(details, &errdetails.BadRequest{FieldViolations: v})
+		msg += ": " + summarize(v)
+	}
+	if e.RetryAfter > 0 {
+		details = append(details, &errdetails.RetryInfo{RetryDelay: durationpb.New(e.RetryAfter)})
+		msg += fmt.Sprintf("; retry after %s", e.RetryAfter)
+	}
+	meta := map[string]string{"upstream_status": strconv.Itoa(e.StatusCode)}
+	return newStatus(o.code, o.reason, msg, meta, details...)
+}
+
+func badRequest(v []*errdetails.BadRequest_FieldViolation) *status.Status {
+	return newStatus(codes.InvalidArgument, ReasonInvalidRequest, "invalid request: "+summarize(v), nil,
+		&errdetails.BadRequest{FieldViolations: v})
+}
+
+// fromValidation converts protovalidate's violations, keeping the rule id as
+// the violation's reason (string.uuid → STRING_UUID).
+func fromValidation(e *protovalidate.ValidationError) []*errdetails.BadRequest_FieldViolation {
+	out := make([]*errdetails.BadRequest_FieldViolation, 0, len(e.Violations))
+	for _, v := range e.Violations {
+		out = append(out, &errdetails.BadRequest_FieldViolation{
+			Field:       protovalidate.FieldPathString(v.Proto.GetField()),
+			Description: v.Proto.GetMessage(),
+			Reason:      strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(v.Proto.GetRuleId())),
+		})
+	}
+	return out
+}
+
+// newStatus builds a status whose first detail is always an ErrorInfo.
+func newStatus(code codes.Code, reason, msg string, meta map[string]string, details ...proto.Message) *status.Status {
+	info := &errdetails.ErrorInfo{Reason: reason, Domain: Domain, Metadata: meta}
+	sp := &spb.Status{Code: int32(code), Message: msg}
+	for _, d := range append([]proto.Message{info}, details...) {
+		// anypb.New fails only for messages that cannot be marshalled; these
+		// are plain detail messages.
+		if a, err := anypb.New(d); err == nil {
+			sp.Details = append(sp.Details, a)
+		}
+	}
+	return status.FromProto(sp)
+}
+
+// summarize renders violations for the status message, for people reading
+// grpcurl or logs; programs read the BadRequest detail.
+func summarize(v []*errdetails.BadRequest_FieldViolation) string {
+	parts := make([]string, 0, len(v))
+	for _, fv := range v {
+		if fv.GetField() == "" {
+			parts = append(parts, fv.GetDescription())
+			continue
+		}
+		parts = append(parts, fv.GetField()+": "+fv.GetDescription())
+	}
+	return strings.Join(parts, "; ")
+}
+
+func joinField(prefix, field string) string {
+	switch {
+	case prefix == "":
+		return field
+	case field == "":
+		return prefix
+	}
+	return prefix + "." + field
+}

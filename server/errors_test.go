@@ -1,0 +1,167 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/upstream"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/testing/protocmp"
+)
+
+func TestToStatusUpstreamTable(t *testing.T) {
+	tests := []struct {
+		status int
+		code   codes.Code
+		reason string
+	}{
+		{400, codes.InvalidArgument, "PIGELLO_BAD_REQUEST"},
+		{401, codes.Internal, "PIGELLO_UNAUTHENTICATED"},
+		{403, codes.PermissionDenied, "PIGELLO_PERMISSION_DENIED"},
+		{404, codes.NotFound, "PIGELLO_NOT_FOUND"},
+		{409, codes.Aborted, "PIGELLO_CONFLICT"},
+		{412, codes.FailedPrecondition, "PIGELLO_PRECONDITION_FAILED"},
+		{429, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED"},
+		{500, codes.Internal, "PIGELLO_INTERNAL_ERROR"},
+		{501, codes.Unimplemented, "PIGELLO_NOT_IMPLEMENTED"},
+		{502, codes.Unavailable, "PIGELLO_UNAVAILABLE"},
+		{503, codes.Unavailable, "PIGELLO_UNAVAILABLE"},
+		{504, codes.DeadlineExceeded, "PIGELLO_TIMEOUT"},
+		{302, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS"},
+		{418, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS"},
+		{507, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			st := toStatus(context.Background(), &upstream.Error{StatusCode: tt.status, Detail: "d"}, "")
+			assertStatus(t, st, tt.code, tt.reason)
+			info := errorInfo(t, st)
+			if got, want := info.GetMetadata()["upstream_status"], fmt.Sprint(tt.status); got != want {
+				t.Errorf("upstream_status = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestToStatusUnauthenticatedSaysNothingOfPigellosAnswer(t *testing.T) {
+	st := toStatus(context.Background(), &upstream.Error{StatusCode: 401, Detail: "Incorrect authentication credentials."}, "")
+	if strings.Contains(st.Message(), "Incorrect") {
+		t.Errorf("message %q repeats Pigello's detail to the caller", st.Message())
+	}
+}
+
+func TestToStatusBadRequestFieldViolations(t *testing.T) {
+	err := &upstream.Error{StatusCode: 400, FieldErrors: []upstream.FieldError{
+		{Field: "name", Description: "This field may not be blank."},
+		{Field: "organization.id", Description: "Must be a valid UUID."},
+		{Field: "", Description: "Invalid data."},
+	}}
+	st := toStatus(context.Background(), err, "work_engagement")
+	want := &errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+		{Field: "work_engagement.name", Description: "This field may not be blank."},
+		{Field: "work_engagement.organization.id", Description: "Must be a valid UUID."},
+		{Field: "work_engagement", Description: "Invalid data."},
+	}}
+	if diff := cmp.Diff(want, detail[*errdetails.BadRequest](st), protocmp.Transform()); diff != "" {
+		t.Errorf("BadRequest mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestToStatusRetryInfo(t *testing.T) {
+	st := toStatus(context.Background(), &upstream.Error{StatusCode: 429, RetryAfter: 7 * time.Second}, "")
+	ri := detail[*errdetails.RetryInfo](st)
+	if ri == nil || ri.GetRetryDelay().AsDuration() != 7*time.Second {
+		t.Fatalf("RetryInfo = %v, want a 7s delay", ri)
+	}
+}
+
+func TestToStatusFacadeErrors(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name   string
+		ctx    context.Context
+		err    error
+		code   codes.Code
+		reason string
+	}{
+		{"invalid argument", context.Background(), &invalidArgumentError{}, codes.InvalidArgument, "INVALID_REQUEST"},
+		{"invalid id", context.Background(), fmt.Errorf("x: %w", upstream.ErrInvalidID), codes.InvalidArgument, "INVALID_REQUEST"},
+		{"too large", context.Background(), upstream.ErrResponseTooLarge, codes.Internal, "PIGELLO_RESPONSE_TOO_LARGE"},
+		{"malformed", context.Background(), malformed("x"), codes.Internal, "PIGELLO_MALFORMED_RESPONSE"},
+		{"deadline", context.Background(), fmt.Errorf("x: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
+		{"canceled", canceled, errors.New("x"), codes.Canceled, "CANCELED"},
+		{"anything else", context.Background(), errors.New("x"), codes.Internal, "INTERNAL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertStatus(t, toStatus(tt.ctx, tt.err, ""), tt.code, tt.reason)
+		})
+	}
+}
+
+// TestToStatusUnreachable uses a real failed connection, not a made-up error.
+func TestToStatusUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	c, err := upstream.New(srv.URL, upstream.NewHTTPClient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetWorkEngagement(context.Background(), testID)
+	st := toStatus(context.Background(), err, "")
+	assertStatus(t, st, codes.Unavailable, "PIGELLO_UNREACHABLE")
+	if strings.Contains(st.Message(), srv.URL) {
+		t.Errorf("message %q leaks the upstream URL", st.Message())
+	}
+}
+
+func TestWithErrorInfo(t *testing.T) {
+	st := WithErrorInfo(status.New(codes.NotFound, "no route"))
+	assertStatus(t, st, codes.NotFound, "NOT_FOUND")
+	again := WithErrorInfo(st)
+	if n := len(again.Details()); n != 1 {
+		t.Errorf("WithErrorInfo on a status with ErrorInfo has %d details, want 1", n)
+	}
+	assertStatus(t, WithErrorInfo(status.New(codes.InvalidArgument, "bad")), codes.InvalidArgument, "INVALID_REQUEST")
+	assertStatus(t, WithErrorInfo(status.New(codes.DeadlineExceeded, "late")), codes.DeadlineExceeded, "DEADLINE_EXCEEDED")
+}
+
+func assertStatus(t *testing.T, st *status.Status, code codes.Code, reason string) {
+	t.Helper()
+	if st.Code() != code {
+		t.Errorf("code = %v, want %v (message %q)", st.Code(), code, st.Message())
+	}
+	info := errorInfo(t, st)
+	if info.GetReason() != reason || info.GetDomain() != Domain {
+		t.Errorf("ErrorInfo = %v, want reason %s in domain %s", info, reason, Domain)
+	}
+}
+
+func errorInfo(t *testing.T, st *status.Status) *errdetails.ErrorInfo {
+	t.Helper()
+	info := detail[*errdetails.ErrorInfo](st)
+	if info == nil {
+		t.Fatalf("status %v has no ErrorInfo", st)
+	}
+	return info
+}
+
+func detail[T any](st *status.Status) T {
+	var zero T
+	for _, d := range st.Details() {
+		if v, ok := d.(T); ok {
+			return v
+		}
+	}
+	return zero
+}

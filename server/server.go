@@ -1,0 +1,79 @@
+// Package server implements pigello.accounts.v1.WorkEngagementService on top
+// of Pigello's REST API.
+//
+// Each RPC validates its request, makes one call through package upstream and
+// converts the answer. Proto types stay in this package, upstream types in
+// upstream; conversion happens in convert.go and mask.go. This package is the
+// one place where errors become gRPC statuses (errors.go).
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/upstream"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// Server serves WorkEngagementService by calling Pigello.
+type Server struct {
+	accountsv1.UnimplementedWorkEngagementServiceServer
+
+	pigello *upstream.Client
+}
+
+var _ accountsv1.WorkEngagementServiceServer = (*Server)(nil)
+
+// New returns a Server that calls Pigello through pigello.
+func New(pigello *upstream.Client) *Server {
+	return &Server{pigello: pigello}
+}
+
+// GetWorkEngagement implements accountsv1.WorkEngagementServiceServer.
+func (s *Server) GetWorkEngagement(ctx context.Context, req *accountsv1.GetWorkEngagementRequest) (*accountsv1.WorkEngagement, error) {
+	we, err := s.pigello.GetWorkEngagement(ctx, req.GetId())
+	if err != nil {
+		return nil, errorStatus(ctx, err, "")
+	}
+	return respond(ctx, we)
+}
+
+// UpdateWorkEngagement implements accountsv1.WorkEngagementServiceServer.
+func (s *Server) UpdateWorkEngagement(ctx context.Context, req *accountsv1.UpdateWorkEngagementRequest) (*accountsv1.WorkEngagement, error) {
+	patch, err := patchFor(req.GetWorkEngagement(), req.GetUpdateMask())
+	if err != nil {
+		return nil, errorStatus(ctx, err, "")
+	}
+	we, err := s.pigello.UpdateWorkEngagement(ctx, req.GetWorkEngagement().GetId(), patch)
+	if err != nil {
+		// Pigello names fields of the PATCH body, which is work_engagement.
+		return nil, errorStatus(ctx, err, "work_engagement")
+	}
+	return respond(ctx, we)
+}
+
+// DeleteWorkEngagement implements accountsv1.WorkEngagementServiceServer.
+func (s *Server) DeleteWorkEngagement(ctx context.Context, req *accountsv1.DeleteWorkEngagementRequest) (*emptypb.Empty, error) {
+	err := s.pigello.DeleteWorkEngagement(ctx, req.GetId())
+	if err != nil && !(req.GetAllowMissing() && isNotFound(err)) {
+		return nil, errorStatus(ctx, err, "")
+	}
+	return &emptypb.Empty{}, nil
+}
+
+// respond converts Pigello's object; one the contract cannot hold is
+// Pigello's fault, reported as a malformed response.
+func respond(ctx context.Context, we *upstream.WorkEngagement) (*accountsv1.WorkEngagement, error) {
+	out, err := toProto(we)
+	if err != nil {
+		return nil, errorStatus(ctx, err, "")
+	}
+	return out, nil
+}
+
+func isNotFound(err error) bool {
+	var ue *upstream.Error
+	return errors.As(err, &ue) && ue.StatusCode == http.StatusNotFound
+}

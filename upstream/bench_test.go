@@ -1,0 +1,55 @@
+package upstream
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// benchClient returns a client for a server that answers fullObj, so the
+// benchmarks measure the client's own work plus loopback HTTP.
+func benchClient(b *testing.B) *Client {
+	b.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, fullObj)
+	}))
+	hc := NewHTTPClient()
+	b.Cleanup(func() { srv.Close(); hc.CloseIdleConnections() })
+	c, err := New(srv.URL, hc, WithCredentials(testCreds))
+	if err != nil {
+		b.Fatalf("New returned %v", err)
+	}
+	return c
+}
+
+func BenchmarkGetWorkEngagement(b *testing.B) {
+	c := benchClient(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.GetWorkEngagement(b.Context(), testID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkUpdateWorkEngagement(b *testing.B) {
+	c := benchClient(b)
+	p := Patch{Name: Set("Consultant"), ColorCode: Set(ptr("ff00aa")), CustomID: Set[*string](nil)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.UpdateWorkEngagement(b.Context(), testID, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseDRF(b *testing.B) {
+	body := []byte(`{"name":["This field may not be blank."],"organization":{"id":["Invalid pk."]},"template_notifications":[{},{"kind":["Not a valid choice."]}]}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		parseDRF(body)
+	}
+}

@@ -1,0 +1,175 @@
+package upstream
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+const (
+	// drainLimit is how much of an unread body is discarded before closing,
+	// enough for net/http to reuse the connection after a short leftover;
+	// anything longer is cheaper to drop along with the connection.
+	drainLimit = 4 << 10
+	// maxPooledBuffer keeps the occasional large body from pinning memory
+	// in bufPool.
+	maxPooledBuffer = 64 << 10
+)
+
+// bufPool recycles response buffers. Reuse is safe because decoding copies
+// everything out: encoding/json copies strings and json.RawMessage values,
+// and error bodies are cloned into Error.Body.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// validator is implemented by response types that check what encoding/json
+// cannot, such as required fields.
+type validator interface{ validate() error }
+
+// do performs one exchange with Pigello: a method request to path, with in
+// (if non-nil) as its JSON body. A non-2xx answer becomes an *Error; a 2xx
+// body is decoded into out (if non-nil) and otherwise ignored. Every request
+// goes through here, so headers, bounds and error shapes are decided in one
+// place. op names the operation in errors and events.
+func (c *Client) do(ctx context.Context, op, method, path string, in, out any) (err error) {
+	req, err := c.newRequest(ctx, method, path, in)
+	if err != nil {
+		return err
+	}
+	status, start := 0, time.Now()
+	if c.observe != nil {
+		defer func() {
+			c.observe(ctx, Event{Operation: op, Method: method, StatusCode: status, Duration: time.Since(start), Err: err})
+		}()
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return sendError(ctx, op, err)
+	}
+	status = resp.StatusCode
+	defer func() { err = closeBody(resp.Body, err) }()
+	if err := checkResponse(ctx, op, resp, c.maxBytes); err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	return decode(ctx, op, resp, c.maxBytes, out)
+}
+
+// newRequest builds the request with the caller's context, so its deadline
+// bounds the whole exchange, and with its own copy of the headers built in
+// New, so a transport or middleware that edits headers cannot race with
+// other requests.
+func (c *Client) newRequest(ctx context.Context, method, path string, in any) (*http.Request, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, fmt.Errorf("upstream: encode request: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.baseURL+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("upstream: build request: %w", unwrapURLError(err))
+	}
+	req.Header = c.header(in != nil)
+	return req, nil
+}
+
+// sendError prefers the context's error, so callers can test for
+// context.DeadlineExceeded, and otherwise keeps the transport error in the
+// chain (for errors.As with *net.OpError and the like) minus the *url.Error
+// wrapper, whose message repeats the request URL.
+func sendError(ctx context.Context, op string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("upstream: %s: %w", op, ctxErr)
+	}
+	return fmt.Errorf("upstream: %s: send request: %w: %w", op, ErrUnreachable, unwrapURLError(err))
+}
+
+// readError is sendError for a failure while reading the body.
+func readError(ctx context.Context, op string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("upstream: %s: read response: %w", op, ctxErr)
+	}
+	return fmt.Errorf("upstream: %s: read response: %w: %w", op, ErrUnreachable, unwrapURLError(err))
+}
+
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// decode reads a 2xx body and unmarshals it into out.
+func decode(ctx context.Context, op string, resp *http.Response, limit int64, out any) error {
+	buf, tooLarge, err := readBody(resp.Body, limit, resp.ContentLength)
+	if err != nil {
+		return readError(ctx, op, err)
+	}
+	defer putBuffer(buf)
+	if tooLarge {
+		return ErrResponseTooLarge
+	}
+	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+	}
+	if v, ok := out.(validator); ok {
+		if err := v.validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+		}
+	}
+	return nil
+}
+
+// readBody reads at most limit bytes of r into a pooled buffer. It asks for
+// one byte more than the limit to tell a body of exactly limit bytes from a
+// longer one; a longer one is reported as tooLarge with the buffer holding
+// the first limit bytes.
+func readBody(r io.Reader, limit, contentLength int64) (buf *bytes.Buffer, tooLarge bool, err error) {
+	buf = bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	if contentLength > 0 && contentLength <= limit {
+		buf.Grow(int(contentLength) + bytes.MinRead) // one read past the end sees EOF without growing
+	}
+	n := limit
+	if n < math.MaxInt64 {
+		n++
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, n)); err != nil {
+		putBuffer(buf)
+		return nil, false, err
+	}
+	if int64(buf.Len()) > limit {
+		buf.Truncate(int(limit))
+		return buf, true, nil
+	}
+	return buf, false, nil
+}
+
+func putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBuffer {
+		bufPool.Put(buf)
+	}
+}
+
+// closeBody drains a little of what is left so the connection can be reused,
+// then closes the body, joining a close error to err rather than losing it.
+func closeBody(body io.ReadCloser, err error) error {
+	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	if cerr := body.Close(); cerr != nil {
+		return errors.Join(err, fmt.Errorf("upstream: close response body: %w", cerr))
+	}
+	return err
+}

@@ -1,0 +1,13 @@
+// Package upstream is the client for Pigello's REST API (the "Accounts"
+// application) that the facade calls on behalf of its gRPC clients.
+//
+// It knows nothing of gRPC or protobuf: it speaks HTTP and JSON, returns its
+// own Go types, and reports every non-2xx answer as an [*Error]. All traffic
+// goes through one unexported do method so that the seven credential headers,
+// bounded reads, status checks and decoding happen in exactly one place.
+//
+// Credentials never appear in logs, errors or formatted output: [Credentials]
+// masks itself for fmt and log/slog, errors carry no URL or header value, and
+// [NewHTTPClient] refuses to follow redirects, because net/http would forward
+// the custom X-PIGELLO-* headers to whatever host a redirect names.
+package upstream

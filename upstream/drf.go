@@ -1,0 +1,123 @@
+package upstream
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+)
+
+const (
+	// maxFieldErrors caps how many messages are extracted from one body;
+	// the rest stay available in Error.Body.
+	maxFieldErrors = 256
+	// maxErrorDepth caps recursion. Each level re-reads its subtree, so
+	// without a cap a deeply nested 1 MiB body would cost quadratic time.
+	maxErrorDepth = 32
+)
+
+// parseDRF extracts the message of a Django REST Framework error body:
+// {"detail": "..."}, field-keyed lists of messages, nested objects, ListField
+// index dicts ({"1": [...]}) and lists aligned with items ([{}, {...}]),
+// non_field_errors, a top-level list of messages, or a bare string. A body
+// that is not JSON (an HTML 502 page, say) yields nothing.
+func parseDRF(body []byte) (detail string, fields []FieldError) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || !json.Valid(body) {
+		return "", nil
+	}
+	p := &drfParser{}
+	if body[0] == '"' {
+		_ = json.Unmarshal(body, &p.detail)
+	} else {
+		p.walk("", body, 0)
+	}
+	return p.detail, p.fields
+}
+
+type drfParser struct {
+	detail string
+	fields []FieldError
+}
+
+func (p *drfParser) add(path, msg string) {
+	if len(p.fields) < maxFieldErrors {
+		p.fields = append(p.fields, FieldError{Field: path, Description: msg})
+	}
+}
+
+// walk records the messages in raw, a valid JSON value, under path.
+func (p *drfParser) walk(path string, raw []byte, depth int) {
+	if len(p.fields) >= maxFieldErrors || depth > maxErrorDepth {
+		return
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		_ = json.Unmarshal(raw, &s)
+		p.add(path, s)
+	case '[':
+		p.walkList(path, raw, depth)
+	case '{':
+		p.walkObject(path, raw, depth)
+	case 'n': // null carries no message
+	default: // a number or boolean: keep its text rather than lose it
+		p.add(path, string(raw))
+	}
+}
+
+// walkList treats strings as messages about path itself and objects or
+// lists as the errors of the item at that index (DRF aligns a ListSerializer's
+// errors with its items, using {} for items without errors).
+func (p *drfParser) walkList(path string, raw []byte, depth int) {
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		return
+	}
+	for i, item := range items {
+		if item[0] == '{' || item[0] == '[' {
+			p.walk(path+"["+strconv.Itoa(i)+"]", item, depth+1)
+		} else {
+			p.walk(path, item, depth+1)
+		}
+	}
+}
+
+// walkObject reads members in body order, which json.Unmarshal into a map
+// would lose.
+func (p *drfParser) walkObject(path string, raw []byte, depth int) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // {
+		return
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return
+		}
+		key, _ := tok.(string)
+		var val json.RawMessage
+		if dec.Decode(&val) != nil {
+			return
+		}
+		if depth == 0 && key == "detail" && val[0] == '"' {
+			_ = json.Unmarshal(val, &p.detail)
+			continue
+		}
+		p.walk(childPath(path, key), val, depth+1)
+	}
+}
+
+// childPath names a member of path: an index dict key becomes [i],
+// non_field_errors belongs to path itself, anything else is a dotted name.
+func childPath(path, key string) string {
+	switch {
+	case isDigits(key):
+		return path + "[" + key + "]"
+	case key == "non_field_errors":
+		return path
+	case path == "":
+		return key
+	default:
+		return path + "." + key
+	}
+}

@@ -1,0 +1,161 @@
+package upstream
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var (
+	// ErrInvalidID is returned, before any request is sent, for an id that
+	// is not a UUID in 8-4-4-4-12 hexadecimal form.
+	ErrInvalidID = errors.New("upstream: id is not a UUID")
+	// ErrResponseTooLarge is returned when a body exceeds the limit set by
+	// WithMaxResponseBytes. For a non-2xx answer the *Error wraps it, so both
+	// errors.Is(err, ErrResponseTooLarge) and errors.As(err, **Error) hold.
+	ErrResponseTooLarge = errors.New("upstream: response body exceeds limit")
+	// ErrMalformedResponse is wrapped by the error for a 2xx body that is not
+	// the documented JSON: not JSON, not an object, wrong types, a missing or
+	// empty id, or an unparsable created_at.
+	ErrMalformedResponse = errors.New("upstream: malformed response")
+	// ErrUnreachable is wrapped by the error for an exchange that failed in
+	// transport, before a whole answer arrived: refused or reset
+	// connections, DNS and TLS failures, a body cut short. The transport's
+	// own error stays in the chain too. Context errors are reported as
+	// themselves instead.
+	ErrUnreachable = errors.New("pigello unreachable")
+)
+
+// maxMessagesInError bounds how many field errors Error() spells out, so
+// one pathological answer does not produce a megabyte-long log line.
+const maxMessagesInError = 5
+
+// Error is every non-2xx answer from Pigello, 3xx included (redirects are
+// never followed).
+type Error struct {
+	StatusCode  int
+	Detail      string        // "detail" of a Django REST Framework body, if any
+	FieldErrors []FieldError  // flattened DRF field errors, one per message, in body order
+	RetryAfter  time.Duration // from Retry-After (delta-seconds or HTTP-date); 0 if absent or invalid
+	Body        []byte        // the raw body as read, at most the response limit; nil if empty
+
+	err error // ErrResponseTooLarge when the body was cut short
+}
+
+// FieldError is one message about one field of a request.
+type FieldError struct {
+	// Field is a path with dots for nested objects and [i] for list items,
+	// e.g. "name", "organization.id", "template_notifications[1].kind";
+	// "" for non_field_errors and top-level lists.
+	Field       string
+	Description string
+}
+
+// Error returns e.g. "upstream: pigello answered 404 Not Found: Not found.".
+// It holds no URL and no header value; Pigello's own messages are included
+// because they are what an operator needs to see.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("upstream: pigello answered ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteByte(' ')
+		b.WriteString(text)
+	}
+	if e.err != nil {
+		b.WriteString(" (response body exceeds limit)")
+		return b.String()
+	}
+	sep := ": "
+	if e.Detail != "" {
+		b.WriteString(sep)
+		b.WriteString(e.Detail)
+		sep = "; "
+	}
+	for i, fe := range e.FieldErrors {
+		if i == maxMessagesInError {
+			b.WriteString("; and " + strconv.Itoa(len(e.FieldErrors)-i) + " more")
+			break
+		}
+		b.WriteString(sep)
+		sep = "; "
+		if fe.Field != "" {
+			b.WriteString(fe.Field)
+			b.WriteString(": ")
+		}
+		b.WriteString(fe.Description)
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrResponseTooLarge if the body was cut short, else nil.
+func (e *Error) Unwrap() error { return e.err }
+
+// checkResponse returns nil for a 2xx answer and an *Error for any other,
+// reading at most limit bytes of its body.
+func checkResponse(ctx context.Context, op string, resp *http.Response, limit int64) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	buf, tooLarge, err := readBody(resp.Body, limit, resp.ContentLength)
+	if err != nil {
+		return readError(ctx, op, err)
+	}
+	defer putBuffer(buf)
+	e := &Error{
+		StatusCode: resp.StatusCode,
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+	}
+	if buf.Len() > 0 {
+		e.Body = bytes.Clone(buf.Bytes())
+	}
+	if tooLarge {
+		e.err = ErrResponseTooLarge // a cut JSON body would not parse anyway
+		return e
+	}
+	e.Detail, e.FieldErrors = parseDRF(e.Body)
+	return e
+}
+
+// parseRetryAfter reads RFC 9110 Retry-After: delta-seconds or an HTTP-date,
+// relative to now. Anything else, a date in the past, or a delay too long to
+// represent yields 0.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if isDigits(v) {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > math.MaxInt64/int64(time.Second) {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	if d := t.Sub(now); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// isDigits reports whether s is non-empty and all ASCII digits; unlike
+// strconv it rejects signs, which delta-seconds does not allow.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,113 @@
+package upstream
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// testCreds has distinct values so a leak of any one of them is detectable.
+var testCreds = Credentials{
+	ApplicationID:    "app-VALUE-a1",
+	ClientCT:         "ct-VALUE-b2",
+	ClientEntity:     "entity-VALUE-c3",
+	ClientSecret:     "secret-VALUE-d4",
+	CustomerID:       "customer-VALUE-e5",
+	ServiceID:        "service-VALUE-f6",
+	ServiceVersionID: "version-VALUE-g7",
+}
+
+// credValues returns every credential value, for leak checks.
+func credValues() []string {
+	var vs []string
+	for _, p := range testCreds.pairs() {
+		vs = append(vs, p[1])
+	}
+	return vs
+}
+
+// assertNoSecret fails if s contains any credential value.
+func assertNoSecret(t *testing.T, what, s string) {
+	t.Helper()
+	for _, v := range credValues() {
+		if strings.Contains(s, v) {
+			t.Errorf("%s = %q contains a credential value", what, s)
+		}
+	}
+}
+
+const (
+	testID     = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+	testPath   = "/accounts/users/organization/workengagement/" + testID + "/"
+	minimalObj = `{"id":"` + testID + `","name":"n"}`
+)
+
+// setup starts a server running h and returns a Client for it with test
+// credentials, using NewHTTPClient so tests exercise the production policy.
+// Cleanup closes both.
+func setup(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *httptest.Server) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	hc := NewHTTPClient()
+	t.Cleanup(func() {
+		srv.Close()
+		hc.CloseIdleConnections()
+	})
+	all := append([]Option{WithCredentials(testCreds), WithUserAgent("test-agent/1")}, opts...)
+	c, err := New(srv.URL, hc, all...)
+	if err != nil {
+		t.Fatalf("New returned %v", err)
+	}
+	return c, srv
+}
+
+// respond returns a handler answering status, headers and body.
+func respond(status int, body string, header ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		for i := 0; i+1 < len(header); i += 2 {
+			w.Header().Set(header[i], header[i+1])
+		}
+		if body != "" && w.Header().Get("Content-Type") == "" {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// call runs one of the three methods by name, for tables covering all.
+func call(t *testing.T, c *Client, method, id string) error {
+	t.Helper()
+	ctx := t.Context()
+	switch method {
+	case http.MethodGet:
+		_, err := c.GetWorkEngagement(ctx, id)
+		return err
+	case http.MethodPatch:
+		_, err := c.UpdateWorkEngagement(ctx, id, Patch{Name: Set("n")})
+		return err
+	case http.MethodDelete:
+		return c.DeleteWorkEngagement(ctx, id)
+	}
+	t.Fatalf("unknown method %s", method)
+	return nil
+}
+
+var allMethods = []string{http.MethodGet, http.MethodPatch, http.MethodDelete}
+
+// okFor answers what Pigello answers on success for the request's method.
+func okFor(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodDelete {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, minimalObj)
+}
