@@ -98,9 +98,9 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 	case errors.As(err, &pigello):
 		return fromUpstream(pigello, body)
 	case errors.Is(err, upstream.ErrResponseTooLarge):
-		return newStatus(codes.Internal, ReasonResponseTooLarge, "Pigello's response was too large", nil)
+		return newStatus(codes.Internal, ReasonResponseTooLarge, "Pigello's response was too large", answered(err))
 	case errors.Is(err, upstream.ErrMalformedResponse):
-		return newStatus(codes.Internal, ReasonMalformedResponse, "Pigello's response could not be read", nil)
+		return newStatus(codes.Internal, ReasonMalformedResponse, "Pigello's response could not be read", answered(err))
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return newStatus(codes.DeadlineExceeded, ReasonDeadlineExceeded, "the deadline passed before Pigello answered", nil)
 	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
@@ -137,6 +137,16 @@ func fromUpstream(e *upstream.Error, body string) *status.Status {
 	}
 	meta := map[string]string{"upstream_status": strconv.Itoa(e.StatusCode)}
 	return newStatus(o.code, o.reason, msg, meta, details...)
+}
+
+// answered is the ErrorInfo metadata for an answer Pigello gave whose body
+// the facade could not use.
+func answered(err error) map[string]string {
+	var be *upstream.BodyError
+	if !errors.As(err, &be) {
+		return nil
+	}
+	return map[string]string{"upstream_status": strconv.Itoa(be.StatusCode)}
 }
 
 func badRequest(v []*errdetails.BadRequest_FieldViolation) *status.Status {

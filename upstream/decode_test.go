@@ -130,6 +130,9 @@ func TestDecodeMalformed(t *testing.T) {
 			if _, ok := errors.AsType[*Error](err); ok {
 				t.Errorf("error %v is an *Error; a 2xx answer is not an API error", err)
 			}
+			if be, ok := errors.AsType[*BodyError](err); !ok || be.StatusCode != http.StatusOK {
+				t.Errorf("error %v is not a *BodyError with status 200", err)
+			}
 			if !strings.HasPrefix(err.Error(), "upstream: malformed response") {
 				t.Errorf("error = %q, want prefix %q", err, "upstream: malformed response")
 			}

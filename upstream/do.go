@@ -112,7 +112,8 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// decode reads a 2xx body and unmarshals it into out.
+// decode reads a 2xx body and unmarshals it into out. A body that is too
+// large or not the documented JSON becomes a *BodyError.
 func decode(ctx context.Context, op string, resp *http.Response, limit int64, out any) error {
 	buf, tooLarge, err := readBody(resp.Body, limit, resp.ContentLength)
 	if err != nil {
@@ -120,14 +121,14 @@ func decode(ctx context.Context, op string, resp *http.Response, limit int64, ou
 	}
 	defer putBuffer(buf)
 	if tooLarge {
-		return ErrResponseTooLarge
+		return &BodyError{StatusCode: resp.StatusCode, err: ErrResponseTooLarge}
 	}
 	if err := json.Unmarshal(buf.Bytes(), out); err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+		return &BodyError{StatusCode: resp.StatusCode, err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 	}
 	if v, ok := out.(validator); ok {
 		if err := v.validate(); err != nil {
-			return fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+			return &BodyError{StatusCode: resp.StatusCode, err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 		}
 	}
 	return nil

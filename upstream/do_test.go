@@ -63,6 +63,9 @@ func TestResponseTooLarge(t *testing.T) {
 				if ok {
 					t.Errorf("GetWorkEngagement returned *Error %v, want none", e)
 				}
+				if be, ok := errors.AsType[*BodyError](err); tt.wantLarge && (!ok || be.StatusCode != http.StatusOK) {
+					t.Errorf("GetWorkEngagement returned %v, want a *BodyError with status 200", err)
+				}
 				if !tt.wantLarge && err != nil {
 					t.Errorf("GetWorkEngagement returned %v, want success", err)
 				}

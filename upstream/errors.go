@@ -47,6 +47,19 @@ type Error struct {
 	err error // ErrResponseTooLarge when the body was cut short
 }
 
+// BodyError is a successful (2xx) answer whose body could not be used. It
+// wraps ErrResponseTooLarge or ErrMalformedResponse, and keeps the status so
+// callers can still say what Pigello answered.
+type BodyError struct {
+	StatusCode int
+	err        error
+}
+
+func (e *BodyError) Error() string { return e.err.Error() }
+
+// Unwrap returns ErrResponseTooLarge or an error wrapping ErrMalformedResponse.
+func (e *BodyError) Unwrap() error { return e.err }
+
 // FieldError is one message about one field of a request.
 type FieldError struct {
 	// Field is a path with dots for nested objects and [i] for list items,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -36,6 +35,17 @@ var testCreds = upstream.Credentials{
 	ServiceVersionID: "version-SECRET-g7",
 }
 
+// wrongCreds are credentials the emulator refuses, as distinct as testCreds.
+var wrongCreds = upstream.Credentials{
+	ApplicationID:    "app-WRONG-h8",
+	ClientCT:         "ct-WRONG-i9",
+	ClientEntity:     "entity-WRONG-j0",
+	ClientSecret:     "secret-WRONG-k1",
+	CustomerID:       "customer-WRONG-l2",
+	ServiceID:        "service-WRONG-m3",
+	ServiceVersionID: "version-WRONG-n4",
+}
+
 // credentialHeaders pairs each X-PIGELLO-* header with the value the facade
 // must send in it.
 var credentialHeaders = map[string]string{
@@ -55,6 +65,8 @@ var secretValues = func() []string {
 	for _, v := range credentialHeaders {
 		vs = append(vs, v)
 	}
+	w := wrongCreds
+	vs = append(vs, w.ApplicationID, w.ClientCT, w.ClientEntity, w.ClientSecret, w.CustomerID, w.ServiceID, w.ServiceVersionID)
 	return append(vs, emulator.DemoCredentials().ClientSecret)
 }()
 
@@ -90,8 +102,9 @@ func (b *syncBuffer) String() string {
 // testEnv is a running facade and what it talks to.
 type testEnv struct {
 	client  accountsv1.WorkEngagementServiceClient
-	restURL string           // http://<gateway address>, no trailing slash
+	restURL string             // http://<gateway address>, no trailing slash
 	emu     *emulator.Emulator // nil for a facade in front of a scripted server
+	emuURL  string
 	logs    *syncBuffer
 }
 
@@ -104,7 +117,7 @@ func setup(t *testing.T) *testEnv {
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	env := startFacade(t, srv.URL, testCreds)
-	env.emu = emu
+	env.emu, env.emuURL = emu, srv.URL
 	return env
 }
 
@@ -209,45 +222,10 @@ func itemPath(id string) string {
 	return "/accounts/users/organization/workengagement/" + id + "/"
 }
 
-// logRecords returns the facade's JSON log records whose msg is "rpc".
-func (e *testEnv) logRecords(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	dec := json.NewDecoder(strings.NewReader(e.logs.String()))
-	for {
-		var rec map[string]any
-		if err := dec.Decode(&rec); err == io.EOF {
-			return out
-		} else if err != nil {
-			t.Fatalf("log is not JSON lines: %v\n%s", err, e.logs.String())
-		}
-		if rec["msg"] == "rpc" {
-			out = append(out, rec)
-		}
-	}
-}
-
-// waitForLog polls until a call's log line for method appears, since the
-// server may log after the client has given up on the call.
-func (e *testEnv) waitForLog(t *testing.T, method string) map[string]any {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		for _, rec := range e.logRecords(t) {
-			if strings.HasSuffix(rec["method"].(string), "/"+method) {
-				return rec
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("no log line for %s in:\n%s", method, e.logs.String())
-	return nil
-}
-
 var upperSnake = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
 
-// ctx returns a context for one call, bounded so a hang fails the test.
-func ctx(t *testing.T) context.Context {
+// callCtx returns a context for one call, bounded so a hang fails the test.
+func callCtx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	t.Cleanup(cancel)
 	return c

@@ -395,11 +395,11 @@ var File_pigello_accounts_v1_work_engagement_proto protoreflect.FileDescriptor
 
 const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\n" +
-	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf9\a\n" +
+	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xff\a\n" +
 	"\x0eWorkEngagement\x12\x1c\n" +
-	"\x02id\x18\x01 \x01(\tB\f\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\xe7\x01\n" +
-	"\x04name\x18\x02 \x01(\tB\xd2\x01\xe2A\x01\x02\xbaH\xca\x01\xba\x01r\n" +
-	"\x10string.not_blank\x12.must contain a character other than whitespace\x1a.this.matches(r'[^\\s\\p{Z}\\x{85}\\x{1c}-\\x{1f}]')\xba\x01H\n" +
+	"\x02id\x18\x01 \x01(\tB\f\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\xed\x01\n" +
+	"\x04name\x18\x02 \x01(\tB\xd8\x01\xe2A\x01\x02\xbaH\xd0\x01\xba\x01x\n" +
+	"\x10string.not_blank\x12.must contain a character other than whitespace\x1a4this.matches(r'[^\\s\\x{0b}\\p{Z}\\x{85}\\x{1c}-\\x{1f}]')\xba\x01H\n" +
 	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')\xd8\x01\x01r\x05\x10\x01\x18\xff\x01R\x04name\x12E\n" +
 	"\forganization\x18\x03 \x01(\v2!.pigello.accounts.v1.OrganizationR\forganization\x12u\n" +
 	"\tcustom_id\x18\x04 \x01(\tBS\xbaHP\xba\x01H\n" +
