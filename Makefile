@@ -19,7 +19,7 @@ help: ## Show the targets
 
 .PHONY: run
 run: build ## Build and start the facade on the embedded Pigello emulator
-	@$(TOOL) grpcurl -version >/dev/null # build the pinned grpcurl now, so the printed commands answer at once
+	@$(TOOL) grpcurl -version >/dev/null 2>&1 # build the pinned grpcurl now, so the printed commands answer at once
 	./bin/pigello-facade --emulator --grpcurl-command "$(TOOL) grpcurl"
 
 .PHONY: build
