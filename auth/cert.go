@@ -1,0 +1,94 @@
+package auth
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// pemFileLimit is the largest certificate, key or CA file read.
+const pemFileLimit = 1 << 20
+
+// CertReloader serves a certificate and key pair read from files, reloading
+// them when they change. Its methods are safe for concurrent use.
+//
+// Reloading is done by Watch, never on the handshake path: GetCertificate
+// only loads a pointer, so a slow or broken disk cannot slow or fail a
+// handshake, and failures have a place to be reported.
+type CertReloader struct {
+	certFile, keyFile string
+	pair              *source
+	cert              atomic.Pointer[tls.Certificate]
+
+	mu  sync.Mutex
+	cas []*source // client CA files of configs from ServerTLSConfig
+}
+
+// NewCertReloader reads the PEM certificate chain in certFile and the PEM
+// private key in keyFile. It fails if either cannot be read, does not parse,
+// or the key does not match the certificate.
+func NewCertReloader(certFile, keyFile string) (*CertReloader, error) {
+	r := &CertReloader{certFile: certFile, keyFile: keyFile}
+	r.pair = &source{paths: []string{certFile, keyFile}, limit: pemFileLimit, apply: r.apply}
+	if err := r.pair.reload(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// apply installs a certificate and key from their PEM contents.
+func (r *CertReloader) apply(data [][]byte) error {
+	c, err := tls.X509KeyPair(data[0], data[1])
+	if err != nil {
+		return fmt.Errorf("auth: certificate %s with key %s: %w", r.certFile, r.keyFile, err)
+	}
+	r.cert.Store(&c)
+	return nil
+}
+
+// GetCertificate returns the certificate in force, for tls.Config's field
+// of the same name.
+func (r *CertReloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	return r.cert.Load(), nil
+}
+
+// Reload reads the certificate pair, and any client CA file of a config
+// from ServerTLSConfig, again, now. On error what failed stays as it was.
+func (r *CertReloader) Reload() error {
+	var errs []error
+	for _, s := range r.sources() {
+		errs = append(errs, s.reload())
+	}
+	return errors.Join(errs...)
+}
+
+// Watch polls the certificate and key files, and any client CA file of a
+// config from ServerTLSConfig, every interval (DefaultWatchInterval if zero
+// or less), reloading what changed. It blocks until ctx is done, so run it
+// in its own goroutine.
+//
+// A pair that does not load (unreadable, unparsable, or a key that does not
+// match the certificate) keeps the old one in force and is passed to onErr
+// (if not nil). A certificate and key updated one after the other, rather
+// than swapped together, may be reported as mismatched once in between.
+func (r *CertReloader) Watch(ctx context.Context, interval time.Duration, onErr func(error)) {
+	watch(ctx, interval, onErr, r.sources)
+}
+
+// sources returns the pair and the client CA files.
+func (r *CertReloader) sources() []*source {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*source{r.pair}, r.cas...)
+}
+
+// watchAlso adds a client CA file to what Watch and Reload cover.
+func (r *CertReloader) watchAlso(s *source) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cas = append(r.cas, s)
+}

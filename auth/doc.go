@@ -1,0 +1,51 @@
+// Package auth is the mechanism behind the facade's front door: bearer tokens
+// checked against a file of their SHA-256 digests, and TLS (optionally
+// mutual) with certificates that are reloaded from disk without a restart.
+//
+// It knows nothing of gRPC or HTTP handlers. The interceptor and middleware
+// that call it pass the raw authorization header or metadata value to
+// [Tokens.Check] and map its three errors: [ErrMissingToken] to a plain
+// challenge, [ErrMalformedToken] to RFC 6750's invalid_request and
+// [ErrInvalidToken] to invalid_token, all of them Unauthenticated.
+//
+// # Token files
+//
+// Plain tokens never sit in configuration. The file holds one SHA-256
+// digest per line in hex; blank lines and # comments are allowed:
+//
+//	# ci pipeline, issued 2026-11-27
+//	9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+//
+// Generate a token with a character set RFC 6750 allows in a bearer token,
+// for example `openssl rand -base64 32`, and its line with
+// `printf %s "$TOKEN" | sha256sum | cut -d" " -f1` (not echo, whose newline
+// would be hashed too). Avoid `openssl rand -hex 32`: a 64-hex-digit token looks exactly like
+// a digest, so pasting the token itself into the file by mistake would go
+// unnoticed (it would fail closed: nobody could log in with it).
+//
+// # Reloading
+//
+// Tokens, certificate pairs and client CA files are polled: one stat per
+// file and interval, comparing size, modification and change times, device
+// and inode, and the path reached through symbolic links. That sees an
+// in-place write, a rename over the file and the symlink swap by which
+// Kubernetes updates a mounted Secret (path → ..data/name, with ..data
+// re-pointed to a new timestamped directory). A file changed within the
+// clock granularity of its last read is re-read and compared by content
+// until that window has passed, as git does for racily clean files, so two
+// writes of the same size in the same tick are not missed. Files that change
+// while being read are read again at the next poll.
+//
+// Prefer replacing files (rename, symlink swap) to writing them in place: a
+// poll can catch an in-place write half done. It errs on the safe side (a
+// truncated token file holds only digests of the new file, and a cut line
+// is a parse error that keeps the old set) but may refuse clients for an
+// interval.
+//
+// What was loaded stays in force until a complete, valid replacement is
+// read: a broken file, a certificate that does not match its key, or a file
+// that disappeared is reported and the old state kept. Failing closed there
+// would turn a half-finished deployment into an outage for every client,
+// and keeping the last good state never admits anyone the operator has not
+// admitted before.
+package auth

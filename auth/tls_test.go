@@ -1,0 +1,350 @@
+package auth
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"io/fs"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// serveTLS accepts connections on a loopback port until the test ends and
+// writes "ok" on each one whose TLS handshake succeeds.
+func serveTLS(t *testing.T, cfg *tls.Config) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			c, err := lis.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() { answer(tls.Server(c, cfg)) })
+		}
+	})
+	t.Cleanup(func() {
+		lis.Close()
+		wg.Wait()
+	})
+	return lis.Addr().String()
+}
+
+func answer(c *tls.Conn) {
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(waitTimeout))
+	if c.Handshake() == nil {
+		_, _ = c.Write([]byte("ok"))
+	}
+}
+
+// dial connects with cfg and reads the server's "ok". With TLS 1.3 a client
+// certificate is judged after the client's side of the handshake is done,
+// so a rejection shows only on that read.
+func dial(t *testing.T, addr string, cfg *tls.Config) (tls.ConnectionState, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	c, err := (&tls.Dialer{Config: cfg}).DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return tls.ConnectionState{}, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(waitTimeout))
+	if _, err := io.ReadFull(c, make([]byte, 2)); err != nil {
+		return tls.ConnectionState{}, err
+	}
+	return c.(*tls.Conn).ConnectionState(), nil
+}
+
+// clientConfig trusts ca for the server and presents certs, if any.
+func clientConfig(t *testing.T, ca *testCA, certs ...keyPair) *tls.Config {
+	cfg := &tls.Config{RootCAs: ca.pool(), ServerName: "localhost", NextProtos: []string{"h2"}}
+	for _, kp := range certs {
+		cfg.Certificates = append(cfg.Certificates, kp.tlsCert(t))
+	}
+	return cfg
+}
+
+// tlsEnv is a TLS server whose certificate, and client CAs if any, are
+// reloaded from files by a running Watch.
+type tlsEnv struct {
+	ca                *testCA // issues the server's certificates
+	certFile, keyFile string
+	caFile            string // "" without mTLS
+	reloader          *CertReloader
+	addr              string
+	errs              *errLog
+}
+
+// setupTLS serves a certificate for "server-1" from files, with mTLS
+// against clientCAs if not nil, and watches the files.
+func setupTLS(t *testing.T, clientCAs []byte) *tlsEnv {
+	t.Helper()
+	env := &tlsEnv{ca: newCA(t, "server CA")}
+	env.certFile, env.keyFile = writePair(t, env.ca.serverCert(t, "server-1"))
+	if clientCAs != nil {
+		env.caFile = filepath.Join(t.TempDir(), "client-ca.pem")
+		writeFile(t, env.caFile, clientCAs)
+	}
+	return env.start(t)
+}
+
+// start loads the files, serves and watches them.
+func (env *tlsEnv) start(t *testing.T) *tlsEnv {
+	t.Helper()
+	var err error
+	if env.reloader, err = NewCertReloader(env.certFile, env.keyFile); err != nil {
+		t.Fatalf("NewCertReloader returned %v", err)
+	}
+	cfg, err := ServerTLSConfig(env.reloader, env.caFile)
+	if err != nil {
+		t.Fatalf("ServerTLSConfig returned %v", err)
+	}
+	env.addr = serveTLS(t, cfg)
+	env.errs = startWatch(t, env.reloader.Watch)
+	return env
+}
+
+// servedCN returns the common name of the certificate the server presents.
+func (env *tlsEnv) servedCN(t *testing.T, certs ...keyPair) string {
+	t.Helper()
+	st, err := dial(t, env.addr, clientConfig(t, env.ca, certs...))
+	if err != nil {
+		t.Fatalf("handshake failed: %v", err)
+	}
+	return st.PeerCertificates[0].Subject.CommonName
+}
+
+func TestServeCertificate(t *testing.T) {
+	env := setupTLS(t, nil)
+	st, err := dial(t, env.addr, clientConfig(t, env.ca))
+	if err != nil {
+		t.Fatalf("handshake failed: %v", err)
+	}
+	if got := st.PeerCertificates[0].Subject.CommonName; got != "server-1" {
+		t.Errorf("served CN %q, want server-1", got)
+	}
+	if st.NegotiatedProtocol != "h2" {
+		t.Errorf("negotiated protocol %q, want h2", st.NegotiatedProtocol)
+	}
+	old := clientConfig(t, env.ca)
+	old.MinVersion, old.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
+	if _, err := dial(t, env.addr, old); err == nil {
+		t.Error("handshake with TLS 1.1 succeeded")
+	}
+}
+
+func TestCertReloadInPlace(t *testing.T) {
+	env := setupTLS(t, nil)
+	second := env.ca.serverCert(t, "server-2")
+	second.write(t, env.certFile, env.keyFile)
+	// Written one after the other, the two may be reported mismatched once.
+	eventually(t, "server-2 served", func() bool { return env.servedCN(t) == "server-2" })
+
+	broken := []struct {
+		name string
+		kp   keyPair
+	}{
+		{"garbage certificate", keyPair{cert: []byte("not PEM"), key: second.key}},
+		{"key of another certificate", keyPair{cert: env.ca.serverCert(t, "server-3").cert, key: second.key}},
+		{"empty files", keyPair{}},
+	}
+	for _, b := range broken {
+		t.Run(b.name, func(t *testing.T) {
+			before := env.errs.len()
+			b.kp.write(t, env.certFile, env.keyFile)
+			eventually(t, "onErr called", func() bool { return env.errs.len() > before })
+			err := env.errs.list()[before]
+			if !strings.HasPrefix(err.Error(), "auth: ") || strings.Contains(err.Error(), "PRIVATE KEY-----") {
+				t.Errorf("onErr got %q", err)
+			}
+			if got := env.servedCN(t); got != "server-2" {
+				t.Errorf("served CN %q after a broken update, want server-2", got)
+			}
+		})
+	}
+	env.ca.serverCert(t, "server-4").write(t, env.certFile, env.keyFile)
+	eventually(t, "server-4 served", func() bool { return env.servedCN(t) == "server-4" })
+}
+
+func TestCertReloadKubernetesSecretSwap(t *testing.T) {
+	env := &tlsEnv{ca: newCA(t, "server CA")}
+	pair := func(cn string) map[string][]byte {
+		kp := env.ca.serverCert(t, cn)
+		return map[string][]byte{"tls.crt": kp.cert, "tls.key": kp.key}
+	}
+	secret := newSecretDir(t, pair("server-1"))
+	env.certFile, env.keyFile = secret.path("tls.crt"), secret.path("tls.key")
+	env.start(t)
+	if got := env.servedCN(t); got != "server-1" {
+		t.Fatalf("served CN %q, want server-1", got)
+	}
+	for _, cn := range []string{"server-2", "server-3"} {
+		secret.update(pair(cn))
+		eventually(t, cn+" served", func() bool { return env.servedCN(t) == cn })
+	}
+	if errs := env.errs.list(); len(errs) > 0 {
+		t.Errorf("onErr got %v", errs)
+	}
+}
+
+func TestNewCertReloaderErrors(t *testing.T) {
+	ca := newCA(t, "ca")
+	kp, other := ca.serverCert(t, "a"), ca.serverCert(t, "b")
+	tests := []struct {
+		name string
+		kp   keyPair
+	}{
+		{"empty", keyPair{}},
+		{"mismatched", keyPair{cert: kp.cert, key: other.key}},
+		{"swapped", keyPair{cert: kp.key, key: kp.cert}},
+		{"key missing", keyPair{cert: kp.cert}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			certFile, keyFile := writePair(t, tt.kp)
+			if _, err := NewCertReloader(certFile, keyFile); err == nil || !strings.HasPrefix(err.Error(), "auth: ") {
+				t.Errorf("NewCertReloader returned %v, want an auth: error", err)
+			}
+		})
+	}
+	certFile, _ := writePair(t, kp)
+	if _, err := NewCertReloader(certFile, filepath.Join(t.TempDir(), "none")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("NewCertReloader with a missing key returned %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestServerTLSConfig(t *testing.T) {
+	ca := newCA(t, "ca")
+	r, err := NewCertReloader(writePair(t, ca.serverCert(t, "s")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ServerTLSConfig(r, "")
+	if err != nil {
+		t.Fatalf("ServerTLSConfig returned %v", err)
+	}
+	if cfg.MinVersion != tls.VersionTLS12 || cfg.ClientAuth != tls.NoClientCert || cfg.GetCertificate == nil ||
+		strings.Join(cfg.NextProtos, ",") != "h2,http/1.1" {
+		t.Errorf("ServerTLSConfig without client CAs = %+v", cfg)
+	}
+
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	writeFile(t, caFile, append([]byte("# bundle\n"), ca.pem...))
+	if cfg, err = ServerTLSConfig(r, caFile); err != nil {
+		t.Fatalf("ServerTLSConfig returned %v", err)
+	}
+	if cfg.ClientAuth != tls.RequireAndVerifyClientCert || cfg.ClientCAs == nil || cfg.GetConfigForClient == nil {
+		t.Errorf("ServerTLSConfig with client CAs = %+v", cfg)
+	}
+	inner, _ := cfg.GetConfigForClient(nil)
+	if inner.ClientAuth != tls.RequireAndVerifyClientCert || inner.MinVersion != tls.VersionTLS12 {
+		t.Errorf("GetConfigForClient returned %+v", inner)
+	}
+
+	bad := map[string][]byte{
+		"empty":               nil,
+		"no PEM":              []byte("hello"),
+		"private key":         ca.serverCert(t, "x").key,
+		"certificate and key": append(append([]byte{}, ca.pem...), ca.serverCert(t, "x").key...),
+		"damaged certificate": pemBlock("CERTIFICATE", []byte("junk")),
+	}
+	for name, data := range bad {
+		t.Run(name, func(t *testing.T) {
+			writeFile(t, caFile, data)
+			if _, err := ServerTLSConfig(r, caFile); err == nil || !strings.HasPrefix(err.Error(), "auth: ") {
+				t.Errorf("ServerTLSConfig returned %v, want an auth: error", err)
+			}
+		})
+	}
+	if _, err := ServerTLSConfig(r, filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Error("ServerTLSConfig with a missing CA file returned nil error")
+	}
+	if _, err := ServerTLSConfig(nil, ""); err == nil {
+		t.Error("ServerTLSConfig(nil) returned nil error")
+	}
+}
+
+func TestMutualTLS(t *testing.T) {
+	clientCA, otherCA := newCA(t, "client CA"), newCA(t, "other CA")
+	env := setupTLS(t, clientCA.pem)
+	tests := []struct {
+		name   string
+		certs  []keyPair
+		wantOK bool
+	}{
+		{"right CA", []keyPair{clientCA.clientCert(t, "c1")}, true},
+		{"no certificate", nil, false},
+		{"another CA", []keyPair{otherCA.clientCert(t, "c2")}, false},
+		{"server certificate of the right CA", []keyPair{clientCA.serverCert(t, "c3")}, false},
+		{"the server's own certificate", []keyPair{env.ca.serverCert(t, "c4")}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := dial(t, env.addr, clientConfig(t, env.ca, tt.certs...))
+			if (err == nil) != tt.wantOK {
+				t.Errorf("handshake returned %v, want success: %v", err, tt.wantOK)
+			}
+		})
+	}
+}
+
+func TestClientCAReload(t *testing.T) {
+	ca1, ca2 := newCA(t, "client CA 1"), newCA(t, "client CA 2")
+	env := setupTLS(t, ca1.pem)
+	c1 := clientConfig(t, env.ca, ca1.clientCert(t, "c1"))
+	c1.ClientSessionCache = tls.NewLRUClientSessionCache(4)
+	c2 := clientConfig(t, env.ca, ca2.clientCert(t, "c2"))
+	ok := func(cfg *tls.Config) bool { _, err := dial(t, env.addr, cfg); return err == nil }
+
+	if _, err := dial(t, env.addr, c1); err != nil {
+		t.Fatalf("c1 refused: %v", err)
+	}
+	if st, err := dial(t, env.addr, c1); err != nil || !st.DidResume {
+		t.Fatalf("c1 did not resume (err %v): the test below would prove nothing", err)
+	}
+	if ok(c2) {
+		t.Fatal("c2 accepted before its CA was")
+	}
+
+	// A broken CA file keeps the CAs in force.
+	writeFile(t, env.caFile, []byte("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n"))
+	eventually(t, "onErr called", func() bool { return env.errs.len() > 0 })
+	if !ok(c1) || ok(c2) {
+		t.Error("client CAs changed after a broken CA file")
+	}
+
+	renameOver(t, env.caFile, ca2.pem)
+	eventually(t, "c2 accepted", func() bool { return ok(c2) })
+	// c1 holds a session ticket from when ca1 was trusted: resuming it must
+	// not bypass the new CAs.
+	if st, err := dial(t, env.addr, c1); err == nil {
+		t.Errorf("c1 accepted after its CA was removed (resumed: %v)", st.DidResume)
+	}
+}
+
+func TestCertReloaderWatchStopsOnCancel(t *testing.T) {
+	env := setupTLS(t, newCA(t, "client CA").pem)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		env.reloader.Watch(ctx, pollInterval, nil)
+	}()
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(waitTimeout):
+		t.Fatal("Watch did not return after cancel")
+	}
+}

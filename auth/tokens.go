@@ -1,0 +1,126 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// defaultTokenFileLimit is the largest token file read unless
+// WithTokenFileLimit says otherwise: about 15,000 digests.
+const defaultTokenFileLimit = 1 << 20
+
+// Tokens is the set of accepted bearer tokens, held as the SHA-256 digests
+// of a token file (see the package documentation for its format). Its
+// methods are safe for concurrent use; Check never waits for a reload.
+type Tokens struct {
+	path string
+	src  *source
+	set  atomic.Pointer[digestSet]
+}
+
+// TokenOption configures LoadTokens.
+type TokenOption func(*tokenConfig)
+
+type tokenConfig struct {
+	limit int64
+}
+
+// WithTokenFileLimit sets the largest token file, in bytes, that is read; a
+// larger one is an error. The default, also used for n <= 0, is 1 MiB.
+func WithTokenFileLimit(n int64) TokenOption {
+	return func(c *tokenConfig) {
+		if n > 0 {
+			c.limit = n
+		}
+	}
+}
+
+// LoadTokens reads the token file at path. It fails if the file cannot be
+// read or has a line that is neither blank, a comment nor a digest. An empty
+// file is valid but admits nobody; callers should warn when Count is 0.
+func LoadTokens(path string, opts ...TokenOption) (*Tokens, error) {
+	cfg := tokenConfig{limit: defaultTokenFileLimit}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	t := &Tokens{path: path}
+	t.src = &source{paths: []string{path}, limit: cfg.limit, apply: t.apply}
+	if err := t.src.reload(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// apply installs the digests of a token file's contents.
+func (t *Tokens) apply(data [][]byte) error {
+	set, err := parseDigests(data[0])
+	if err != nil {
+		return fmt.Errorf("auth: token file %s: %w", t.path, err)
+	}
+	t.set.Store(&set)
+	return nil
+}
+
+// Check reports whether authorization, the raw value of an HTTP
+// Authorization header or of gRPC "authorization" metadata, carries an
+// accepted token: "Bearer <token>", the scheme in any case, one or more
+// spaces. It returns nil, ErrMissingToken, ErrMalformedToken or
+// ErrInvalidToken. A nil *Tokens accepts nothing. A call carrying several
+// authorization values should be refused by the caller, not checked value
+// by value.
+//
+// The token's digest is looked up in a map rather than compared in
+// constant time: lookup timing can reveal something about the digests in
+// the file, but nothing about any token, since turning a digest back into a
+// token means inverting SHA-256.
+func (t *Tokens) Check(authorization string) error {
+	token, err := bearerToken(authorization)
+	if err != nil {
+		return err
+	}
+	if _, ok := t.digests()[sha256.Sum256([]byte(token))]; !ok {
+		return ErrInvalidToken
+	}
+	return nil
+}
+
+// Count returns the number of distinct digests in force. Zero means every
+// call is refused.
+func (t *Tokens) Count() int {
+	return len(t.digests())
+}
+
+// digests returns the set in force; nil, which admits nobody, for a nil or
+// zero Tokens.
+func (t *Tokens) digests() digestSet {
+	if t == nil {
+		return nil
+	}
+	if p := t.set.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Reload reads the token file again, now, whether or not it changed: the
+// hook for SIGHUP and tests. On error the tokens in force stay in force.
+func (t *Tokens) Reload() error {
+	return t.src.reload()
+}
+
+// Watch polls the token file every interval (DefaultWatchInterval if zero
+// or less) and reloads it when it changes, including by rename or symlink
+// swap. It blocks until ctx is done, so run it in its own goroutine.
+//
+// A file that fails to parse, or that cannot be read or has disappeared,
+// leaves the tokens in force unchanged and is passed to onErr (if not nil),
+// once per failure rather than once per poll. A missing file is not read as
+// "no tokens": during a botched or half-finished Secret update that would
+// lock every client out, while keeping the old set admits only tokens the
+// operator already accepted.
+func (t *Tokens) Watch(ctx context.Context, interval time.Duration, onErr func(error)) {
+	watch(ctx, interval, onErr, func() []*source { return []*source{t.src} })
+}
