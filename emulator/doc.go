@@ -23,4 +23,38 @@
 // Besides the Pigello paths it serves GET and DELETE /_emulator/requests, an
 // unauthenticated inspection endpoint listing (and clearing) the requests it
 // has received, with every credential header value redacted.
+//
+// # Faults
+//
+// To prove a client's retries, timeouts, breaker and error mapping, the
+// emulator can misbehave on demand, per request: Script queues Faults for
+// the requests a Match selects, ScriptRepeat gives one to all of them until
+// ClearFaults, and Count tells how many attempts arrived. A fault is
+// applied after the request is recorded and before its credentials are
+// checked, since it stands for the network or a server in trouble, not for
+// the API. Close releases requests a fault holds:
+//
+//	emu := emulator.New(emulator.Config{})
+//	srv := httptest.NewServer(emu)
+//	t.Cleanup(srv.Close)
+//	t.Cleanup(emu.Close) // runs first: hung requests must not block srv.Close
+//	emu.Script(emulator.Match{Method: "GET"},
+//		emulator.Fault{Status: 503, RetryAfter: "1"},
+//		emulator.Fault{Reset: true})
+//	// The third GET is answered normally.
+//
+// The same is available over HTTP, unauthenticated and unrecorded, for
+// clients not written in Go. POST /_emulator/faults adds a script:
+//
+//	{"match": {"method": "GET", "id": "3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31"},
+//	 "faults": [{"status": 503, "retry_after": "1"}, {"latency": "2s"}, {"reset": true}],
+//	 "repeat": false}
+//
+// match is optional, as are both its keys; "repeat": true takes exactly one
+// fault. A fault's keys are those of Fault in snake case: latency (a Go
+// duration string such as "250ms"), status, body, retry_after, reset, hang,
+// malformed, oversized (bytes) and close; {} is a normal answer. Unknown keys
+// and invalid faults are 400 {"detail": ...}. POST and GET answer 200 with
+// every script still pending, in the order they are consulted, as a list of
+// such objects; DELETE /_emulator/faults clears them all (204).
 package emulator

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -57,6 +58,10 @@ type Emulator struct {
 	now    func() time.Time
 	store  store
 	log    requestLog
+	faults faultBook
+
+	closed    chan struct{} // closed by Close, to release held requests
+	closeOnce sync.Once
 }
 
 // New returns an emulator configured by cfg. It panics if cfg is invalid
@@ -71,7 +76,7 @@ func New(cfg Config) *Emulator {
 	if missing := creds.missing(); len(missing) > 0 {
 		panic(fmt.Sprintf("emulator: credentials partly set, missing %s", strings.Join(missing, ", ")))
 	}
-	e := &Emulator{creds: creds, orgs: knownOrganizations(cfg.Organizations), now: time.Now}
+	e := &Emulator{creds: creds, orgs: knownOrganizations(cfg.Organizations), now: time.Now, closed: make(chan struct{})}
 	e.store.records = map[string]record{}
 	if !cfg.NoSeed {
 		e.seeded = true
@@ -111,12 +116,17 @@ func (e *Emulator) DemoOrganizationIDs() []string {
 	return demoOrganizationIDs()
 }
 
-// ServeHTTP answers r as Pigello would, or serves the inspection endpoint.
-// Every request except inspection requests is recorded first, so tests see
-// even the ones that were refused.
+// ServeHTTP answers r as Pigello would, as a scripted fault says, or
+// serves one of the /_emulator/ endpoints. Every request except those to
+// the /_emulator/ endpoints is recorded first, so tests see even the ones
+// that were refused or faulted.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.EscapedPath() == inspectPath {
+	switch r.URL.EscapedPath() {
+	case inspectPath:
 		e.serveInspection(w, r)
+		return
+	case faultsPath:
+		e.serveFaults(w, r)
 		return
 	}
 	b, err := readBody(r)
@@ -125,6 +135,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// The client is most likely gone; DRF's generic parse failure is the
 		// closest answer should anyone still be listening.
 		writeDetail(w, http.StatusBadRequest, "Malformed request.")
+		return
+	}
+	pk, _ := matchDetail(r.URL.EscapedPath())
+	if f, ok := e.faults.next(r.Method, pk); ok {
+		e.serveFault(w, r, pk, f, b)
 		return
 	}
 	e.serveResource(w, r, b)

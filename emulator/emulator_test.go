@@ -33,6 +33,7 @@ func setup(t *testing.T, cfg emulator.Config) *fixture {
 	emu := emulator.New(cfg)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
+	t.Cleanup(emu.Close) // runs first, so a request held by a fault cannot block srv.Close
 	creds := cfg.Credentials
 	if creds == (emulator.Credentials{}) {
 		creds = emulator.DemoCredentials()
@@ -76,9 +77,24 @@ func (f *fixture) call(t *testing.T, method, path, body string, edits ...func(*h
 
 // try is call for goroutines other than the test's, which must not t.Fatal.
 func (f *fixture) try(method, path, body string, edits ...func(*http.Request)) (response, error) {
+	resp, err := f.send(f.srv.Client(), method, path, body, edits...)
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return response{}, fmt.Errorf("read %s %s body: %v", method, path, err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// send sends an authenticated request through client and returns the
+// response with its body unread.
+func (f *fixture) send(client *http.Client, method, path, body string, edits ...func(*http.Request)) (*http.Response, error) {
 	req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
 	if err != nil {
-		return response{}, fmt.Errorf("NewRequest(%q) returned %v", path, err)
+		return nil, fmt.Errorf("NewRequest(%q) returned %v", path, err)
 	}
 	for name, value := range credentialHeaders(f.creds) {
 		req.Header.Set(name, value)
@@ -89,16 +105,11 @@ func (f *fixture) try(method, path, body string, edits ...func(*http.Request)) (
 	for _, edit := range edits {
 		edit(req)
 	}
-	resp, err := f.srv.Client().Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
-		return response{}, fmt.Errorf("%s %s returned %v", method, path, err)
+		return nil, fmt.Errorf("%s %s returned %w", method, path, err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return response{}, fmt.Errorf("read %s %s body: %v", method, path, err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	return resp, nil
 }
 
 // check fails t unless r has the status and a body equal, as JSON, to want.

@@ -55,6 +55,20 @@ func (l *requestLog) list() []Request {
 	return out
 }
 
+// count returns how many recorded requests m, normalized, matches.
+func (l *requestLog) count(m Match) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, r := range l.entries {
+		pk, _ := matchDetail(r.Path)
+		if m.matches(r.Method, pk) {
+			n++
+		}
+	}
+	return n
+}
+
 func (l *requestLog) reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -66,6 +80,14 @@ func (l *requestLog) reset() {
 // endpoint, including refused ones. Only the latest 1000 are kept.
 func (e *Emulator) Requests() []Request {
 	return e.log.list()
+}
+
+// Count returns how many of the requests Requests would return m matches,
+// counting faulted and refused requests too: every attempt a client made.
+// The zero Match counts them all.
+func (e *Emulator) Count(m Match) int {
+	m.Method, m.ID = strings.ToUpper(m.Method), strings.ToLower(m.ID)
+	return e.log.count(m)
 }
 
 // ResetRequests forgets every recorded request.

@@ -12,6 +12,10 @@
 // PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY, PIGELLO_CLIENT_SECRET,
 // PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID: all
 // seven, or none for the public demo credentials.
+//
+// Integration tests inspect it through /_emulator/requests and script
+// faults (errors, latency, resets, hangs) through /_emulator/faults; see
+// package emulator. Stopping it releases requests a fault holds.
 package main
 
 import (
@@ -67,6 +71,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	// Requests held by a scripted fault (Hang, Latency) would otherwise
+	// keep Shutdown waiting for its whole timeout.
+	srv.RegisterOnShutdown(emu.Close)
 	printBanner(stdout, ln.Addr().String(), cfg, emu)
 	return serve(ctx, srv, ln)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -173,4 +174,63 @@ func TestRunConfigErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A request held by a scripted fault does not keep the command from
+// stopping: without a release, Shutdown would wait out shutdownTimeout.
+func TestRunReleasesHeldRequestsOnStop(t *testing.T) {
+	f := setup(t, []string{"--addr", "127.0.0.1:0"}, nil)
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 2 * shutdownTimeout}
+
+	resp, err := client.Post(f.baseURL+"/_emulator/faults", "application/json", strings.NewReader(`{"faults": [{"hang": true}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("POST /_emulator/faults: status = %d, want 200", resp.StatusCode)
+	}
+	held := make(chan error, 1)
+	go func() {
+		resp, err := client.Get(f.baseURL + "/accounts/users/organization/workengagement/")
+		if err == nil {
+			resp.Body.Close()
+		}
+		held <- err
+	}()
+	waitForRequests(t, client, f.baseURL, 1)
+
+	start := time.Now()
+	if err := f.stop(); err != nil {
+		t.Errorf("run returned %v after cancel, want nil", err)
+	}
+	if elapsed := time.Since(start); elapsed > shutdownTimeout/2 {
+		t.Errorf("stopping took %v with a held request, want it released at once", elapsed)
+	}
+	if err := <-held; err == nil {
+		t.Errorf("the held request was answered, want its connection dropped")
+	}
+}
+
+// waitForRequests polls the inspection endpoint until it lists n requests.
+func waitForRequests(t *testing.T, client *http.Client, baseURL string, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		resp, err := client.Get(baseURL + "/_emulator/requests")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reqs []any
+		err = json.NewDecoder(resp.Body).Decode(&reqs)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(reqs) == n {
+			return
+		}
+	}
+	t.Fatalf("the emulator did not receive %d requests within 5s", n)
 }
