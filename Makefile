@@ -26,9 +26,28 @@ run: build ## Build and start the facade on the embedded Pigello emulator
 build: ## Build bin/pigello-facade and bin/pigello-emulator
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
 
+FUZZTIME ?= 5s
+# package:target pairs run by `make fuzz`.
+FUZZ_TARGETS := upstream:FuzzParseDRF upstream:FuzzPatchMarshal server:FuzzMask server:FuzzToProto
+
 .PHONY: test
-test: checkgenerate lint ## Everything CI checks: generated code up to date, lint, go test -race
+test: checkgenerate lint ## Everything CI checks: generated code up to date, lint, go test -race, a short fuzz run
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for FUZZTIME (default 5s) from its committed corpus
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "$(GO) test -run=^$$ -fuzz=^$$name\$$ -fuzztime=$(FUZZTIME) ./$$pkg/"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg/ || exit 1; \
+	done
+
+SOAK_DURATION ?= 2m
+
+.PHONY: soak
+soak: ## Steady load with Pigello faults mixed in for SOAK_DURATION (default 2m); checks leaks afterwards
+	SOAK_DURATION=$(SOAK_DURATION) $(GO) test -tags soak -run '^TestSoak$$' -count=1 -v -timeout 30m ./internal/app/
 
 .PHONY: lint
 lint: ## buf lint, buf format, buf breaking against main, gofmt, go vet

@@ -26,6 +26,13 @@ type Options struct {
 	// Ready reports whether the facade accepts calls; /readyz answers 503
 	// while it returns false. Nil means always ready.
 	Ready func() bool
+	// Tokens, when set, must accept each REST call's Authorization header;
+	// others get 401 before their body is read. The health endpoints stay
+	// open. (The gRPC server checks again: the header travels on.)
+	Tokens server.TokenChecker
+	// ForwardCredentials passes X-Pigello-* headers on as gRPC metadata,
+	// for pass-through mode.
+	ForwardCredentials bool
 }
 
 // New returns the HTTP handler: the REST API under /v1/ and the health
@@ -37,12 +44,13 @@ func New(ctx context.Context, conn *grpc.ClientConn, opts Options) (http.Handler
 	gw := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler),
 		runtime.WithErrorHandler(errorHandler),
+		runtime.WithIncomingHeaderMatcher(headerMatcher(opts.ForwardCredentials)),
 	)
 	if err := accountsv1.RegisterWorkEngagementServiceHandler(ctx, gw, conn); err != nil {
 		return nil, fmt.Errorf("gateway: register: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", limitBody(opts.MaxBodyBytes, deriveUpdateMask(gw)))
+	mux.Handle("/v1/", requireToken(opts.Tokens, limitBody(opts.MaxBodyBytes, deriveUpdateMask(gw))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeHealth(w, true)
 	})

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"buf.build/go/protovalidate"
+	"github.com/pigello-facade/pigello-facade/auth"
 	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
@@ -32,6 +33,11 @@ const (
 	ReasonResponseTooLarge    = "PIGELLO_RESPONSE_TOO_LARGE"
 	ReasonUnexpectedStatus    = "PIGELLO_UNEXPECTED_STATUS"
 	ReasonCredentialsRejected = "PIGELLO_UNAUTHENTICATED"
+	ReasonTokenMissing        = "TOKEN_MISSING"
+	ReasonTokenInvalid        = "TOKEN_INVALID"
+	ReasonCredentialsMissing  = "PIGELLO_CREDENTIALS_MISSING"
+	ReasonOverloaded          = "FACADE_OVERLOADED"
+	ReasonCircuitOpen         = "PIGELLO_CIRCUIT_OPEN"
 )
 
 // outcome is how one kind of Pigello answer reaches the caller.
@@ -83,12 +89,27 @@ func errorStatus(ctx context.Context, err error, body string) error {
 	return toStatus(ctx, err, body).Err()
 }
 
+// Status returns the status a caller gets for err, for the REST gateway's own
+// checks (tokens, body limits) so they answer exactly as the RPCs do.
+func Status(ctx context.Context, err error) *status.Status {
+	return toStatus(ctx, err, "")
+}
+
 // toStatus is the one place an error becomes a gRPC status.
 func toStatus(ctx context.Context, err error, body string) *status.Status {
 	var invalid *invalidArgumentError
 	var violations *protovalidate.ValidationError
 	var pigello *upstream.Error
+	var missing *missingCredentialsError
 	switch {
+	case errors.Is(err, auth.ErrMissingToken):
+		return newStatus(codes.Unauthenticated, ReasonTokenMissing, "a bearer token is required (authorization: Bearer <token>)", nil)
+	case errors.Is(err, auth.ErrMalformedToken) || errors.Is(err, auth.ErrInvalidToken):
+		return newStatus(codes.Unauthenticated, ReasonTokenInvalid, "the bearer token is not valid", nil)
+	case errors.As(err, &missing):
+		return newStatus(codes.Unauthenticated, ReasonCredentialsMissing,
+			"Pigello credentials missing from metadata: "+strings.Join(missing.keys, ", "),
+			map[string]string{"missing": strings.Join(missing.keys, ",")})
 	case errors.As(err, &invalid):
 		return badRequest(invalid.violations)
 	case errors.As(err, &violations):
@@ -96,7 +117,11 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 	case errors.Is(err, upstream.ErrInvalidID):
 		return badRequest([]*errdetails.BadRequest_FieldViolation{{Field: joinField(body, "id"), Description: "must be a valid UUID"}})
 	case errors.As(err, &pigello):
-		return fromUpstream(pigello, body)
+		return fromUpstream(pigello, body, passThrough(ctx))
+	case errors.Is(err, upstream.ErrOverloaded):
+		return newStatus(codes.ResourceExhausted, ReasonOverloaded, "too many calls to Pigello in flight; try again shortly", nil)
+	case errors.Is(err, upstream.ErrCircuitOpen):
+		return newStatus(codes.Unavailable, ReasonCircuitOpen, "Pigello is failing; calls are paused for a moment", nil)
 	case errors.Is(err, upstream.ErrResponseTooLarge):
 		return newStatus(codes.Internal, ReasonResponseTooLarge, "Pigello's response was too large", answered(err))
 	case errors.Is(err, upstream.ErrMalformedResponse):
@@ -105,6 +130,8 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 		return newStatus(codes.DeadlineExceeded, ReasonDeadlineExceeded, "the deadline passed before Pigello answered", nil)
 	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 		return newStatus(codes.Canceled, ReasonCanceled, "the call was canceled", nil)
+	case errors.Is(err, upstream.ErrAttemptTimeout):
+		return newStatus(codes.DeadlineExceeded, "PIGELLO_TIMEOUT", "Pigello did not answer in time", nil)
 	case errors.Is(err, upstream.ErrUnreachable):
 		return newStatus(codes.Unavailable, ReasonUnreachable, "Pigello could not be reached", nil)
 	default:
@@ -112,10 +139,15 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 	}
 }
 
-// fromUpstream maps an answer from Pigello through upstreamOutcomes.
-func fromUpstream(e *upstream.Error, body string) *status.Status {
+// fromUpstream maps an answer from Pigello through upstreamOutcomes. In
+// pass-through mode the credentials were the caller's, so Pigello refusing
+// them is the caller's UNAUTHENTICATED, not the facade's INTERNAL.
+func fromUpstream(e *upstream.Error, body string, passThrough bool) *status.Status {
 	o, ok := upstreamOutcomes[e.StatusCode]
-	if !ok {
+	switch {
+	case passThrough && e.StatusCode == 401:
+		o = outcome{codes.Unauthenticated, ReasonCredentialsRejected, "Pigello refused the credentials in the call's metadata", true}
+	case !ok:
 		o = outcome{codes.Unknown, ReasonUnexpectedStatus, "Pigello answered with unexpected HTTP status " + strconv.Itoa(e.StatusCode), false}
 	}
 	msg := o.message

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/auth"
 	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -100,6 +101,10 @@ func TestToStatusFacadeErrors(t *testing.T) {
 		{"malformed", context.Background(), malformed("x"), codes.Internal, "PIGELLO_MALFORMED_RESPONSE"},
 		{"deadline", context.Background(), fmt.Errorf("x: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
 		{"canceled", canceled, errors.New("x"), codes.Canceled, "CANCELED"},
+		{"overloaded", context.Background(), fmt.Errorf("x: %w", upstream.ErrOverloaded), codes.ResourceExhausted, "FACADE_OVERLOADED"},
+		{"circuit open", context.Background(), fmt.Errorf("x: %w", upstream.ErrCircuitOpen), codes.Unavailable, "PIGELLO_CIRCUIT_OPEN"},
+		{"missing token", context.Background(), auth.ErrMissingToken, codes.Unauthenticated, "TOKEN_MISSING"},
+		{"malformed token", context.Background(), auth.ErrMalformedToken, codes.Unauthenticated, "TOKEN_INVALID"},
 		{"anything else", context.Background(), errors.New("x"), codes.Internal, "INTERNAL"},
 	}
 	for _, tt := range tests {

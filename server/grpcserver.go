@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"log/slog"
+	"time"
 
 	"buf.build/go/protovalidate"
 	"github.com/pigello-facade/pigello-facade/apidesc"
@@ -15,12 +16,29 @@ import (
 	reflectionv1alpha "google.golang.org/grpc/reflection/grpc_reflection_v1alpha"
 )
 
-// NewGRPCServer returns a gRPC server serving svc behind the logging, guard
-// and validation interceptors, with grpc.health.v1 and server reflection (v1
-// and v1alpha) registered. Reflection serves the embedded descriptors, so
-// `grpcurl describe` shows the contract's comments and rules. The returned
-// health server starts SERVING; set it NOT_SERVING before draining.
-func NewGRPCServer(svc *Server, logger *slog.Logger, opts ...grpc.ServerOption) (*grpc.Server, *health.Server, error) {
+// Config configures the gRPC server NewGRPCServer builds.
+type Config struct {
+	Logger *slog.Logger
+	// DefaultTimeout is the deadline of calls that arrive without one; zero
+	// leaves them without.
+	DefaultTimeout time.Duration
+	// Tokens, when set, is asked about every call's authorization metadata
+	// before anything else happens; health checks stay open.
+	Tokens TokenChecker
+	// CredentialsFromMetadata takes the seven Pigello credentials from each
+	// call's metadata instead of the facade's own (pass-through mode).
+	CredentialsFromMetadata bool
+	// ServerOptions are transport options: TLS, message limits, keepalive.
+	ServerOptions []grpc.ServerOption
+}
+
+// NewGRPCServer returns a gRPC server serving svc with grpc.health.v1 and
+// server reflection (v1 and v1alpha). Calls pass, in order: logging, panic
+// guard, token check, default deadline, pass-through credentials and
+// validation. Reflection serves the embedded descriptors, so `grpcurl
+// describe` shows the contract's comments and rules. The returned health
+// server starts SERVING; set it NOT_SERVING before draining.
+func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error) {
 	validator, err := protovalidate.New()
 	if err != nil {
 		return nil, nil, fmt.Errorf("server: build validator: %w", err)
@@ -29,11 +47,21 @@ func NewGRPCServer(svc *Server, logger *slog.Logger, opts ...grpc.ServerOption) 
 	if err != nil {
 		return nil, nil, fmt.Errorf("server: %w", err)
 	}
-	opts = append([]grpc.ServerOption{grpc.ChainUnaryInterceptor(
-		LoggingInterceptor(logger),
-		GuardInterceptor(logger),
-		ValidationInterceptor(validator),
-	)}, opts...)
+	unary := []grpc.UnaryServerInterceptor{LoggingInterceptor(cfg.Logger), GuardInterceptor(cfg.Logger)}
+	var stream []grpc.StreamServerInterceptor
+	if cfg.Tokens != nil {
+		unary = append(unary, AuthUnaryInterceptor(cfg.Tokens))
+		stream = append(stream, AuthStreamInterceptor(cfg.Tokens))
+	}
+	unary = append(unary, DeadlineInterceptor(cfg.DefaultTimeout))
+	if cfg.CredentialsFromMetadata {
+		unary = append(unary, PassThroughInterceptor())
+	}
+	unary = append(unary, ValidationInterceptor(validator))
+	opts := append([]grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(unary...),
+		grpc.ChainStreamInterceptor(stream...),
+	}, cfg.ServerOptions...)
 	gs := grpc.NewServer(opts...)
 	accountsv1.RegisterWorkEngagementServiceServer(gs, svc)
 

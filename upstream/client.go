@@ -26,8 +26,18 @@ type Client struct {
 	maxBytes int64
 	observe  func(context.Context, Event)
 
-	creds     *Credentials // set by options, cleared by New once header is built
-	userAgent string
+	creds       *Credentials // set by options, cleared by New once header is built
+	userAgent   string
+	fromContext bool // WithCredentialsFromContext
+
+	retry          RetryPolicy
+	sleep          func(context.Context, time.Duration) error
+	jitter         func(ceiling time.Duration) time.Duration // in [0, ceiling)
+	attemptTimeout time.Duration
+	limiter        *limiter // nil: unbounded
+	breakerConfig  *BreakerConfig
+	breaker        *breaker // nil: no breaker
+	stats          *counters
 
 	// header returns a fresh copy of the request headers, built once in New,
 	// with Content-Type when withBody. The templates hide in a closure
@@ -55,10 +65,13 @@ func WithMaxResponseBytes(n int64) Option {
 	return func(cl *Client) { cl.maxBytes = n }
 }
 
-// WithObserver registers f to be called once per HTTP exchange, after the
-// body is read and closed, including exchanges that failed in transport. It
-// runs on the calling goroutine, so it should be quick; it is the hook for
-// metrics and logs without the client choosing a logger.
+// WithObserver registers f to be called once per HTTP exchange (each
+// attempt of a retried call is one), after the body is read and closed and
+// the retry decision made, including exchanges that failed in transport.
+// Calls refused before any exchange (an invalid id, missing pass-through
+// credentials, ErrOverloaded, ErrCircuitOpen, a context already done)
+// report nothing. It runs on the calling goroutine, so it should be quick;
+// it is the hook for metrics and logs without the client choosing a logger.
 func WithObserver(f func(ctx context.Context, e Event)) Option {
 	return func(cl *Client) { cl.observe = f }
 }
@@ -69,7 +82,17 @@ type Event struct {
 	Method     string        // HTTP method
 	StatusCode int           // 0 if no response arrived
 	Duration   time.Duration // from sending the request to closing the body
-	Err        error         // what the Client method returned, nil on success
+	// Err is this attempt's error; on the last attempt (Retrying false) it
+	// is what the Client method returned, nil on success.
+	Err     error
+	Attempt int // 1 for a call's first exchange, 2 for its first retry, …
+
+	// Retrying is set when another attempt will follow after RetryIn. That
+	// attempt can still be abandoned, with no further event, if the caller's
+	// context ends during the wait or the limiter or breaker refuses it; the
+	// call then returns the context's error or this event's Err.
+	Retrying bool
+	RetryIn  time.Duration
 }
 
 // New returns a Client for the API at baseURL, such as
@@ -84,12 +107,18 @@ func New(baseURL string, hc *http.Client, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{baseURL: base, hc: hc, maxBytes: defaultMaxResponseBytes, userAgent: defaultUserAgent}
+	c := &Client{
+		baseURL: base, hc: hc, maxBytes: defaultMaxResponseBytes, userAgent: defaultUserAgent,
+		retry: RetryPolicy{MaxAttempts: 1}, sleep: sleepContext, jitter: fullJitter, stats: new(counters),
+	}
 	for _, opt := range opts {
 		opt(c)
 	}
 	if c.maxBytes <= 0 {
 		return nil, fmt.Errorf("upstream: max response bytes must be positive, got %d", c.maxBytes)
+	}
+	if err := c.buildResilience(); err != nil {
+		return nil, err
 	}
 	if err := c.buildHeaders(); err != nil {
 		return nil, err
@@ -97,7 +126,29 @@ func New(baseURL string, hc *http.Client, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// buildResilience checks and completes the retry, timeout and breaker
+// options.
+func (c *Client) buildResilience() error {
+	var err error
+	if c.retry, err = c.retry.withDefaults(); err != nil {
+		return err
+	}
+	if c.attemptTimeout < 0 {
+		return fmt.Errorf("upstream: attempt timeout must not be negative, got %v", c.attemptTimeout)
+	}
+	if c.sleep == nil {
+		c.sleep = sleepContext
+	}
+	if c.breakerConfig != nil {
+		c.breaker, err = newBreaker(*c.breakerConfig)
+	}
+	return err
+}
+
 func (c *Client) buildHeaders() error {
+	if c.fromContext && c.creds != nil {
+		return errors.New("upstream: WithCredentials and WithCredentialsFromContext exclude each other")
+	}
 	var creds Credentials
 	if c.creds != nil {
 		creds = *c.creds
@@ -109,7 +160,9 @@ func (c *Client) buildHeaders() error {
 		return errors.New("upstream: user agent contains a character not allowed in a header value")
 	}
 	h := make(http.Header, credentialCount+3)
-	creds.setHeaders(h)
+	if !c.fromContext { // pass-through requests get theirs from the context
+		creds.setHeaders(h)
+	}
 	h.Set("Accept", "application/json")
 	h.Set("User-Agent", c.userAgent)
 	withBody := h.Clone()

@@ -82,12 +82,21 @@ func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String())
 // validate reports a value that net/http would refuse to send. The error
 // names the header, never the value.
 func (c Credentials) validate() error {
-	for _, p := range c.pairs() {
-		if !validHeaderValue(p[1]) {
-			return fmt.Errorf("upstream: credential %s contains a character not allowed in a header value", p[0])
-		}
+	if name, ok := c.invalidHeader(); ok {
+		return fmt.Errorf("upstream: credential %s contains a character not allowed in a header value", name)
 	}
 	return nil
+}
+
+// invalidHeader returns the name of the first header whose value net/http
+// would refuse to send.
+func (c Credentials) invalidHeader() (string, bool) {
+	for _, p := range c.pairs() {
+		if !validHeaderValue(p[1]) {
+			return p[0], true
+		}
+	}
+	return "", false
 }
 
 // validHeaderValue follows RFC 9110 field-value: visible characters, spaces,

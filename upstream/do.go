@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
-	"time"
 )
 
 const (
@@ -33,73 +32,108 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // cannot, such as required fields.
 type validator interface{ validate() error }
 
-// do performs one exchange with Pigello: a method request to path, with in
-// (if non-nil) as its JSON body. A non-2xx answer becomes an *Error; a 2xx
-// body is decoded into out (if non-nil) and otherwise ignored. Every request
-// goes through here, so headers, bounds and error shapes are decided in one
-// place. op names the operation in errors and events.
-func (c *Client) do(ctx context.Context, op, method, path string, in, out any) (err error) {
-	req, err := c.newRequest(ctx, method, path, in)
-	if err != nil {
-		return err
-	}
-	status, start := 0, time.Now()
-	if c.observe != nil {
-		defer func() {
-			c.observe(ctx, Event{Operation: op, Method: method, StatusCode: status, Duration: time.Since(start), Err: err})
-		}()
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return sendError(ctx, op, err)
-	}
-	status = resp.StatusCode
-	defer func() { err = closeBody(resp.Body, err) }()
-	if err := checkResponse(ctx, op, resp, c.maxBytes); err != nil {
-		return err
-	}
-	if out == nil {
-		return nil
-	}
-	return decode(ctx, op, resp, c.maxBytes, out)
+// callSpec is one Client method call: what each of its attempts sends.
+type callSpec struct {
+	op, method, path string
+	body             []byte       // JSON request body, nil without one
+	creds            *Credentials // pass-through credentials; nil for the static ones
+	out              any          // decoded from a 2xx body if non-nil
 }
 
-// newRequest builds the request with the caller's context, so its deadline
-// bounds the whole exchange, and with its own copy of the headers built in
-// New, so a transport or middleware that edits headers cannot race with
-// other requests.
-func (c *Client) newRequest(ctx context.Context, method, path string, in any) (*http.Request, error) {
-	var body io.Reader
+// do performs a call to Pigello: a method request to path, with in (if
+// non-nil) as its JSON body, attempted as the retry policy allows. A non-2xx
+// answer becomes an *Error; a 2xx body is decoded into out (if non-nil) and
+// otherwise ignored. Every request goes through here, so headers, bounds,
+// retries and error shapes are decided in one place. op names the operation
+// in errors and events.
+func (c *Client) do(ctx context.Context, op, method, path string, in, out any) error {
+	x := &callSpec{op: op, method: method, path: path, out: out}
+	if c.fromContext {
+		creds, err := contextCredentials(ctx, op)
+		if err != nil {
+			return err
+		}
+		x.creds = creds
+	}
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return nil, fmt.Errorf("upstream: encode request: %w", err)
+			return fmt.Errorf("upstream: encode request: %w", err)
 		}
-		body = bytes.NewReader(b)
+		x.body = b
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.baseURL+path, body)
+	return c.run(ctx, x)
+}
+
+// scope holds the two contexts of an attempt: the caller's, whose errors
+// are reported as themselves, and the attempt's, which may also carry the
+// deadline of WithAttemptTimeout.
+type scope struct{ caller, attempt context.Context }
+
+// exchange performs one attempt: one request and the reading of its answer,
+// the body closed before it returns. status is 0 if no response arrived.
+func (c *Client) exchange(s scope, x *callSpec) (status int, err error) {
+	req, err := c.newRequest(s.attempt, x)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return 0, sendError(s, x.op, err)
+	}
+	defer func() { err = closeBody(resp.Body, err) }()
+	if err := checkResponse(s, x.op, resp, c.maxBytes); err != nil {
+		return resp.StatusCode, err
+	}
+	if x.out == nil {
+		return resp.StatusCode, nil
+	}
+	return resp.StatusCode, decode(s, x.op, resp, c.maxBytes, x.out)
+}
+
+// newRequest builds the request with the attempt's context, so its deadline
+// bounds the whole exchange, and with its own copy of the headers built in
+// New, so a transport or middleware that edits headers cannot race with
+// other requests or leak into a retry.
+func (c *Client) newRequest(ctx context.Context, x *callSpec) (*http.Request, error) {
+	var body io.Reader
+	if x.body != nil {
+		body = bytes.NewReader(x.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, x.method, c.baseURL+x.path, body)
 	if err != nil {
 		return nil, fmt.Errorf("upstream: build request: %w", unwrapURLError(err))
 	}
-	req.Header = c.header(in != nil)
+	req.Header = c.header(x.body != nil)
+	if x.creds != nil {
+		x.creds.setHeaders(req.Header)
+	}
 	return req, nil
 }
 
-// sendError prefers the context's error, so callers can test for
-// context.DeadlineExceeded, and otherwise keeps the transport error in the
-// chain (for errors.As with *net.OpError and the like) minus the *url.Error
-// wrapper, whose message repeats the request URL.
-func sendError(ctx context.Context, op string, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
+// sendError prefers the caller's context error, so callers can test for
+// context.DeadlineExceeded, then the attempt's timeout, and otherwise keeps
+// the transport error in the chain (for errors.As with *net.OpError and the
+// like) minus the *url.Error wrapper, whose message repeats the request URL.
+func sendError(s scope, op string, err error) error {
+	if ctxErr := s.caller.Err(); ctxErr != nil {
 		return fmt.Errorf("upstream: %s: %w", op, ctxErr)
+	}
+	if s.attempt.Err() != nil {
+		// The attempt's own context error is left out of the chain: it is
+		// context.DeadlineExceeded, which would read as the caller's.
+		return fmt.Errorf("upstream: %s: send request: %w: %w", op, ErrUnreachable, ErrAttemptTimeout)
 	}
 	return fmt.Errorf("upstream: %s: send request: %w: %w", op, ErrUnreachable, unwrapURLError(err))
 }
 
 // readError is sendError for a failure while reading the body.
-func readError(ctx context.Context, op string, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
+func readError(s scope, op string, err error) error {
+	if ctxErr := s.caller.Err(); ctxErr != nil {
 		return fmt.Errorf("upstream: %s: read response: %w", op, ctxErr)
+	}
+	if s.attempt.Err() != nil {
+		return fmt.Errorf("upstream: %s: read response: %w: %w", op, ErrUnreachable, ErrAttemptTimeout)
 	}
 	return fmt.Errorf("upstream: %s: read response: %w: %w", op, ErrUnreachable, unwrapURLError(err))
 }
@@ -114,10 +148,10 @@ func unwrapURLError(err error) error {
 
 // decode reads a 2xx body and unmarshals it into out. A body that is too
 // large or not the documented JSON becomes a *BodyError.
-func decode(ctx context.Context, op string, resp *http.Response, limit int64, out any) error {
+func decode(s scope, op string, resp *http.Response, limit int64, out any) error {
 	buf, tooLarge, err := readBody(resp.Body, limit, resp.ContentLength)
 	if err != nil {
-		return readError(ctx, op, err)
+		return readError(s, op, err)
 	}
 	defer putBuffer(buf)
 	if tooLarge {

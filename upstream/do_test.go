@@ -105,9 +105,9 @@ func TestObserver(t *testing.T) {
 		_ = call(t, c, method, testID)
 	}
 	want := []Event{
-		{Operation: "GetWorkEngagement", Method: "GET", StatusCode: 200},
-		{Operation: "UpdateWorkEngagement", Method: "PATCH", StatusCode: 400},
-		{Operation: "DeleteWorkEngagement", Method: "DELETE", StatusCode: 204},
+		{Operation: "GetWorkEngagement", Method: "GET", StatusCode: 200, Attempt: 1},
+		{Operation: "UpdateWorkEngagement", Method: "PATCH", StatusCode: 400, Attempt: 1},
+		{Operation: "DeleteWorkEngagement", Method: "DELETE", StatusCode: 204, Attempt: 1},
 	}
 	if diff := cmp.Diff(want, events, cmpopts.IgnoreFields(Event{}, "Duration", "Err")); diff != "" {
 		t.Errorf("events mismatch (-want +got):\n%s", diff)

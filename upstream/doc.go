@@ -10,4 +10,13 @@
 // masks itself for fmt and log/slog, errors carry no URL or header value, and
 // [NewHTTPClient] refuses to follow redirects, because net/http would forward
 // the custom X-PIGELLO-* headers to whatever host a redirect names.
+//
+// Resilience is opt-in and decided in one place too: WithRetryPolicy
+// retries GET and DELETE after transport failures and 429/502/503/504 with
+// capped, fully jittered exponential backoff and Retry-After, and PATCH only
+// after a failed dial; WithAttemptTimeout bounds each attempt;
+// WithMaxConcurrency bounds requests in flight (ErrOverloaded);
+// WithBreaker stops calling a failing Pigello (ErrCircuitOpen). No wait
+// ever outlasts the caller's deadline. Stats and the observer's Event
+// report each attempt.
 package upstream

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 const (
@@ -21,7 +22,7 @@ const (
 // non_field_errors, a top-level list of messages, or a bare string. A body
 // that is not JSON (an HTML 502 page, say) yields nothing.
 func parseDRF(body []byte) (detail string, fields []FieldError) {
-	body = bytes.TrimSpace(body)
+	body = bytes.Trim(body, " \t\r\n") // JSON's whitespace only: "\f0" is not JSON
 	if len(body) == 0 || !json.Valid(body) {
 		return "", nil
 	}
@@ -109,15 +110,33 @@ func (p *drfParser) walkObject(path string, raw []byte, depth int) {
 
 // childPath names a member of path: an index dict key becomes [i],
 // non_field_errors belongs to path itself, anything else is a dotted name.
+// A key that is not an identifier (DRF's are field names, so only a broken
+// or hostile body has one) is quoted in backticks as AIP-161 does for map
+// keys, so a key like "a.b" or "" cannot forge or break a path.
 func childPath(path, key string) string {
 	switch {
 	case isDigits(key):
 		return path + "[" + key + "]"
 	case key == "non_field_errors":
 		return path
-	case path == "":
-		return key
-	default:
-		return path + "." + key
+	case !isIdentifier(key):
+		key = "`" + strings.ReplaceAll(key, "`", "``") + "`"
 	}
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// isIdentifier reports whether s is an ASCII identifier: a letter or
+// underscore, then letters, digits and underscores.
+func isIdentifier(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		letter := b == '_' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z')
+		if !letter && (i == 0 || b < '0' || b > '9') {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -29,6 +28,24 @@ var (
 	// own error stays in the chain too. Context errors are reported as
 	// themselves instead.
 	ErrUnreachable = errors.New("pigello unreachable")
+	// ErrAttemptTimeout is wrapped, together with ErrUnreachable, by the
+	// error for an attempt cut short by WithAttemptTimeout while the
+	// caller's context was still alive. It is a transport failure, not the
+	// caller's deadline: context.DeadlineExceeded is not in the chain.
+	ErrAttemptTimeout = errors.New("attempt timed out")
+	// ErrOverloaded is wrapped by the error for a call that found no free
+	// slot under WithMaxConcurrency within the queue timeout. No request was
+	// sent. If the caller's context ended while the call waited, its error
+	// is in the chain too.
+	ErrOverloaded = errors.New("too many requests in flight to pigello")
+	// ErrCircuitOpen is wrapped by the error for a call refused by the
+	// breaker of WithBreaker without sending a request.
+	ErrCircuitOpen = errors.New("circuit breaker open")
+	// ErrNoCredentials is wrapped by the error for a call, under
+	// WithCredentialsFromContext, whose context carries no credentials or
+	// credentials that are incomplete or not valid header values. No request
+	// was sent. The error names headers, never values.
+	ErrNoCredentials = errors.New("no valid credentials in context")
 )
 
 // maxMessagesInError bounds how many field errors Error() spells out, so
@@ -111,13 +128,13 @@ func (e *Error) Unwrap() error { return e.err }
 
 // checkResponse returns nil for a 2xx answer and an *Error for any other,
 // reading at most limit bytes of its body.
-func checkResponse(ctx context.Context, op string, resp *http.Response, limit int64) error {
+func checkResponse(s scope, op string, resp *http.Response, limit int64) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
 	buf, tooLarge, err := readBody(resp.Body, limit, resp.ContentLength)
 	if err != nil {
-		return readError(ctx, op, err)
+		return readError(s, op, err)
 	}
 	defer putBuffer(buf)
 	e := &Error{

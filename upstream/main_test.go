@@ -1,6 +1,7 @@
 package upstream
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -53,13 +54,19 @@ const (
 // Cleanup closes both.
 func setup(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *httptest.Server) {
 	t.Helper()
+	return setupWith(t, h, NewHTTPClient(), append([]Option{WithCredentials(testCreds)}, opts...)...)
+}
+
+// setupWith is setup with the caller's http.Client and without default
+// credentials.
+func setupWith(t *testing.T, h http.HandlerFunc, hc *http.Client, opts ...Option) (*Client, *httptest.Server) {
+	t.Helper()
 	srv := httptest.NewServer(h)
-	hc := NewHTTPClient()
 	t.Cleanup(func() {
 		srv.Close()
 		hc.CloseIdleConnections()
 	})
-	all := append([]Option{WithCredentials(testCreds), WithUserAgent("test-agent/1")}, opts...)
+	all := append([]Option{WithUserAgent("test-agent/1")}, opts...)
 	c, err := New(srv.URL, hc, all...)
 	if err != nil {
 		t.Fatalf("New returned %v", err)
@@ -85,7 +92,12 @@ func respond(status int, body string, header ...string) http.HandlerFunc {
 // call runs one of the three methods by name, for tables covering all.
 func call(t *testing.T, c *Client, method, id string) error {
 	t.Helper()
-	ctx := t.Context()
+	return callWith(t.Context(), t, c, method, id)
+}
+
+// callWith is call with the caller's context.
+func callWith(ctx context.Context, t *testing.T, c *Client, method, id string) error {
+	t.Helper()
 	switch method {
 	case http.MethodGet:
 		_, err := c.GetWorkEngagement(ctx, id)

@@ -25,6 +25,27 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	GRPCurlCommand  string
 	ShowVersion     bool
+
+	// Calls to Pigello under failure.
+	DefaultTimeout         time.Duration
+	AttemptTimeout         time.Duration
+	MaxAttempts            int
+	UpstreamMaxConcurrency int
+	UpstreamQueueTimeout   time.Duration
+	BreakerWindow          time.Duration
+	BreakerMinRequests     int
+	BreakerFailureRatio    float64
+	BreakerOpenFor         time.Duration
+	MaxRequestBytes        int
+
+	// Who may call.
+	TLSCertFile             string
+	TLSKeyFile              string
+	TLSClientCAFile         string
+	AuthTokensFile          string
+	ReloadInterval          time.Duration
+	Insecure                bool
+	CredentialsFromMetadata bool
 }
 
 // credentialEnv names the environment variable of each credential, in the
@@ -49,15 +70,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	var cfg Config
 	fs := flag.NewFlagSet("pigello-facade", flag.ContinueOnError)
 	fs.SetOutput(output)
-	fs.StringVar(&cfg.GRPCAddr, "grpc-addr", ":9090", "gRPC listen address")
-	fs.StringVar(&cfg.HTTPAddr, "http-addr", ":8080", "REST gateway and health listen address")
-	fs.StringVar(&cfg.PigelloBaseURL, "pigello-base-url", "", "Pigello base URL: https://api.pigello.io in production, https://dev.api.pigello.io for development")
-	fs.BoolVar(&cfg.Emulator, "emulator", false, "start an in-process Pigello emulator on loopback and use it instead of Pigello")
-	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain in-flight calls on SIGTERM before closing them")
-	fs.StringVar(&cfg.GRPCurlCommand, "grpcurl-command", "grpcurl", "how the example commands printed with --emulator invoke grpcurl")
-	fs.BoolVar(&cfg.ShowVersion, "version", false, "print the version and exit")
+	defineFlags(fs, &cfg)
 	fs.Usage = func() {
 		fmt.Fprintf(output, "Usage: pigello-facade [flags]\n\nEach flag may also be set by its environment variable, shown in brackets.\nCredentials come from PIGELLO_APPLICATION_ID, PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY,\nPIGELLO_CLIENT_SECRET, PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID,\neach also as <NAME>_FILE naming a file that holds the value.\n\n")
 		fs.PrintDefaults()
@@ -87,6 +100,14 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	}
 	cfg.Credentials = creds
 	return cfg, cfg.check()
+}
+
+// defaultConfig is the configuration with every flag at its default, for
+// code that builds a Config without parsing a command line.
+func defaultConfig() Config {
+	var cfg Config
+	defineFlags(flag.NewFlagSet("defaults", flag.ContinueOnError), &cfg)
+	return cfg
 }
 
 // envName is the variable of a flag: pigello-base-url → PIGELLO_BASE_URL,
@@ -132,24 +153,51 @@ func credential(name string, getenv func(string) string) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// check reports everything missing at once. With --emulator nothing is
-// required: the emulator supplies the URL, and demo credentials stand in
-// for absent ones.
+// check reports what keeps the configuration from starting: everything
+// missing at once, then inconsistent or unsafe settings.
 func (c Config) check() error {
-	if c.ShowVersion || c.Emulator {
+	if c.ShowVersion {
+		return nil
+	}
+	if err := c.checkRequired(); err != nil {
+		return err
+	}
+	if err := c.checkTLS(); err != nil {
+		return err
+	}
+	return c.checkExposure()
+}
+
+// checkRequired needs the base URL and, unless callers bring their own, the
+// seven credentials. With --emulator nothing is required: the emulator
+// supplies the URL, and demo credentials stand in for absent ones.
+func (c Config) checkRequired() error {
+	if c.Emulator {
 		return nil
 	}
 	var missing []string
 	if c.PigelloBaseURL == "" {
 		missing = append(missing, "PIGELLO_BASE_URL (or --pigello-base-url)")
 	}
-	for _, header := range c.Credentials.Missing() {
-		// X-PIGELLO-CLIENT-SECRET is read from PIGELLO_CLIENT_SECRET.
-		name := strings.ReplaceAll(strings.TrimPrefix(header, "X-"), "-", "_")
-		missing = append(missing, name+" (or "+name+"_FILE)")
+	if !c.CredentialsFromMetadata {
+		for _, header := range c.Credentials.Missing() {
+			// X-PIGELLO-CLIENT-SECRET is read from PIGELLO_CLIENT_SECRET.
+			name := strings.ReplaceAll(strings.TrimPrefix(header, "X-"), "-", "_")
+			missing = append(missing, name+" (or "+name+"_FILE)")
+		}
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("app: missing configuration (or use --emulator): %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func (c Config) checkTLS() error {
+	switch {
+	case (c.TLSCertFile == "") != (c.TLSKeyFile == ""):
+		return errors.New("app: --tls-cert-file and --tls-key-file go together")
+	case c.TLSClientCAFile != "" && c.TLSCertFile == "":
+		return errors.New("app: --tls-client-ca-file needs --tls-cert-file and --tls-key-file")
 	}
 	return nil
 }

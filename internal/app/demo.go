@@ -40,6 +40,8 @@ func startEmulator(creds upstream.Credentials) (*embeddedEmulator, error) {
 		return nil, fmt.Errorf("app: emulator listener: %w", err)
 	}
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	// A request held by a scripted fault (hang, latency) ends on shutdown.
+	srv.RegisterOnShutdown(emu.Close)
 	go func() { _ = srv.Serve(lis) }()
 	return &embeddedEmulator{url: "http://" + lis.Addr().String(), creds: creds, ids: emu.DemoIDs(), server: srv}, nil
 }

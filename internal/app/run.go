@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,7 +19,6 @@ import (
 
 	"github.com/pigello-facade/pigello-facade/gateway"
 	"github.com/pigello-facade/pigello-facade/server"
-	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
@@ -82,52 +82,68 @@ type facade struct {
 	memLis     *bufconn.Listener
 	gatewayCC  *grpc.ClientConn
 	ready      atomic.Bool
+	// stopWatching ends the token and certificate file watchers.
+	stopWatching func()
 }
 
 func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (f *facade, err error) {
-	client, err := upstream.New(cfg.PigelloBaseURL, upstream.NewHTTPClient(),
-		upstream.WithCredentials(cfg.Credentials),
-		upstream.WithUserAgent("pigello-facade/"+version),
-		upstream.WithObserver(server.ObserveUpstream))
+	client, err := newUpstream(cfg, logger)
 	if err != nil {
-		return nil, fmt.Errorf("app: %w", err)
-	}
-	f = &facade{}
-	if f.grpcServer, f.health, err = server.NewGRPCServer(server.New(client), logger); err != nil {
 		return nil, err
 	}
+	sec, err := newSecurity(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	f = &facade{stopWatching: sec.stop}
 	defer func() {
 		if err != nil {
 			f.closeListeners()
+			sec.stop()
 		}
 	}()
+	f.grpcServer, f.health, err = server.NewGRPCServer(server.New(client), server.Config{
+		Logger:                  logger,
+		DefaultTimeout:          cfg.DefaultTimeout,
+		Tokens:                  sec.tokenChecker(),
+		CredentialsFromMetadata: cfg.CredentialsFromMetadata,
+		ServerOptions:           grpcOptions(cfg),
+	})
+	if err != nil {
+		return nil, err
+	}
 	if f.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
 		return f, fmt.Errorf("app: gRPC listener: %w", err)
 	}
 	if f.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
 		return f, fmt.Errorf("app: HTTP listener: %w", err)
 	}
+	if sec.tls != nil {
+		// TLS at the listener: the handshake runs in each connection's own
+		// goroutine on first read, and ALPN offers h2 to gRPC clients.
+		f.grpcLis = tls.NewListener(f.grpcLis, sec.tls)
+		f.httpLis = tls.NewListener(f.httpLis, sec.tls)
+	}
 	// The gateway reaches the gRPC server in memory: every interceptor runs
 	// for REST calls too, without a loopback TCP hop.
 	f.memLis = bufconn.Listen(1 << 20)
 	f.gatewayCC, err = grpc.NewClient("passthrough:///in-process",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return f.memLis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(cfg.MaxRequestBytes)))
 	if err != nil {
 		return f, fmt.Errorf("app: gateway connection: %w", err)
 	}
-	handler, err := gateway.New(ctx, f.gatewayCC, gateway.Options{Ready: f.ready.Load})
+	handler, err := gateway.New(ctx, f.gatewayCC, gateway.Options{
+		MaxBodyBytes:       int64(cfg.MaxRequestBytes),
+		Ready:              f.ready.Load,
+		Tokens:             sec.tokenChecker(),
+		ForwardCredentials: cfg.CredentialsFromMetadata,
+	})
 	if err != nil {
 		return f, err
 	}
-	f.httpServer = &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	f.httpServer = newHTTPServer(handler, logger)
 	return f, nil
 }
 
@@ -168,6 +184,7 @@ func (f *facade) shutdown(timeout time.Duration) error {
 		f.grpcServer.Stop()
 		<-stopped
 	}
+	f.stopWatching()
 	return errors.Join(httpErr, f.gatewayCC.Close())
 }
 

@@ -106,34 +106,46 @@ type testEnv struct {
 	emu     *emulator.Emulator // nil for a facade in front of a scripted server
 	emuURL  string
 	logs    *syncBuffer
+	// grpcAddr and httpAddr are the listeners' addresses, for tests that
+	// dial with their own credentials.
+	grpcAddr, httpAddr string
 }
 
 // setup starts an emulator accepting testCreds and a facade in front of it,
 // all on real loopback listeners. Cleanup shuts everything down and checks
 // the facade logged no credential.
-func setup(t *testing.T) *testEnv {
+func setup(t *testing.T, edits ...func(*Config)) *testEnv {
 	t.Helper()
 	emu := emulator.New(emulator.Config{Credentials: emulator.Credentials(testCreds)})
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
-	env := startFacade(t, srv.URL, testCreds)
+	env := startFacade(t, srv.URL, testCreds, edits...)
 	env.emu, env.emuURL = emu, srv.URL
 	return env
 }
 
 // startFacade runs newFacade and serve against baseURL, as Run does, with a
 // debug-level JSON logger writing to env.logs.
-func startFacade(t *testing.T, baseURL string, creds upstream.Credentials) *testEnv {
+// edits change the configuration before the facade starts.
+func startFacade(t *testing.T, baseURL string, creds upstream.Credentials, edits ...func(*Config)) *testEnv {
 	t.Helper()
-	logs := &syncBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cfg := Config{
-		GRPCAddr:        "127.0.0.1:0",
-		HTTPAddr:        "127.0.0.1:0",
-		PigelloBaseURL:  baseURL,
-		Credentials:     creds,
-		ShutdownTimeout: 5 * time.Second,
+	cfg := defaultConfig()
+	cfg.LogLevel = "debug"
+	cfg.GRPCAddr, cfg.HTTPAddr = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.PigelloBaseURL, cfg.Credentials = baseURL, creds
+	cfg.ShutdownTimeout = 5 * time.Second
+	// One attempt, so each scripted answer maps to exactly one status; the
+	// fault suite covers retries.
+	cfg.MaxAttempts = 1
+	for _, edit := range edits {
+		edit(&cfg)
 	}
+	logs := &syncBuffer{}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
 	f, err := newFacade(t.Context(), cfg, logger)
 	if err != nil {
 		t.Fatalf("newFacade returned %v, want nil", err)
@@ -151,9 +163,11 @@ func startFacade(t *testing.T, baseURL string, creds upstream.Credentials) *test
 	}
 	t.Cleanup(func() { conn.Close() })
 	return &testEnv{
-		client:  accountsv1.NewWorkEngagementServiceClient(conn),
-		restURL: "http://" + f.httpLis.Addr().String(),
-		logs:    logs,
+		client:   accountsv1.NewWorkEngagementServiceClient(conn),
+		restURL:  "http://" + f.httpLis.Addr().String(),
+		logs:     logs,
+		grpcAddr: f.grpcLis.Addr().String(),
+		httpAddr: f.httpLis.Addr().String(),
 	}
 }
 

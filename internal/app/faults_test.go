@@ -1,0 +1,176 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/pigello-facade/pigello-facade/emulator"
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+)
+
+// resilient is the production retry policy with short timeouts, so the
+// fault suite runs in seconds.
+func resilient(c *Config) {
+	c.MaxAttempts = 3
+	c.AttemptTimeout = 300 * time.Millisecond
+	c.DefaultTimeout = 2 * time.Second
+	c.BreakerMinRequests = 0 // the breaker has its own test
+}
+
+// faultCase is one scripted misbehaviour of Pigello and what the caller and
+// Pigello must see.
+type faultCase struct {
+	name     string
+	method   string // GET, PATCH or DELETE
+	faults   []emulator.Fault
+	deadline time.Duration
+	code     codes.Code
+	reason   string
+	attempts int // requests Pigello must have received
+}
+
+func TestFaults(t *testing.T) {
+	fail := func(s int) emulator.Fault { return emulator.Fault{Status: s} }
+	tests := []faultCase{
+		{"GET retried through 503, 502", http.MethodGet, []emulator.Fault{fail(503), fail(502)}, time.Second, codes.OK, "", 3},
+		{"GET retried through 504 and 429", http.MethodGet, []emulator.Fault{fail(504), {Status: 429, RetryAfter: "0"}}, time.Second, codes.OK, "", 3},
+		{"GET retried through a reset mid-body", http.MethodGet, []emulator.Fault{{Reset: true}}, time.Second, codes.OK, "", 2},
+		{"GET gives up after max attempts", http.MethodGet, []emulator.Fault{fail(503), fail(503), fail(503)}, 2 * time.Second, codes.Unavailable, "PIGELLO_UNAVAILABLE", 3},
+		{"GET 429 with a long Retry-After is not waited", http.MethodGet, []emulator.Fault{{Status: 429, RetryAfter: "120"}}, time.Second, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", 1},
+		{"GET 500 is not retried", http.MethodGet, []emulator.Fault{fail(500)}, time.Second, codes.Internal, "PIGELLO_INTERNAL_ERROR", 1},
+		{"GET malformed body is not retried", http.MethodGet, []emulator.Fault{{Malformed: true}}, time.Second, codes.Internal, "PIGELLO_MALFORMED_RESPONSE", 1},
+		{"GET oversized body is not retried", http.MethodGet, []emulator.Fault{{Oversized: 2 << 20}}, time.Second, codes.Internal, "PIGELLO_RESPONSE_TOO_LARGE", 1},
+		{"GET hanging: each attempt times out", http.MethodGet, []emulator.Fault{{Hang: true}, {Hang: true}, {Hang: true}}, 5 * time.Second, codes.DeadlineExceeded, "PIGELLO_TIMEOUT", 3},
+		// The caller's own gRPC library ends the call at its deadline, so
+		// the status is its own, with no details ("" skips the ErrorInfo).
+		{"GET slower than the caller's deadline", http.MethodGet, []emulator.Fault{{Latency: 250 * time.Millisecond}}, 200 * time.Millisecond, codes.DeadlineExceeded, "", 1},
+		{"PATCH 503 is not retried", http.MethodPatch, []emulator.Fault{fail(503)}, time.Second, codes.Unavailable, "PIGELLO_UNAVAILABLE", 1},
+		{"PATCH reset mid-body is not retried", http.MethodPatch, []emulator.Fault{{Reset: true}}, time.Second, codes.Unavailable, "PIGELLO_UNREACHABLE", 1},
+		{"PATCH timeout is not retried", http.MethodPatch, []emulator.Fault{{Hang: true}}, 2 * time.Second, codes.DeadlineExceeded, "PIGELLO_TIMEOUT", 1},
+		{"PATCH 429 is not retried", http.MethodPatch, []emulator.Fault{{Status: 429, RetryAfter: "0"}}, time.Second, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", 1},
+		{"DELETE retried through 503", http.MethodDelete, []emulator.Fault{fail(503)}, time.Second, codes.OK, "", 2},
+		{"DELETE applied, answer lost, then 404: success", http.MethodDelete, []emulator.Fault{{Reset: true}}, time.Second, codes.OK, "", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := setup(t, resilient)
+			id := env.demo().full
+			match := emulator.Match{Method: tt.method, ID: id}
+			env.emu.Script(match, tt.faults...)
+			ctx, cancel := context.WithTimeout(t.Context(), tt.deadline)
+			defer cancel()
+			start := time.Now()
+			err := call(ctx, env, tt.method, id)
+			elapsed := time.Since(start)
+			switch {
+			case tt.code == codes.OK && err != nil:
+				t.Fatalf("%s returned %v, want success", tt.method, err)
+			case tt.code != codes.OK && tt.reason == "":
+				if got := status.Code(err); got != tt.code {
+					t.Errorf("%s returned %v, want code %v", tt.method, err, tt.code)
+				}
+			case tt.code != codes.OK:
+				assertStatus(t, err, tt.code, tt.reason)
+			}
+			if elapsed > tt.deadline+100*time.Millisecond {
+				t.Errorf("%s took %v, past the caller's %v deadline", tt.method, elapsed, tt.deadline)
+			}
+			if n := env.emu.Count(match); n != tt.attempts {
+				t.Errorf("Pigello got %d %s requests, want %d", n, tt.method, tt.attempts)
+			}
+		})
+	}
+}
+
+// call makes the RPC for an HTTP method against id.
+func call(ctx context.Context, env *testEnv, method, id string) error {
+	var err error
+	switch method {
+	case http.MethodGet:
+		_, err = env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: id})
+	case http.MethodPatch:
+		_, err = env.client.UpdateWorkEngagement(ctx, &accountsv1.UpdateWorkEngagementRequest{
+			WorkEngagement: &accountsv1.WorkEngagement{Id: id, Name: "Renamed"},
+			UpdateMask:     &fieldmaskpb.FieldMask{Paths: []string{"name"}},
+		})
+	case http.MethodDelete:
+		_, err = env.client.DeleteWorkEngagement(ctx, &accountsv1.DeleteWorkEngagementRequest{Id: id})
+	}
+	return err
+}
+
+func TestDefaultTimeout(t *testing.T) {
+	env := setup(t, resilient, func(c *Config) { c.DefaultTimeout, c.AttemptTimeout = 300*time.Millisecond, 0 })
+	env.emu.Script(emulator.Match{}, emulator.Fault{Hang: true})
+	start := time.Now()
+	// No deadline from the caller: the facade's default applies.
+	_, err := env.client.GetWorkEngagement(context.Background(), &accountsv1.GetWorkEngagementRequest{Id: env.demo().full})
+	assertStatus(t, err, codes.DeadlineExceeded, "")
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("a call without deadline took %v, want about the 300ms default", elapsed)
+	}
+}
+
+func TestBreaker(t *testing.T) {
+	env := setup(t, resilient, func(c *Config) {
+		c.MaxAttempts = 1
+		c.BreakerMinRequests, c.BreakerFailureRatio = 4, 0.5
+		c.BreakerWindow, c.BreakerOpenFor = 10*time.Second, 300*time.Millisecond
+	})
+	id := env.demo().full
+	env.emu.ScriptRepeat(emulator.Match{}, emulator.Fault{Status: 503})
+	for range 4 {
+		_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
+		assertStatus(t, err, codes.Unavailable, "PIGELLO_UNAVAILABLE")
+	}
+	_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
+	assertStatus(t, err, codes.Unavailable, "PIGELLO_CIRCUIT_OPEN")
+	if n := env.emu.Count(emulator.Match{}); n != 4 {
+		t.Errorf("Pigello got %d requests, want 4: an open breaker sends nothing", n)
+	}
+	env.emu.ClearFaults()
+	time.Sleep(350 * time.Millisecond) // OpenFor passes; the next call is the probe
+	if _, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id}); err != nil {
+		t.Fatalf("the probe returned %v, want success", err)
+	}
+	if _, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id}); err != nil {
+		t.Errorf("after a good probe Get returned %v, want the breaker closed", err)
+	}
+}
+
+func TestBreakerIgnoresClientErrors(t *testing.T) {
+	env := setup(t, resilient, func(c *Config) { c.MaxAttempts, c.BreakerMinRequests = 1, 2 })
+	env.emu.ScriptRepeat(emulator.Match{}, emulator.Fault{Status: 404})
+	for range 5 {
+		_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: env.demo().full})
+		assertStatus(t, err, codes.NotFound, "PIGELLO_NOT_FOUND")
+	}
+}
+
+func TestConcurrencyLimit(t *testing.T) {
+	env := setup(t, resilient, func(c *Config) {
+		c.UpstreamMaxConcurrency, c.UpstreamQueueTimeout, c.AttemptTimeout = 1, 100*time.Millisecond, 0
+	})
+	id := env.demo().full
+	env.emu.Script(emulator.Match{}, emulator.Fault{Latency: time.Second})
+	done := make(chan error, 1)
+	go func() {
+		_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
+		done <- err
+	}()
+	eventually(t, func() bool { return env.emu.Count(emulator.Match{}) == 1 })
+	start := time.Now()
+	_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
+	assertStatus(t, err, codes.ResourceExhausted, "FACADE_OVERLOADED")
+	if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
+		t.Errorf("the refused call took %v, want about the 100ms queue timeout", elapsed)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the call holding the slot returned %v", err)
+	}
+}

@@ -1,0 +1,57 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/pigello-facade/pigello-facade/server"
+	"github.com/pigello-facade/pigello-facade/upstream"
+)
+
+// newUpstream builds the one Pigello client of the process, with the retry,
+// concurrency and breaker policies of the configuration.
+func newUpstream(cfg Config, logger *slog.Logger) (*upstream.Client, error) {
+	opts := []upstream.Option{
+		upstream.WithUserAgent("pigello-facade/" + version),
+		upstream.WithObserver(observer(logger)),
+		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: cfg.MaxAttempts}),
+		upstream.WithAttemptTimeout(cfg.AttemptTimeout),
+		upstream.WithMaxConcurrency(cfg.UpstreamMaxConcurrency, cfg.UpstreamQueueTimeout),
+		upstream.WithBreaker(upstream.BreakerConfig{
+			Window:       cfg.BreakerWindow,
+			MinRequests:  cfg.BreakerMinRequests,
+			FailureRatio: cfg.BreakerFailureRatio,
+			OpenFor:      cfg.BreakerOpenFor,
+		}),
+	}
+	if cfg.CredentialsFromMetadata {
+		opts = append(opts, upstream.WithCredentialsFromContext())
+	} else {
+		opts = append(opts, upstream.WithCredentials(cfg.Credentials))
+	}
+	client, err := upstream.New(cfg.PigelloBaseURL, upstream.NewHTTPClient(), opts...)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return client, nil
+}
+
+// observer feeds each Pigello exchange to the call's log line and logs every
+// retry, so an operator sees Pigello's trouble even when retries hide it.
+func observer(logger *slog.Logger) func(context.Context, upstream.Event) {
+	return func(ctx context.Context, e upstream.Event) {
+		server.ObserveUpstream(ctx, e)
+		if e.Retrying {
+			logger.WarnContext(ctx, "retrying Pigello request", "operation", e.Operation,
+				"attempt", e.Attempt, "upstream_status", e.StatusCode, "retry_in", e.RetryIn, "error", errText(e.Err))
+		}
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

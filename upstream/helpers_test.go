@@ -1,0 +1,151 @@
+package upstream
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// recorder stands in for sleeping between attempts: it records each wait
+// and returns at once (with ctx's error if ctx is done).
+type recorder struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (r *recorder) sleep(ctx context.Context, d time.Duration) error {
+	r.mu.Lock()
+	r.waits = append(r.waits, d)
+	r.mu.Unlock()
+	return ctx.Err()
+}
+
+func (r *recorder) got() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.waits)
+}
+
+// script answers request i (0-based) with replies[i], the last reply
+// repeating, and counts the requests that reached the server.
+type script struct {
+	n       atomic.Int32
+	replies []http.HandlerFunc
+}
+
+func newScript(replies ...http.HandlerFunc) *script { return &script{replies: replies} }
+
+func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	i := int(s.n.Add(1)) - 1
+	s.replies[min(i, len(s.replies)-1)](w, r)
+}
+
+func (s *script) requests() int { return int(s.n.Load()) }
+
+// reset hangs up with a TCP RST once it has the request, before answering.
+func reset(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err) // the test servers are HTTP/1.1: hijacking cannot fail
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// cutShort answers 200, promises 100 bytes of body, sends 10 and hangs up.
+func cutShort(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	fmt.Fprint(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": \"3f")
+	_ = buf.Flush()
+}
+
+// stallUntilGone never answers; it returns when the client hangs up.
+func stallUntilGone(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	<-r.Context().Done()
+}
+
+// closedAddr returns a loopback address nothing listens on, so dialling it
+// is refused by the kernel.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+// refusingClient returns the production http.Client with one change: its
+// first refuse dials go to a closed port and are refused for real (a
+// *net.OpError with Op "dial"). dials counts every dial.
+func refusingClient(t *testing.T, refuse int) (*http.Client, *atomic.Int32) {
+	t.Helper()
+	closed := closedAddr(t)
+	hc := NewHTTPClient()
+	tr := hc.Transport.(*http.Transport)
+	var dials atomic.Int32
+	var d net.Dialer
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if int(dials.Add(1)) <= refuse {
+			addr = closed
+		}
+		return d.DialContext(ctx, network, addr)
+	}
+	return hc, &dials
+}
+
+// fakeClock is the breaker's clock in tests: it moves only when told.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// eventLog collects observer events.
+type eventLog struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+func (l *eventLog) observe(_ context.Context, e Event) {
+	l.mu.Lock()
+	l.events = append(l.events, e)
+	l.mu.Unlock()
+}
+
+func (l *eventLog) got() []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.events)
+}

@@ -1,0 +1,157 @@
+package upstream
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"time"
+)
+
+// Defaults of RetryPolicy's zero fields.
+const (
+	defaultMaxAttempts   = 3
+	defaultBaseDelay     = 100 * time.Millisecond
+	defaultMaxDelay      = 2 * time.Second
+	defaultMaxRetryAfter = 30 * time.Second
+)
+
+// RetryPolicy says how a failed call is tried again. A Client retries only
+// what cannot do harm twice: GET and DELETE after a transport failure
+// (ErrUnreachable, which includes ErrAttemptTimeout) or a 429, 502, 503 or
+// 504; PATCH only when the request provably never left (the connection
+// could not be dialled). Nothing is retried once the caller's context is
+// done, nor when the wait would end after its deadline.
+//
+// The wait before retry n (1-based) is drawn uniformly from
+// [0, min(MaxDelay, BaseDelay·2^(n-1))) ("full jitter"), unless the answer
+// had a Retry-After, which is then waited exactly; a Retry-After beyond
+// MaxRetryAfter ends the call at once, so the caller gets the delay to pass
+// on rather than a client that sits on it.
+type RetryPolicy struct {
+	MaxAttempts   int           // tries in all, the first included; 0 means 3, 1 disables retries
+	BaseDelay     time.Duration // ceiling of the first wait; 0 means 100ms
+	MaxDelay      time.Duration // cap on the ceiling; 0 means 2s
+	MaxRetryAfter time.Duration // longest Retry-After waited; 0 means 30s
+}
+
+// WithRetryPolicy makes the Client retry as p says. Without it a Client
+// tries each call once, as before retries existed; WithRetryPolicy(
+// RetryPolicy{}) gives the defaults: 3 attempts, 100ms base, 2s cap.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(cl *Client) { cl.retry = p }
+}
+
+// WithSleep replaces how the Client waits between attempts, for tests. f
+// must return early with ctx's error when ctx ends. The default waits on a
+// timer in a select with ctx.Done().
+func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(cl *Client) { cl.sleep = f }
+}
+
+// WithAttemptTimeout bounds each attempt by d, in addition to the caller's
+// deadline; 0, the default, sets no bound. An attempt that runs out while
+// the caller's context is alive fails with ErrAttemptTimeout and
+// ErrUnreachable, which GET and DELETE retry and PATCH never does (the
+// request may have been applied).
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(cl *Client) { cl.attemptTimeout = d }
+}
+
+// withDefaults fills in zero fields and rejects negative ones.
+func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
+	if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
+		return p, fmt.Errorf("upstream: retry policy fields must not be negative: %+v", p)
+	}
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = defaultMaxAttempts
+	}
+	if p.BaseDelay == 0 {
+		p.BaseDelay = defaultBaseDelay
+	}
+	if p.MaxDelay == 0 {
+		p.MaxDelay = defaultMaxDelay
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = defaultMaxRetryAfter
+	}
+	return p, nil
+}
+
+// ceiling is the most the wait after failed attempt n (1-based) may be:
+// BaseDelay doubled n-1 times, capped at MaxDelay without overflowing.
+func (p RetryPolicy) ceiling(n int) time.Duration {
+	d := min(p.BaseDelay, p.MaxDelay)
+	for i := 1; i < n && d < p.MaxDelay; i++ {
+		if d > p.MaxDelay/2 {
+			return p.MaxDelay
+		}
+		d *= 2
+	}
+	return min(d, p.MaxDelay)
+}
+
+// fullJitter draws uniformly from [0, ceiling).
+func fullJitter(ceiling time.Duration) time.Duration {
+	if ceiling <= 0 {
+		return 0
+	}
+	return rand.N(ceiling)
+}
+
+// sleepContext waits d or until ctx ends, whichever is first.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// retryable reports whether method may be sent again after r.
+func (r *result) retryable(method string) bool {
+	switch {
+	case r.err == nil || r.callerDone:
+		return false
+	case method != http.MethodGet && method != http.MethodDelete:
+		return r.neverSent
+	case r.transport:
+		return true
+	}
+	switch r.apiStatus {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// mayHaveApplied reports whether a retryable failure r leaves open that
+// Pigello acted on the request: anything but a failed dial or a 429.
+func (r *result) mayHaveApplied() bool {
+	return !r.neverSent && r.apiStatus != http.StatusTooManyRequests
+}
+
+// retryDelay decides whether attempt n, which ended in r, is followed by
+// another, and after how long.
+func (c *Client) retryDelay(ctx context.Context, x *callSpec, r *result, n int) (time.Duration, bool) {
+	if n >= c.retry.MaxAttempts || !r.retryable(x.method) || !c.breaker.wouldAllow() {
+		return 0, false
+	}
+	d := c.jitter(c.retry.ceiling(n))
+	if r.retryAfter > 0 {
+		if r.retryAfter > c.retry.MaxRetryAfter {
+			return 0, false
+		}
+		d = r.retryAfter
+	}
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(d).Before(deadline) {
+		return 0, false // the caller would hear nothing before its deadline
+	}
+	return d, true
+}
