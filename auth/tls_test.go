@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/tls"
+	"encoding/pem"
 	"errors"
 	"io"
 	"io/fs"
@@ -68,9 +69,9 @@ func dial(t *testing.T, addr string, cfg *tls.Config) (tls.ConnectionState, erro
 
 // clientConfig trusts ca for the server and presents certs, if any.
 func clientConfig(t *testing.T, ca *testCA, certs ...keyPair) *tls.Config {
-	cfg := &tls.Config{RootCAs: ca.pool(), ServerName: "localhost", NextProtos: []string{"h2"}}
+	cfg := &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost", NextProtos: []string{"h2"}}
 	for _, kp := range certs {
-		cfg.Certificates = append(cfg.Certificates, kp.tlsCert(t))
+		cfg.Certificates = append(cfg.Certificates, kp.TLSCertificate(t))
 	}
 	return cfg
 }
@@ -91,9 +92,9 @@ type tlsEnv struct {
 func setupTLS(t *testing.T, clientCAs []byte) *tlsEnv {
 	t.Helper()
 	env := &tlsEnv{ca: newCA(t, "server CA")}
-	env.certFile, env.keyFile = writePair(t, env.ca.serverCert(t, "server-1"))
+	env.certFile, env.keyFile = writePair(t, env.ca.ServerCert(t, "server-1"))
 	if clientCAs != nil {
-		env.caFile = filepath.Join(t.TempDir(), "client-ca.pem")
+		env.caFile = filepath.Join(t.TempDir(), "client-ca.PEM")
 		writeFile(t, env.caFile, clientCAs)
 	}
 	return env.start(t)
@@ -146,8 +147,8 @@ func TestServeCertificate(t *testing.T) {
 
 func TestCertReloadInPlace(t *testing.T) {
 	env := setupTLS(t, nil)
-	second := env.ca.serverCert(t, "server-2")
-	second.write(t, env.certFile, env.keyFile)
+	second := env.ca.ServerCert(t, "server-2")
+	writeKeyPair(t, second, env.certFile, env.keyFile)
 	// Written one after the other, the two may be reported mismatched once.
 	eventually(t, "server-2 served", func() bool { return env.servedCN(t) == "server-2" })
 
@@ -155,14 +156,14 @@ func TestCertReloadInPlace(t *testing.T) {
 		name string
 		kp   keyPair
 	}{
-		{"garbage certificate", keyPair{cert: []byte("not PEM"), key: second.key}},
-		{"key of another certificate", keyPair{cert: env.ca.serverCert(t, "server-3").cert, key: second.key}},
+		{"garbage certificate", keyPair{Cert: []byte("not PEM"), Key: second.Key}},
+		{"key of another certificate", keyPair{Cert: env.ca.ServerCert(t, "server-3").Cert, Key: second.Key}},
 		{"empty files", keyPair{}},
 	}
 	for _, b := range broken {
 		t.Run(b.name, func(t *testing.T) {
 			before := env.errs.len()
-			b.kp.write(t, env.certFile, env.keyFile)
+			writeKeyPair(t, b.kp, env.certFile, env.keyFile)
 			eventually(t, "onErr called", func() bool { return env.errs.len() > before })
 			err := env.errs.list()[before]
 			if !strings.HasPrefix(err.Error(), "auth: ") || strings.Contains(err.Error(), "PRIVATE KEY-----") {
@@ -173,15 +174,15 @@ func TestCertReloadInPlace(t *testing.T) {
 			}
 		})
 	}
-	env.ca.serverCert(t, "server-4").write(t, env.certFile, env.keyFile)
+	writeKeyPair(t, env.ca.ServerCert(t, "server-4"), env.certFile, env.keyFile)
 	eventually(t, "server-4 served", func() bool { return env.servedCN(t) == "server-4" })
 }
 
 func TestCertReloadKubernetesSecretSwap(t *testing.T) {
 	env := &tlsEnv{ca: newCA(t, "server CA")}
 	pair := func(cn string) map[string][]byte {
-		kp := env.ca.serverCert(t, cn)
-		return map[string][]byte{"tls.crt": kp.cert, "tls.key": kp.key}
+		kp := env.ca.ServerCert(t, cn)
+		return map[string][]byte{"tls.crt": kp.Cert, "tls.key": kp.Key}
 	}
 	secret := newSecretDir(t, pair("server-1"))
 	env.certFile, env.keyFile = secret.path("tls.crt"), secret.path("tls.key")
@@ -200,15 +201,15 @@ func TestCertReloadKubernetesSecretSwap(t *testing.T) {
 
 func TestNewCertReloaderErrors(t *testing.T) {
 	ca := newCA(t, "ca")
-	kp, other := ca.serverCert(t, "a"), ca.serverCert(t, "b")
+	kp, other := ca.ServerCert(t, "a"), ca.ServerCert(t, "b")
 	tests := []struct {
 		name string
 		kp   keyPair
 	}{
 		{"empty", keyPair{}},
-		{"mismatched", keyPair{cert: kp.cert, key: other.key}},
-		{"swapped", keyPair{cert: kp.key, key: kp.cert}},
-		{"key missing", keyPair{cert: kp.cert}},
+		{"mismatched", keyPair{Cert: kp.Cert, Key: other.Key}},
+		{"swapped", keyPair{Cert: kp.Key, Key: kp.Cert}},
+		{"key missing", keyPair{Cert: kp.Cert}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,7 +227,7 @@ func TestNewCertReloaderErrors(t *testing.T) {
 
 func TestServerTLSConfig(t *testing.T) {
 	ca := newCA(t, "ca")
-	r, err := NewCertReloader(writePair(t, ca.serverCert(t, "s")))
+	r, err := NewCertReloader(writePair(t, ca.ServerCert(t, "s")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,8 +240,8 @@ func TestServerTLSConfig(t *testing.T) {
 		t.Errorf("ServerTLSConfig without client CAs = %+v", cfg)
 	}
 
-	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	writeFile(t, caFile, append([]byte("# bundle\n"), ca.pem...))
+	caFile := filepath.Join(t.TempDir(), "ca.PEM")
+	writeFile(t, caFile, append([]byte("# bundle\n"), ca.PEM...))
 	if cfg, err = ServerTLSConfig(r, caFile); err != nil {
 		t.Fatalf("ServerTLSConfig returned %v", err)
 	}
@@ -255,9 +256,9 @@ func TestServerTLSConfig(t *testing.T) {
 	bad := map[string][]byte{
 		"empty":               nil,
 		"no PEM":              []byte("hello"),
-		"private key":         ca.serverCert(t, "x").key,
-		"certificate and key": append(append([]byte{}, ca.pem...), ca.serverCert(t, "x").key...),
-		"damaged certificate": pemBlock("CERTIFICATE", []byte("junk")),
+		"private key":         ca.ServerCert(t, "x").Key,
+		"certificate and key": append(append([]byte{}, ca.PEM...), ca.ServerCert(t, "x").Key...),
+		"damaged certificate": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("junk")}),
 	}
 	for name, data := range bad {
 		t.Run(name, func(t *testing.T) {
@@ -277,17 +278,17 @@ func TestServerTLSConfig(t *testing.T) {
 
 func TestMutualTLS(t *testing.T) {
 	clientCA, otherCA := newCA(t, "client CA"), newCA(t, "other CA")
-	env := setupTLS(t, clientCA.pem)
+	env := setupTLS(t, clientCA.PEM)
 	tests := []struct {
 		name   string
 		certs  []keyPair
 		wantOK bool
 	}{
-		{"right CA", []keyPair{clientCA.clientCert(t, "c1")}, true},
+		{"right CA", []keyPair{clientCA.ClientCert(t, "c1")}, true},
 		{"no certificate", nil, false},
-		{"another CA", []keyPair{otherCA.clientCert(t, "c2")}, false},
-		{"server certificate of the right CA", []keyPair{clientCA.serverCert(t, "c3")}, false},
-		{"the server's own certificate", []keyPair{env.ca.serverCert(t, "c4")}, false},
+		{"another CA", []keyPair{otherCA.ClientCert(t, "c2")}, false},
+		{"server certificate of the right CA", []keyPair{clientCA.ServerCert(t, "c3")}, false},
+		{"the server's own certificate", []keyPair{env.ca.ServerCert(t, "c4")}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -301,10 +302,10 @@ func TestMutualTLS(t *testing.T) {
 
 func TestClientCAReload(t *testing.T) {
 	ca1, ca2 := newCA(t, "client CA 1"), newCA(t, "client CA 2")
-	env := setupTLS(t, ca1.pem)
-	c1 := clientConfig(t, env.ca, ca1.clientCert(t, "c1"))
+	env := setupTLS(t, ca1.PEM)
+	c1 := clientConfig(t, env.ca, ca1.ClientCert(t, "c1"))
 	c1.ClientSessionCache = tls.NewLRUClientSessionCache(4)
-	c2 := clientConfig(t, env.ca, ca2.clientCert(t, "c2"))
+	c2 := clientConfig(t, env.ca, ca2.ClientCert(t, "c2"))
 	ok := func(cfg *tls.Config) bool { _, err := dial(t, env.addr, cfg); return err == nil }
 
 	if _, err := dial(t, env.addr, c1); err != nil {
@@ -324,7 +325,7 @@ func TestClientCAReload(t *testing.T) {
 		t.Error("client CAs changed after a broken CA file")
 	}
 
-	renameOver(t, env.caFile, ca2.pem)
+	renameOver(t, env.caFile, ca2.PEM)
 	eventually(t, "c2 accepted", func() bool { return ok(c2) })
 	// c1 holds a session ticket from when ca1 was trusted: resuming it must
 	// not bypass the new CAs.
@@ -334,7 +335,7 @@ func TestClientCAReload(t *testing.T) {
 }
 
 func TestCertReloaderWatchStopsOnCancel(t *testing.T) {
-	env := setupTLS(t, newCA(t, "client CA").pem)
+	env := setupTLS(t, newCA(t, "client CA").PEM)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

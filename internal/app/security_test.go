@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testpki"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -24,6 +26,15 @@ import (
 	reflectionv1 "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	"google.golang.org/grpc/status"
 )
+
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
 
 func digest(token string) string {
 	sum := sha256.Sum256([]byte(token))
@@ -159,11 +170,11 @@ func TestTokensRotate(t *testing.T) {
 }
 
 func TestTLSAndMutualTLS(t *testing.T) {
-	ca, other := newCA(t, "test CA"), newCA(t, "other CA")
+	ca, other := testpki.NewCA(t, "test CA"), testpki.NewCA(t, "other CA")
 	dir := t.TempDir()
-	cert, key := ca.issue(t, "facade")
-	certFile, keyFile := writeFile(t, dir, "tls.crt", cert), writeFile(t, dir, "tls.key", key)
-	caFile := writeFile(t, dir, "ca.crt", ca.pem)
+	server := ca.ServerCert(t, "facade")
+	certFile, keyFile := writeFile(t, dir, "tls.crt", server.Cert), writeFile(t, dir, "tls.key", server.Key)
+	caFile := writeFile(t, dir, "ca.crt", ca.PEM)
 	env := setup(t, func(c *Config) { c.TLSCertFile, c.TLSKeyFile, c.TLSClientCAFile = certFile, keyFile, caFile })
 	req := &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}
 	tests := []struct {
@@ -172,9 +183,9 @@ func TestTLSAndMutualTLS(t *testing.T) {
 		ok    bool
 	}{
 		{"plaintext", insecure.NewCredentials(), false},
-		{"TLS without a client certificate", credentials.NewTLS(&tls.Config{RootCAs: ca.pool()}), false},
-		{"client certificate from another CA", credentials.NewTLS(&tls.Config{RootCAs: ca.pool(), Certificates: []tls.Certificate{other.clientCert(t)}}), false},
-		{"client certificate from the CA", credentials.NewTLS(&tls.Config{RootCAs: ca.pool(), Certificates: []tls.Certificate{ca.clientCert(t)}}), true},
+		{"TLS without a client certificate", credentials.NewTLS(&tls.Config{RootCAs: ca.Pool()}), false},
+		{"client certificate from another CA", credentials.NewTLS(&tls.Config{RootCAs: ca.Pool(), Certificates: []tls.Certificate{other.ClientCert(t, "client").TLSCertificate(t)}}), false},
+		{"client certificate from the CA", credentials.NewTLS(&tls.Config{RootCAs: ca.Pool(), Certificates: []tls.Certificate{ca.ClientCert(t, "client").TLSCertificate(t)}}), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,7 +196,7 @@ func TestTLSAndMutualTLS(t *testing.T) {
 			}
 		})
 	}
-	https := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.pool(), Certificates: []tls.Certificate{ca.clientCert(t)}}}}
+	https := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool(), Certificates: []tls.Certificate{ca.ClientCert(t, "client").TLSCertificate(t)}}}}
 	t.Cleanup(https.CloseIdleConnections)
 	resp, err := https.Get("https://" + env.httpAddr + workEngagementsPath(req.GetId()))
 	if err != nil {
