@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,10 @@ func TestFaults(t *testing.T) {
 			}
 			if n := env.emu.Count(match); n != tt.attempts {
 				t.Errorf("Pigello got %d %s requests, want %d", n, tt.method, tt.attempts)
+			}
+			retries := strings.Count(env.logs.String(), `"msg":"retrying Pigello request"`)
+			if retries != tt.attempts-1 {
+				t.Errorf("the log shows %d retries, want %d (one per retry)", retries, tt.attempts-1)
 			}
 		})
 	}
