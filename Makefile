@@ -31,9 +31,10 @@ FUZZTIME ?= 5s
 FUZZ_TARGETS := upstream:FuzzParseDRF upstream:FuzzPatchMarshal server:FuzzMask server:FuzzToProto
 
 .PHONY: test
-test: checkgenerate lint ## Everything CI checks: generated code up to date, lint, go test -race, a short fuzz run
+test: checkgenerate lint browser-deps ## Everything CI checks: generated code up to date, lint, go test -race (with the browser test), a short fuzz run
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory node-test
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for FUZZTIME (default 5s) from its committed corpus
@@ -61,9 +62,31 @@ lint: ## buf lint, buf format, buf breaking against main, gofmt, go vet
 		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+.PHONY: browser-deps
+browser-deps: ## Install Debian's chromium for the /docs browser test (as root; otherwise only a warning)
+	@if ! command -v chromium >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium is missing and this is not root: the browser test will skip (or fail with CI=true)"; \
+		fi; \
+	fi
+
+.PHONY: test-browser
+test-browser: browser-deps ## Open /docs in headless Chromium and run GET through Swagger UI's Try it out
+	CI=$${CI:-true} $(GO) test -race -count=1 -run '^TestSwaggerUIInChromium$$' -v ./docs/
+
+.PHONY: node-test
+node-test: build ## The Node.js client (clients/node, @grpc/grpc-js) against the facade on its emulator
+	cd clients/node && npm ci --no-audit --no-fund && FACADE_BIN=$(CURDIR)/bin/pigello-facade npm test
+
+.PHONY: docs-ui
+docs-ui: ## Re-copy Swagger UI from npm into docs/assets/swagger-ui (as pinned in docs/ui/package-lock.json)
+	cd docs/ui && npm ci && npm run vendor
+
 .PHONY: generate
-generate: ## Regenerate third_party/proto, gen/ and apidesc/ from proto/
-	rm -rf third_party/proto/buf third_party/proto/google
+generate: ## Regenerate third_party/proto, gen/, docs/openapiv2 and apidesc/ from proto/
+	rm -rf third_party/proto/buf third_party/proto/google third_party/proto/protoc-gen-openapiv2/options
 	$(GO) run ./internal/cmd/protoexport third_party/proto
 	$(BUF) generate
 	$(BUF) build proto -o apidesc/apidesc.binpb
@@ -76,6 +99,7 @@ checkgenerate: ## Fail if gen/, apidesc/ or third_party/proto differ from what p
 	$(BUF) build proto -o "$$tmp/apidesc.binpb"; \
 	diff -r --exclude=README.md --exclude=LICENSE third_party/proto "$$tmp/third_party/proto"; \
 	diff -r gen "$$tmp/gen"; \
+	diff -r docs/openapiv2 "$$tmp/docs/openapiv2"; \
 	cmp apidesc/apidesc.binpb "$$tmp/apidesc.binpb"; \
 	echo "generated code is up to date"
 

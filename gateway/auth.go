@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
 )
 
@@ -25,16 +26,33 @@ func requireToken(tokens server.TokenChecker, next http.Handler) http.Handler {
 	})
 }
 
-// headerMatcher forwards what grpc-gateway forwards by default and, in
-// pass-through mode, the X-Pigello-* credential headers under their
-// lower-case names, which is where the gRPC server reads them.
+// headerMatcher forwards what grpc-gateway forwards by default, the request
+// id (X-Request-Id, which observe.RequestIDHandler has made the call's one
+// sane id) as x-request-id, and, in pass-through mode, the X-Pigello-*
+// credential headers under their lower-case names, which is where the gRPC
+// server reads them.
 func headerMatcher(forwardCredentials bool) runtime.HeaderMatcherFunc {
 	return func(key string) (string, bool) {
-		if forwardCredentials {
-			if lower := strings.ToLower(key); strings.HasPrefix(lower, "x-pigello-") {
-				return lower, true
-			}
+		lower := strings.ToLower(key)
+		if lower == strings.ToLower(observe.RequestIDHeader) {
+			return observe.RequestIDMetadataKey, true
 		}
+		if forwardCredentials && strings.HasPrefix(lower, "x-pigello-") {
+			return lower, true
+		}
+		// Not Grpc-Metadata-*: a second x-request-id or traceparent could
+		// come that way. The trace context travels from the HTTP
+		// traceparent header through the connection's stats handler.
 		return runtime.DefaultHeaderMatcher(key)
 	}
+}
+
+// outgoingHeaderMatcher returns gRPC header metadata as Grpc-Metadata-*
+// headers, as grpc-gateway does by default, except x-request-id:
+// observe.RequestIDHandler has already set X-Request-Id, and it is sent once.
+func outgoingHeaderMatcher(key string) (string, bool) {
+	if strings.EqualFold(key, observe.RequestIDMetadataKey) {
+		return "", false
+	}
+	return runtime.MetadataHeaderPrefix + key, true
 }

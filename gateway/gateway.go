@@ -9,9 +9,12 @@ import (
 	"net/http"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/pigello-facade/pigello-facade/docs"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
 
@@ -33,10 +36,17 @@ type Options struct {
 	// ForwardCredentials passes X-Pigello-* headers on as gRPC metadata,
 	// for pass-through mode.
 	ForwardCredentials bool
+	// Metrics, when set, is served at GET /metrics, open like the health
+	// endpoints: scrapers bring no token, and it holds no secret.
+	Metrics http.Handler
 }
 
-// New returns the HTTP handler: the REST API under /v1/ and the health
-// endpoints, which report the facade's own state and never call Pigello.
+// New returns the HTTP handler: the REST API under /v1/, the health
+// endpoints, which report the facade's own state and never call Pigello,
+// and /metrics when opts.Metrics is set. Every request gets a request id
+// (observe.RequestIDHandler): the caller's X-Request-Id when sane, else a
+// new one, sent back once in X-Request-Id and on to the gRPC server as
+// x-request-id metadata.
 func New(ctx context.Context, conn *grpc.ClientConn, opts Options) (http.Handler, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
@@ -45,6 +55,8 @@ func New(ctx context.Context, conn *grpc.ClientConn, opts Options) (http.Handler
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler),
 		runtime.WithErrorHandler(errorHandler),
 		runtime.WithIncomingHeaderMatcher(headerMatcher(opts.ForwardCredentials)),
+		runtime.WithOutgoingHeaderMatcher(outgoingHeaderMatcher),
+		runtime.WithMetadata(reportRoute),
 	)
 	if err := accountsv1.RegisterWorkEngagementServiceHandler(ctx, gw, conn); err != nil {
 		return nil, fmt.Errorf("gateway: register: %w", err)
@@ -57,7 +69,31 @@ func New(ctx context.Context, conn *grpc.ClientConn, opts Options) (http.Handler
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		writeHealth(w, opts.Ready == nil || opts.Ready())
 	})
-	return mux, nil
+	docs.Register(mux)
+	if opts.Metrics != nil {
+		mux.Handle("GET /metrics", opts.Metrics)
+	}
+	return observe.RequestIDHandler(reportPattern(mux)), nil
+}
+
+// reportPattern tells observe.HTTPHandler which ServeMux pattern serves the
+// request ("/v1/", "GET /healthz"); reportRoute refines it for REST calls.
+func reportPattern(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pattern := mux.Handler(r)
+		observe.SetRoute(r.Context(), pattern)
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// reportRoute tells observe.HTTPHandler which path template matched, for
+// its labels and span name. grpc-gateway calls it with the template in the
+// context once a route matched; it adds no metadata.
+func reportRoute(ctx context.Context, r *http.Request) metadata.MD {
+	if pattern, ok := runtime.HTTPPathPattern(ctx); ok {
+		observe.SetRoute(r.Context(), pattern)
+	}
+	return nil
 }
 
 // errorHandler writes errors as google.rpc.Status JSON with the HTTP status

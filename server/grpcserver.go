@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"buf.build/go/protovalidate"
@@ -14,6 +15,7 @@ import (
 	"google.golang.org/grpc/reflection"
 	reflectionv1 "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	reflectionv1alpha "google.golang.org/grpc/reflection/grpc_reflection_v1alpha"
+	"google.golang.org/grpc/stats"
 )
 
 // Config configures the gRPC server NewGRPCServer builds.
@@ -30,13 +32,22 @@ type Config struct {
 	CredentialsFromMetadata bool
 	// ServerOptions are transport options: TLS, message limits, keepalive.
 	ServerOptions []grpc.ServerOption
+
+	// UnaryInterceptors and StreamInterceptors run before all others,
+	// outermost first: request ids and metrics, which must see every call,
+	// refused ones included, and must be in place for the call's log line.
+	UnaryInterceptors  []grpc.UnaryServerInterceptor
+	StreamInterceptors []grpc.StreamServerInterceptor
+	// StatsHandlers see each call at the transport (tracing).
+	StatsHandlers []stats.Handler
 }
 
 // NewGRPCServer returns a gRPC server serving svc with grpc.health.v1 and
-// server reflection (v1 and v1alpha). Calls pass, in order: logging, panic
-// guard, token check, default deadline, pass-through credentials and
-// validation. Reflection serves the embedded descriptors, so `grpcurl
-// describe` shows the contract's comments and rules. The returned health
+// server reflection (v1 and v1alpha). Calls pass, in order: cfg's own
+// interceptors (request id, metrics), logging, panic guard, token check,
+// default deadline, pass-through credentials and validation. Reflection
+// serves the embedded descriptors, so `grpcurl describe` shows the
+// contract's comments and rules. The returned health
 // server starts SERVING; set it NOT_SERVING before draining.
 func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error) {
 	validator, err := protovalidate.New()
@@ -47,8 +58,8 @@ func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error
 	if err != nil {
 		return nil, nil, fmt.Errorf("server: %w", err)
 	}
-	unary := []grpc.UnaryServerInterceptor{LoggingInterceptor(cfg.Logger), GuardInterceptor(cfg.Logger)}
-	var stream []grpc.StreamServerInterceptor
+	unary := append(slices.Clip(cfg.UnaryInterceptors), LoggingInterceptor(cfg.Logger), GuardInterceptor(cfg.Logger))
+	stream := slices.Clip(cfg.StreamInterceptors)
 	if cfg.Tokens != nil {
 		unary = append(unary, AuthUnaryInterceptor(cfg.Tokens))
 		stream = append(stream, AuthStreamInterceptor(cfg.Tokens))
@@ -62,6 +73,9 @@ func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
 	}, cfg.ServerOptions...)
+	for _, h := range cfg.StatsHandlers {
+		opts = append(opts, grpc.StatsHandler(h))
+	}
 	gs := grpc.NewServer(opts...)
 	accountsv1.RegisterWorkEngagementServiceServer(gs, svc)
 

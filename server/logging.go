@@ -44,8 +44,10 @@ func noteError(ctx context.Context, err error) {
 }
 
 // LoggingInterceptor writes one line per call: method, code, duration, and
-// Pigello's status when Pigello was called. It never logs request contents,
-// so no credential or personal data reaches the log.
+// Pigello's status when Pigello was called. It logs with the call's context,
+// so a logger from observe.Logger adds the call's request_id and trace_id.
+// It never logs request contents, so no credential or personal data reaches
+// the log.
 func LoggingInterceptor(logger *slog.Logger) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		start := time.Now()

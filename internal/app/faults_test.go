@@ -18,7 +18,7 @@ import (
 // fault suite runs in seconds.
 func resilient(c *Config) {
 	c.MaxAttempts = 3
-	c.AttemptTimeout = 300 * time.Millisecond
+	c.AttemptTimeout = time.Second
 	c.DefaultTimeout = 2 * time.Second
 	c.BreakerMinRequests = 0 // the breaker has its own test
 }

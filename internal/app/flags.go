@@ -36,4 +36,6 @@ func defineFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.ReloadInterval, "reload-interval", 5*time.Second, "how often the tokens file and TLS files are checked for changes")
 	fs.BoolVar(&cfg.Insecure, "insecure", false, "allow listening on a non-loopback address with neither TLS nor tokens")
 	fs.BoolVar(&cfg.CredentialsFromMetadata, "credentials-from-metadata", false, "take the seven Pigello credentials from each call's x-pigello-* metadata instead of the facade's own")
+
+	fs.BoolVar(&cfg.Metrics, "metrics", true, "serve Prometheus metrics at /metrics on the HTTP listener, without a token (no secret is in them)")
 }

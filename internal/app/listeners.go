@@ -25,8 +25,13 @@ func grpcOptions(cfg Config) []grpc.ServerOption {
 		}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{
 			MaxConnectionIdle: 5 * time.Minute,
-			Time:              time.Minute,
-			Timeout:           20 * time.Second,
+			// A GOAWAY after about 5 minutes (±10% jitter) makes clients
+			// reconnect and re-resolve, so new replicas get a share of
+			// long-lived connections; in-flight calls get 30 s to finish.
+			MaxConnectionAge:      5 * time.Minute,
+			MaxConnectionAgeGrace: 30 * time.Second,
+			Time:                  time.Minute,
+			Timeout:               20 * time.Second,
 		}),
 	}
 	return opts

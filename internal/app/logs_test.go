@@ -79,6 +79,18 @@ func logLines(t *testing.T, env *testEnv) []logLine {
 func (e *testEnv) logRecords(t *testing.T) []map[string]any {
 	t.Helper()
 	var out []map[string]any
+	for _, rec := range e.allLogRecords(t) {
+		if rec["msg"] == "rpc" {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// allLogRecords returns every JSON log record of the facade.
+func (e *testEnv) allLogRecords(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
 	dec := json.NewDecoder(strings.NewReader(e.logs.String()))
 	for {
 		var rec map[string]any
@@ -87,9 +99,7 @@ func (e *testEnv) logRecords(t *testing.T) []map[string]any {
 		} else if err != nil {
 			t.Fatalf("log is not JSON lines: %v\n%s", err, e.logs.String())
 		}
-		if rec["msg"] == "rpc" {
-			out = append(out, rec)
-		}
+		out = append(out, rec)
 	}
 }
 

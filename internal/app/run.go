@@ -18,10 +18,12 @@ import (
 	"time"
 
 	"github.com/pigello-facade/pigello-facade/gateway"
+	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
+	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/test/bufconn"
 )
 
@@ -62,7 +64,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	errc := f.serve()
 	printBanner(stdout, cfg, f, demo)
 	logger.Info("facade started", "grpc_addr", f.grpcLis.Addr().String(), "http_addr", f.httpLis.Addr().String(),
-		"pigello", cfg.PigelloBaseURL, "credentials", cfg.Credentials, "version", version)
+		"pigello", cfg.PigelloBaseURL, "credentials", cfg.Credentials, "version", version,
+		"metrics", cfg.Metrics, "traces_exporter", cfg.Tracing.Exporting())
 	select {
 	case <-ctx.Done():
 		logger.Info("shutting down: draining in-flight calls", "timeout", cfg.ShutdownTimeout)
@@ -84,22 +87,31 @@ type facade struct {
 	ready      atomic.Bool
 	// stopWatching ends the token and certificate file watchers.
 	stopWatching func()
+	telemetry    *telemetry
 }
 
+// newFacade builds the servers. Every log line of a call carries its
+// request id and trace id: logger is wrapped by observe.Logger.
 func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (f *facade, err error) {
-	client, err := newUpstream(cfg, logger)
+	logger = observe.Logger(logger)
+	tel, err := newTelemetry(ctx, cfg)
 	if err != nil {
 		return nil, err
+	}
+	client, err := newUpstream(cfg, logger, tel)
+	if err != nil {
+		return nil, errors.Join(err, tel.tracing.Shutdown(ctx))
 	}
 	sec, err := newSecurity(ctx, cfg, logger)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, tel.tracing.Shutdown(ctx))
 	}
-	f = &facade{stopWatching: sec.stop}
+	f = &facade{stopWatching: sec.stop, telemetry: tel}
 	defer func() {
 		if err != nil {
 			f.closeListeners()
 			sec.stop()
+			err = errors.Join(err, tel.tracing.Shutdown(ctx))
 		}
 	}()
 	f.grpcServer, f.health, err = server.NewGRPCServer(server.New(client), server.Config{
@@ -108,10 +120,14 @@ func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (f *facade,
 		Tokens:                  sec.tokenChecker(),
 		CredentialsFromMetadata: cfg.CredentialsFromMetadata,
 		ServerOptions:           grpcOptions(cfg),
+		UnaryInterceptors:       tel.unary(),
+		StreamInterceptors:      tel.stream(),
+		StatsHandlers:           []stats.Handler{tel.tracing.ServerHandler()},
 	})
 	if err != nil {
-		return nil, err
+		return f, err // not nil: the deferred cleanup needs f
 	}
+	tel.metrics.InitializeGRPC(f.grpcServer)
 	if f.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
 		return f, fmt.Errorf("app: gRPC listener: %w", err)
 	}
@@ -130,6 +146,7 @@ func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (f *facade,
 	f.gatewayCC, err = grpc.NewClient("passthrough:///in-process",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return f.memLis.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithStatsHandler(tel.tracing.ClientHandler()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(cfg.MaxRequestBytes)))
 	if err != nil {
 		return f, fmt.Errorf("app: gateway connection: %w", err)
@@ -139,11 +156,12 @@ func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (f *facade,
 		Ready:              f.ready.Load,
 		Tokens:             sec.tokenChecker(),
 		ForwardCredentials: cfg.CredentialsFromMetadata,
+		Metrics:            tel.metricsHandler(cfg),
 	})
 	if err != nil {
 		return f, err
 	}
-	f.httpServer = newHTTPServer(handler, logger)
+	f.httpServer = newHTTPServer(tel.httpHandler(handler), logger)
 	return f, nil
 }
 
@@ -185,8 +203,16 @@ func (f *facade) shutdown(timeout time.Duration) error {
 		<-stopped
 	}
 	f.stopWatching()
-	return errors.Join(httpErr, f.gatewayCC.Close())
+	ccErr := f.gatewayCC.Close()
+	// The spans of the last calls are sent now; the drain may have used up
+	// ctx, so the flush gets its own bound.
+	flushCtx, cancelFlush := context.WithTimeout(context.Background(), traceFlushTimeout)
+	defer cancelFlush()
+	return errors.Join(httpErr, ccErr, f.telemetry.tracing.Shutdown(flushCtx))
 }
+
+// traceFlushTimeout bounds sending the last spans at shutdown.
+const traceFlushTimeout = 5 * time.Second
 
 func (f *facade) closeListeners() {
 	for _, l := range []net.Listener{f.grpcLis, f.httpLis} {

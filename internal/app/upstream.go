@@ -5,16 +5,19 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
 // newUpstream builds the one Pigello client of the process, with the retry,
-// concurrency and breaker policies of the configuration.
-func newUpstream(cfg Config, logger *slog.Logger) (*upstream.Client, error) {
+// concurrency and breaker policies of the configuration. Each exchange is
+// traced, carries the call's request id, and is measured; the client's own
+// counters are registered with the metrics.
+func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Client, error) {
 	opts := []upstream.Option{
 		upstream.WithUserAgent("pigello-facade/" + version),
-		upstream.WithObserver(observer(logger)),
+		upstream.WithObserver(observer(logger, tel.metrics)),
 		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: cfg.MaxAttempts}),
 		upstream.WithAttemptTimeout(cfg.AttemptTimeout),
 		upstream.WithMaxConcurrency(cfg.UpstreamMaxConcurrency, cfg.UpstreamQueueTimeout),
@@ -30,18 +33,25 @@ func newUpstream(cfg Config, logger *slog.Logger) (*upstream.Client, error) {
 	} else {
 		opts = append(opts, upstream.WithCredentials(cfg.Credentials))
 	}
-	client, err := upstream.New(cfg.PigelloBaseURL, upstream.NewHTTPClient(), opts...)
+	hc := upstream.NewHTTPClient()
+	hc.Transport = tel.transport(hc.Transport)
+	client, err := upstream.New(cfg.PigelloBaseURL, hc, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
+	}
+	if err := tel.registry.Register(observe.NewUpstreamCollector(client)); err != nil {
+		return nil, fmt.Errorf("app: metrics: %w", err)
 	}
 	return client, nil
 }
 
-// observer feeds each Pigello exchange to the call's log line and logs every
-// retry, so an operator sees Pigello's trouble even when retries hide it.
-func observer(logger *slog.Logger) func(context.Context, upstream.Event) {
+// observer feeds each Pigello exchange to the call's log line and the
+// metrics, and logs every retry, so an operator sees Pigello's trouble even
+// when retries hide it.
+func observer(logger *slog.Logger, m *observe.Metrics) func(context.Context, upstream.Event) {
 	return func(ctx context.Context, e upstream.Event) {
 		server.ObserveUpstream(ctx, e)
+		m.ObserveUpstream(ctx, e)
 		if e.Retrying {
 			logger.WarnContext(ctx, "retrying Pigello request", "operation", e.Operation,
 				"attempt", e.Attempt, "upstream_status", e.StatusCode, "retry_in", e.RetryIn, "error", errText(e.Err))

@@ -1,11 +1,13 @@
 // Command protoexport writes the imported .proto files the contract needs
-// (google/api annotations and buf/validate) into a directory, printed from the
-// descriptors that the Go modules this service links have registered.
+// (google/api annotations, buf/validate and the protoc-gen-openapiv2 options)
+// into a directory, printed from the descriptors that the Go modules this
+// service links have registered.
 //
-// No Go module ships these files as .proto sources, and nothing outside the
+// No Go module ships the first two as .proto sources, and nothing outside the
 // Go module proxy can be reached at build time, so the descriptors compiled
 // into the very packages the binary uses are the one offline source whose
-// version always matches what runs. Comments are lost in the round trip;
+// version always matches what runs (the openapiv2 options are printed the
+// same way, so all imports come from one place). Comments are lost in the round trip;
 // imports do not need them.
 //
 // Usage: go run ./internal/cmd/protoexport third_party/proto
@@ -22,6 +24,7 @@ import (
 
 	// Imported for the descriptors they register.
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 )
 
@@ -31,6 +34,8 @@ var files = []string{
 	"google/api/annotations.proto",
 	"google/api/field_behavior.proto",
 	"google/api/http.proto",
+	"protoc-gen-openapiv2/options/annotations.proto",
+	"protoc-gen-openapiv2/options/openapiv2.proto",
 }
 
 func main() {

@@ -8,6 +8,7 @@ package accountsv1
 
 import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
@@ -395,17 +396,17 @@ var File_pigello_accounts_v1_work_engagement_proto protoreflect.FileDescriptor
 
 const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\n" +
-	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xff\a\n" +
-	"\x0eWorkEngagement\x12\x1c\n" +
-	"\x02id\x18\x01 \x01(\tB\f\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\xed\x01\n" +
-	"\x04name\x18\x02 \x01(\tB\xd8\x01\xe2A\x01\x02\xbaH\xd0\x01\xba\x01x\n" +
+	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x97\t\n" +
+	"\x0eWorkEngagement\x12V\n" +
+	"\x02id\x18\x01 \x01(\tBF\x92A7J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xca>\x05\xfa\x02\x02id\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\x8e\x02\n" +
+	"\x04name\x18\x02 \x01(\tB\xf9\x01\x92A\x1eJ\x16\"Full-time employment\"x\xff\x01\x80\x01\x01\xe2A\x01\x02\xbaH\xd0\x01\xba\x01x\n" +
 	"\x10string.not_blank\x12.must contain a character other than whitespace\x1a4this.matches(r'[^\\s\\x{0b}\\p{Z}\\x{85}\\x{1c}-\\x{1f}]')\xba\x01H\n" +
 	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')\xd8\x01\x01r\x05\x10\x01\x18\xff\x01R\x04name\x12E\n" +
-	"\forganization\x18\x03 \x01(\v2!.pigello.accounts.v1.OrganizationR\forganization\x12u\n" +
-	"\tcustom_id\x18\x04 \x01(\tBS\xbaHP\xba\x01H\n" +
-	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')r\x03\x18\x80\x01H\x00R\bcustomId\x88\x01\x01\x12F\n" +
+	"\forganization\x18\x03 \x01(\v2!.pigello.accounts.v1.OrganizationR\forganization\x12\x86\x01\n" +
+	"\tcustom_id\x18\x04 \x01(\tBd\x92A\x0eJ\t\"WE-0001\"x\x80\x01\xbaHP\xba\x01H\n" +
+	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')r\x03\x18\x80\x01H\x00R\bcustomId\x88\x01\x01\x12q\n" +
 	"\n" +
-	"color_code\x18\x05 \x01(\tB\"\xbaH\x1fr\x1d\x18\a2\x19^(?:[0-9a-fA-F]{3}){1,2}$H\x01R\tcolorCode\x88\x01\x01\x12N\n" +
+	"color_code\x18\x05 \x01(\tBM\x92A(J\b\"1E90ff\"x\a\x8a\x01\x19^(?:[0-9a-fA-F]{3}){1,2}$\xbaH\x1fr\x1d\x18\a2\x19^(?:[0-9a-fA-F]{3}){1,2}$H\x01R\tcolorCode\x88\x01\x01\x12N\n" +
 	"\x16template_notifications\x18\x06 \x03(\v2\x17.google.protobuf.StructR\x15templateNotifications\x12U\n" +
 	"\x1atemplate_sms_notifications\x18\a \x03(\v2\x17.google.protobuf.StructR\x18templateSmsNotifications\x12Y\n" +
 	"\x1ctemplate_email_notifications\x18\b \x03(\v2\x17.google.protobuf.StructR\x1atemplateEmailNotifications\x120\n" +
@@ -416,24 +417,78 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"created_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x03R\tcreatedAtB\f\n" +
 	"\n" +
 	"_custom_idB\r\n" +
-	"\v_color_code\",\n" +
-	"\fOrganization\x12\x1c\n" +
-	"\x02id\x18\x01 \x01(\tB\f\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"8\n" +
-	"\x18GetWorkEngagementRequest\x12\x1c\n" +
-	"\x02id\x18\x01 \x01(\tB\f\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\xcc\x04\n" +
+	"\v_color_code\"^\n" +
+	"\fOrganization\x12N\n" +
+	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"j\n" +
+	"\x18GetWorkEngagementRequest\x12N\n" +
+	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\xa6\x06\n" +
 	"\x1bUpdateWorkEngagementRequest\x12X\n" +
 	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementB\n" +
-	"\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\x12\xd2\x03\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x94\x03\xe2A\x01\x01\xbaH\x8c\x03\xba\x01\x88\x03\n" +
+	"\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\x12\xac\x05\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\xee\x04\x92A\xd6\x012\xd3\x01Fields to write, comma-separated proto field names (`name,color_code`), or `*` for every writable field. Without it, the mask is the body's writable top-level keys. See the operation's description for the rules.\xe2A\x01\x01\xbaH\x8c\x03\xba\x01\x88\x03\n" +
 	"\x14update_mask.writable\x12\xb1\x01paths must be *, or writable fields: name, organization, organization.id, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications\x1a\xbb\x01this.paths.all(p, p in ['*', 'name', 'organization', 'organization.id', 'custom_id', 'color_code', 'template_notifications', 'template_sms_notifications', 'template_email_notifications'])R\n" +
-	"updateMask\"`\n" +
-	"\x1bDeleteWorkEngagementRequest\x12\x1c\n" +
-	"\x02id\x18\x01 \x01(\tB\f\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12#\n" +
-	"\rallow_missing\x18\x02 \x01(\bR\fallowMissing2\xe1\x03\n" +
-	"\x15WorkEngagementService\x12\x8c\x01\n" +
-	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"#\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\xb0\x01\n" +
-	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"A\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\x85\x01\n" +
-	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"#\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02BMZKgithub.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1;accountsv1b\x06proto3"
+	"updateMask\"\x92\x01\n" +
+	"\x1bDeleteWorkEngagementRequest\x12N\n" +
+	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12#\n" +
+	"\rallow_missing\x18\x02 \x01(\bR\fallowMissing2\xfb\x0e\n" +
+	"\x15WorkEngagementService\x12\xd8\x01\n" +
+	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\xe2\n" +
+	"\n" +
+	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xf2\t\x92A\xad\t\x12\x18Update a work engagement\x1a\xae\bWrites the fields the update mask selects and returns the work engagement as Pigello stored it (Pigello: PATCH, 200). The body is the work engagement, its id taken from the path; `null` clears a nullable field.\n" +
+	"\n" +
+	"- **Without `update_mask`**, the mask is the body's writable top-level keys: `{\"color_code\": null}` clears the colour and nothing else. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored, so an object read with GET can be sent back as it is. Unknown keys are 400.\n" +
+	"- **`update_mask=name,color_code`** writes exactly those fields; one missing from the body is cleared (sent to Pigello as null), except `name`, which cannot be cleared. `organization.id` means the whole organization reference.\n" +
+	"- **`update_mask=*`** writes every writable field.\n" +
+	"- A mask path that names no writable field, or an update that selects nothing, is 400.\n" +
+	"\n" +
+	"Writable fields: name, organization, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications. `name` is required of a work engagement, not of a PATCH body.J`\n" +
+	"\x03413\x12Y\n" +
+	"?The body is larger than --max-request-bytes (1 MiB by default).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.Status\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\xa1\x02\n" +
+	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"\xbe\x01\x92A\x97\x01\x12\x18Delete a work engagement\x1a{Deletes one work engagement (Pigello: DELETE, 204) and answers `{}`. 404 when it does not exist, unless allow_missing=true.\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02B\xce#\x92A\xfd\"\x12\xaa\b\n" +
+	"\x1bpigello-facade REST gateway\x12\x86\bREST/JSON face of pigello-facade, a gRPC facade over the Core API of Pigello's \"Accounts\" application. Each call becomes one authenticated request to Pigello, after the request has been checked against the contract.\n" +
+	"\n" +
+	"JSON uses the proto field names (snake_case) and Pigello's own nulls: an unset organization, custom_id, color_code, tags or customer_columns is null.\n" +
+	"\n" +
+	"Errors are a google.rpc.Status: `code` (the gRPC code), `message`, and `details`, which always hold a google.rpc.ErrorInfo (domain `pigello.io`, an UPPER_SNAKE `reason`, and metadata `upstream_status` when Pigello answered). Field problems add a google.rpc.BadRequest (`field_violations`, with paths such as `work_engagement.organization.id`), rate limits a google.rpc.RetryInfo (`retry_delay`). The HTTP status is grpc-gateway's mapping of the gRPC code; besides those listed, CANCELED is 499 and UNIMPLEMENTED 501.\n" +
+	"\n" +
+	"When the facade runs with --auth-tokens-file, every call needs `Authorization: Bearer <token>` (the Authorize button); otherwise none is needed.2\x02v1R\xc6\x06\n" +
+	"\x03400\x12\xbe\x06\n" +
+	"\xb5\x02INVALID_ARGUMENT: the request breaks the contract's rules or the mask rules (reason INVALID_REQUEST), or Pigello refused it (PIGELLO_BAD_REQUEST); details hold a google.rpc.BadRequest with one field_violations entry per problem. Also FAILED_PRECONDITION when Pigello answers 412 (PIGELLO_PRECONDITION_FAILED).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.Status\"\xeb\x03\n" +
+	"\x10application/json\x12\xd6\x03{\"code\": 3, \"message\": \"invalid request: work_engagement.color_code: does not match regex pattern `^(?:[0-9a-fA-F]{3}){1,2}$`\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"INVALID_REQUEST\", \"domain\": \"pigello.io\"}, {\"@type\": \"type.googleapis.com/google.rpc.BadRequest\", \"field_violations\": [{\"field\": \"work_engagement.color_code\", \"description\": \"does not match regex pattern `^(?:[0-9a-fA-F]{3}){1,2}$`\", \"reason\": \"STRING_PATTERN\"}]}]}R\x98\x04\n" +
+	"\x03401\x12\x90\x04\n" +
+	"\x91\x02UNAUTHENTICATED: with --auth-tokens-file, no bearer token or one the facade does not accept (TOKEN_MISSING, TOKEN_INVALID); in pass-through mode, a missing X-Pigello-* credential header (PIGELLO_CREDENTIALS_MISSING) or credentials Pigello refused (PIGELLO_UNAUTHENTICATED).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.Status\"\xe1\x01\n" +
+	"\x10application/json\x12\xcc\x01{\"code\": 16, \"message\": \"a bearer token is required (authorization: Bearer <token>)\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"TOKEN_MISSING\", \"domain\": \"pigello.io\"}]}Ri\n" +
+	"\x03403\x12b\n" +
+	"HPERMISSION_DENIED: Pigello refused the call (PIGELLO_PERMISSION_DENIED).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusR\x8e\x03\n" +
+	"\x03404\x12\x86\x03\n" +
+	"~NOT_FOUND: Pigello has no work engagement with that id (PIGELLO_NOT_FOUND). A DELETE with allow_missing=true succeeds instead.\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.Status\"\xeb\x01\n" +
+	"\x10application/json\x12\xd6\x01{\"code\": 5, \"message\": \"work engagement not found\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"PIGELLO_NOT_FOUND\", \"domain\": \"pigello.io\", \"metadata\": {\"upstream_status\": \"404\"}}]}RY\n" +
+	"\x03409\x12R\n" +
+	"8ABORTED: Pigello reported a conflict (PIGELLO_CONFLICT).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusR\xb5\x04\n" +
+	"\x03429\x12\xad\x04\n" +
+	"\xcd\x01RESOURCE_EXHAUSTED: Pigello's rate limit (PIGELLO_RATE_LIMITED, with a google.rpc.RetryInfo from its Retry-After), or no free slot for a Pigello request within --upstream-queue-timeout (FACADE_OVERLOADED).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.Status\"\xc2\x02\n" +
+	"\x10application/json\x12\xad\x02{\"code\": 8, \"message\": \"Pigello's rate limit was reached\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"PIGELLO_RATE_LIMITED\", \"domain\": \"pigello.io\", \"metadata\": {\"upstream_status\": \"429\"}}, {\"@type\": \"type.googleapis.com/google.rpc.RetryInfo\", \"retry_delay\": \"30s\"}]}R\xad\x02\n" +
+	"\x03500\x12\xa5\x02\n" +
+	"\x8a\x02INTERNAL or UNKNOWN: Pigello failed (PIGELLO_INTERNAL_ERROR), refused the facade's own credentials (PIGELLO_UNAUTHENTICATED), or answered with a body or status the facade cannot use (PIGELLO_MALFORMED_RESPONSE, PIGELLO_RESPONSE_TOO_LARGE, PIGELLO_UNEXPECTED_STATUS).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusR\x86\x02\n" +
+	"\x03503\x12\xfe\x01\n" +
+	"\xe3\x01UNAVAILABLE: Pigello answered 502 or 503 (PIGELLO_UNAVAILABLE, with a RetryInfo when it sent Retry-After), could not be reached (PIGELLO_UNREACHABLE), or the circuit breaker is open (PIGELLO_CIRCUIT_OPEN). Worth retrying later.\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusR\xaa\x01\n" +
+	"\x03504\x12\xa2\x01\n" +
+	"\x87\x01DEADLINE_EXCEEDED: Pigello answered 504 or an attempt timed out (PIGELLO_TIMEOUT), or the caller's deadline passed (DEADLINE_EXCEEDED).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusZe\n" +
+	"c\n" +
+	"\x06bearer\x12Y\b\x02\x12DOnly when the facade runs with --auth-tokens-file: `Bearer <token>`.\x1a\rAuthorization \x02b\x00b\f\n" +
+	"\n" +
+	"\n" +
+	"\x06bearer\x12\x00ZKgithub.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1;accountsv1b\x06proto3"
 
 var (
 	file_pigello_accounts_v1_work_engagement_proto_rawDescOnce sync.Once

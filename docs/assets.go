@@ -1,0 +1,115 @@
+package docs
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+// The embedded files: only what the page loads, plus the licence texts that
+// must travel with Swagger UI. The OpenAPI file is buf's output (see
+// buf.gen.yaml); a test checks it is byte for byte the one in gen/.
+//
+//go:embed openapiv2/pigello-facade.swagger.json
+//go:embed assets/index.html assets/init.js assets/docs.css
+//go:embed assets/swagger-ui/swagger-ui-bundle.js assets/swagger-ui/swagger-ui.css
+//go:embed assets/swagger-ui/favicon-32x32.png assets/swagger-ui/LICENSE
+//go:embed assets/swagger-ui/NOTICE assets/swagger-ui/swagger-ui-bundle.js.LICENSE.txt
+var embedded embed.FS
+
+// openAPIFile is buf's output, embedded as it is.
+const openAPIFile = "openapiv2/pigello-facade.swagger.json"
+
+// contentType is set from the extension here rather than from the system's
+// MIME table, which differs between machines.
+func contentType(name string) string {
+	switch path.Ext(name) {
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".json":
+		return "application/json"
+	case ".png":
+		return "image/png"
+	default: // LICENSE, NOTICE, .txt
+		return "text/plain; charset=utf-8"
+	}
+}
+
+// file is one embedded file, ready to serve.
+type file struct {
+	name        string
+	body        []byte
+	contentType string
+	etag        string
+	policy      string // Content-Security-Policy
+}
+
+// fileSet holds the files by the URL path they are served at: the
+// OpenAPI file at OpenAPIPath, assets/x at UIPath+x, assets/index.html
+// at UIPath too.
+type fileSet map[string]*file
+
+func newFileSet() fileSet {
+	files := fileSet{OpenAPIPath: newFile(openAPIFile, openAPIPolicy)}
+	err := fs.WalkDir(embedded, "assets", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files[UIPath+strings.TrimPrefix(name, "assets/")] = newFile(name, uiPolicy)
+		return nil
+	})
+	if err != nil {
+		panic("docs: " + err.Error()) // cannot happen: embedded is read-only and complete
+	}
+	files[UIPath] = files[UIPath+"index.html"]
+	return files
+}
+
+func newFile(name, policy string) *file {
+	body, err := embedded.ReadFile(name)
+	if err != nil {
+		panic("docs: " + err.Error()) // cannot happen: every name is embedded
+	}
+	sum := sha256.Sum256(body)
+	return &file{
+		name:        name,
+		body:        body,
+		contentType: contentType(name),
+		etag:        `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`,
+		policy:      policy,
+	}
+}
+
+// ServeHTTP serves the file at the request's path, or 404.
+func (files fileSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f, ok := files[r.URL.Path]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	f.serve(w, r)
+}
+
+// serve writes f with its validator: the files change only with the binary,
+// so browsers keep them but ask again each time (no-cache), and get a 304
+// while the ETag matches.
+func (f *file) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", f.contentType)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", f.etag)
+	h.Set("Content-Security-Policy", f.policy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.body))
+}

@@ -1,0 +1,196 @@
+package app
+
+import (
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/observe"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+)
+
+const (
+	callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+	callerSpan  = "00f067aa0ba902b7"
+)
+
+var traceparentRE = regexp.MustCompile(`^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$`)
+
+// noExport is the tracing configuration of an environment with no OTEL_*
+// variable: spans are made and propagated, nothing is exported.
+func noExport(t *testing.T) func(*Config) {
+	t.Helper()
+	tc, err := observe.TracingConfigFromEnv(func(string) string { return "" })
+	if err != nil || len(tc.Exporters) != 0 {
+		t.Fatalf("TracingConfigFromEnv with no variables = %+v, %v; want no exporter", tc, err)
+	}
+	return func(c *Config) { c.Tracing = tc }
+}
+
+// upstreamTraceparent returns the parts of the traceparent header of the
+// one request Pigello received.
+func (e *testEnv) upstreamTraceparent(t *testing.T) (traceID, parent, flags string) {
+	t.Helper()
+	req := e.onlyRequest(t)
+	v := req.Header.Values("Traceparent")
+	if len(v) != 1 {
+		t.Fatalf("Pigello received traceparent %q, want one", v)
+	}
+	m := traceparentRE.FindStringSubmatch(v[0])
+	if m == nil {
+		t.Fatalf("Pigello received traceparent %q, not W3C trace context", v[0])
+	}
+	return m[1], m[2], m[3]
+}
+
+// TestTraceContextContinues sends a caller's traceparent over gRPC and REST,
+// with no exporter configured: Pigello must receive the same trace id, a
+// parent span id of the facade's own, and the caller's sampling decision;
+// the call's log line carries the trace id.
+func TestTraceContextContinues(t *testing.T) {
+	for _, flags := range []string{"01", "00"} {
+		traceparent := "00-" + callerTrace + "-" + callerSpan + "-" + flags
+		t.Run("gRPC "+flags, func(t *testing.T) {
+			env := setup(t, noExport(t))
+			ctx := metadata.AppendToOutgoingContext(callCtx(t), "traceparent", traceparent)
+			if _, err := env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}); err != nil {
+				t.Fatal(err)
+			}
+			env.checkContinued(t, flags, "GetWorkEngagement")
+		})
+		t.Run("REST "+flags, func(t *testing.T) {
+			env := setup(t, noExport(t))
+			resp, body := env.httpGet(t, workEngagementsPath(env.demo().full), http.Header{"Traceparent": {traceparent}})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET = %d %s", resp.StatusCode, body)
+			}
+			env.checkContinued(t, flags, "GetWorkEngagement")
+		})
+	}
+}
+
+func (e *testEnv) checkContinued(t *testing.T, flags, method string) {
+	t.Helper()
+	traceID, parent, gotFlags := e.upstreamTraceparent(t)
+	if traceID != callerTrace {
+		t.Errorf("Pigello received trace id %s, want the caller's %s", traceID, callerTrace)
+	}
+	if parent == callerSpan || parent == "0000000000000000" {
+		t.Errorf("Pigello received parent span %s, want a span of the facade's own", parent)
+	}
+	if gotFlags != flags {
+		t.Errorf("Pigello received trace flags %s, want the caller's %s", gotFlags, flags)
+	}
+	if rec := e.waitForLog(t, method); rec["trace_id"] != callerTrace {
+		t.Errorf("log line %v has trace_id %v, want %s", rec, rec["trace_id"], callerTrace)
+	}
+}
+
+// TestTraceStartsWithoutCaller checks that a call without a traceparent
+// still reaches Pigello in a trace: the facade starts one.
+func TestTraceStartsWithoutCaller(t *testing.T) {
+	env := setup(t, noExport(t))
+	if _, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}); err != nil {
+		t.Fatal(err)
+	}
+	traceID, _, flags := env.upstreamTraceparent(t)
+	if traceID == "00000000000000000000000000000000" || flags != "01" {
+		t.Errorf("Pigello received trace %s flags %s, want a new sampled trace", traceID, flags)
+	}
+}
+
+// TestTracesExported configures the OTLP/HTTP exporter by environment and
+// checks that, by the end of shutdown, the collector has received the
+// call's spans in the caller's trace: the REST server span named after its
+// route, the gateway's client span, the gRPC server span and the client
+// span of the request to Pigello, whose id Pigello received as parent.
+func TestTracesExported(t *testing.T) {
+	var mu sync.Mutex
+	var spans []*tracepb.Span
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var req coltracepb.ExportTraceServiceRequest
+		if r.URL.Path != "/v1/traces" || proto.Unmarshal(body, &req) != nil {
+			http.Error(w, "bad export", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, rs := range req.GetResourceSpans() {
+			for _, ss := range rs.GetScopeSpans() {
+				spans = append(spans, ss.GetSpans()...)
+			}
+		}
+	}))
+	t.Cleanup(collector.Close)
+	// The exporter reads its endpoint from the process environment; the
+	// choice of exporter comes through the configuration's getenv.
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	tc, err := observe.TracingConfigFromEnv(func(k string) string {
+		return map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var upstreamParent string
+	t.Cleanup(func() { // runs after the facade's shutdown, registered below
+		mu.Lock()
+		defer mu.Unlock()
+		var names []string
+		var pigelloSpan string
+		for _, s := range spans {
+			if hexID(s.GetTraceId()) != callerTrace {
+				continue
+			}
+			names = append(names, s.GetName())
+			if s.GetKind() == tracepb.Span_SPAN_KIND_CLIENT && s.GetName() == "Pigello GET" {
+				pigelloSpan = hexID(s.GetSpanId())
+			}
+		}
+		for _, want := range []string{"GET /v1/workEngagements/{id}", "pigello.accounts.v1.WorkEngagementService/GetWorkEngagement", "Pigello GET"} {
+			if !slices.Contains(names, want) {
+				t.Errorf("exported spans of the caller's trace %q lack %q", names, want)
+			}
+		}
+		if pigelloSpan != upstreamParent {
+			t.Errorf("Pigello's request had parent %s, want the exported client span %s", upstreamParent, pigelloSpan)
+		}
+	})
+	env := setup(t, func(c *Config) { c.Tracing = tc })
+	resp, body := env.httpGet(t, workEngagementsPath(env.demo().full),
+		http.Header{"Traceparent": {"00-" + callerTrace + "-" + callerSpan + "-01"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET = %d %s", resp.StatusCode, body)
+	}
+	_, upstreamParent, _ = env.upstreamTraceparent(t)
+}
+
+func hexID(b []byte) string { return hex.EncodeToString(b) }
+
+// TestTracingConfigThroughGetenv checks the exporter is chosen from Run's
+// environment, and a wrong choice stops the start with the variable named.
+func TestTracingConfigThroughGetenv(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	cfg, err := parseConfig([]string{"--emulator"}, env(nil), io.Discard)
+	if err != nil || len(cfg.Tracing.Exporters) != 0 {
+		t.Errorf("with no OTEL_* variable: exporters %q, error %v; want none, nil", cfg.Tracing.Exporters, err)
+	}
+	cfg, err = parseConfig([]string{"--emulator"}, env(map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}), io.Discard)
+	if err != nil || !slices.Equal(cfg.Tracing.Exporters, []string{"otlp"}) {
+		t.Errorf("with OTEL_EXPORTER_OTLP_ENDPOINT: exporters %q, error %v; want [otlp], nil", cfg.Tracing.Exporters, err)
+	}
+	_, err = parseConfig([]string{"--emulator"}, env(map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "OTEL_TRACES_EXPORTER") {
+		t.Errorf("with OTEL_TRACES_EXPORTER=zipkin: error %v, want one naming OTEL_TRACES_EXPORTER", err)
+	}
+}

@@ -1,0 +1,16 @@
+// Package observe is what lets an operator see into the facade: request ids
+// that follow one call from its caller through the gRPC server to Pigello,
+// Prometheus metrics for gRPC, REST and the Pigello client, OpenTelemetry
+// tracing with W3C trace context, and a slog handler that stamps each log
+// line of a call with its request id and trace id.
+//
+// Nothing here is global. The Prometheus registry, the tracer provider and
+// the propagator are built by the caller (internal/app) and handed to each
+// piece, so several facades can run in one process, as the tests do, and
+// no library's default registry or global provider decides what is
+// exported.
+//
+// No label, attribute or log field holds a credential, a token or a raw
+// request path: labels are method names, route patterns, operation names
+// and status codes, so their number stays bounded whatever callers send.
+package observe

@@ -1,0 +1,121 @@
+package observe
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
+	"github.com/pigello-facade/pigello-facade/upstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
+	"google.golang.org/grpc"
+)
+
+// Metrics are the facade's Prometheus metrics: gRPC calls (the
+// go-grpc-middleware provider's grpc_server_* series), REST requests, calls
+// in flight, and each exchange with Pigello.
+type Metrics struct {
+	grpc     *grpcprom.ServerMetrics
+	inflight prometheus.Gauge
+
+	httpRequests *prometheus.CounterVec
+	httpDuration *prometheus.HistogramVec
+
+	upstreamDuration *prometheus.HistogramVec
+	upstreamRetries  *prometheus.CounterVec
+}
+
+// NewMetrics builds the metrics and registers them with reg.
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{
+		grpc: grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram()),
+		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "pigello_facade_inflight_calls",
+			Help: "gRPC calls being handled, REST calls included (they reach the gRPC server through the gateway).",
+		}),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "http_server_requests_total",
+			Help: "HTTP requests answered, by method, route pattern and status code.",
+		}, httpLabels),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "http_server_request_duration_seconds",
+			Help:    "Time to answer an HTTP request, by method, route pattern and status code.",
+			Buckets: prometheus.DefBuckets,
+		}, httpLabels),
+		upstreamDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "pigello_upstream_request_duration_seconds",
+			Help: "Duration of each HTTP exchange with Pigello (each attempt of a retried call is one), " +
+				`by client operation and HTTP status ("error" when no response arrived).`,
+			Buckets: prometheus.DefBuckets,
+		}, []string{"operation", "status"}),
+		upstreamRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pigello_upstream_retries_total",
+			Help: "Attempts sent to Pigello after a call's first, by client operation.",
+		}, []string{"operation"}),
+	}
+	var err error
+	for _, c := range []prometheus.Collector{m.grpc, m.inflight, m.httpRequests, m.httpDuration, m.upstreamDuration, m.upstreamRetries} {
+		err = errors.Join(err, reg.Register(c))
+	}
+	if err != nil {
+		return nil, errors.Join(errors.New("observe: register metrics"), err)
+	}
+	return m, nil
+}
+
+// UnaryServerInterceptors count and time each unary call by method and code
+// and track the calls in flight. They belong right after UnaryRequestID, so
+// calls refused by later interceptors (tokens, validation) are counted too.
+func (m *Metrics) UnaryServerInterceptors() []grpc.UnaryServerInterceptor {
+	return []grpc.UnaryServerInterceptor{
+		m.grpc.UnaryServerInterceptor(grpcprom.WithExemplarFromContext(exemplar)),
+		func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+			m.inflight.Inc()
+			defer m.inflight.Dec()
+			return handler(ctx, req)
+		},
+	}
+}
+
+// StreamServerInterceptor counts streaming calls (reflection, health Watch).
+func (m *Metrics) StreamServerInterceptor() grpc.StreamServerInterceptor {
+	return m.grpc.StreamServerInterceptor(grpcprom.WithExemplarFromContext(exemplar))
+}
+
+// InitializeGRPC creates every method's series at zero, so dashboards and
+// alerts see a method before its first call. Call it once the services are
+// registered on gs.
+func (m *Metrics) InitializeGRPC(gs *grpc.Server) {
+	m.grpc.InitializeMetrics(gs)
+}
+
+// ObserveUpstream records one exchange with Pigello. Pass it (or a function
+// calling it) to upstream.WithObserver.
+func (m *Metrics) ObserveUpstream(ctx context.Context, e upstream.Event) {
+	status := "error"
+	if e.StatusCode != 0 {
+		status = strconv.Itoa(e.StatusCode)
+	}
+	observe(ctx, m.upstreamDuration.WithLabelValues(e.Operation, status), e.Duration.Seconds())
+	if e.Attempt > 1 {
+		m.upstreamRetries.WithLabelValues(e.Operation).Inc()
+	}
+}
+
+// exemplar links a sample to its trace, for backends that read OpenMetrics
+// exemplars. Unsampled traces are not exported, so they are not linked.
+func exemplar(ctx context.Context) prometheus.Labels {
+	if sc := trace.SpanContextFromContext(ctx); sc.IsSampled() {
+		return prometheus.Labels{"trace_id": sc.TraceID().String()}
+	}
+	return nil
+}
+
+func observe(ctx context.Context, o prometheus.Observer, v float64) {
+	if eo, ok := o.(prometheus.ExemplarObserver); ok {
+		eo.ObserveWithExemplar(v, exemplar(ctx))
+		return
+	}
+	o.Observe(v)
+}

@@ -1,0 +1,150 @@
+package observe
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+func TestTracingConfigFromEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    TracingConfig
+		wantErr string
+	}{
+		{"nothing set: no export", nil, TracingConfig{}, ""},
+		{"none", map[string]string{"OTEL_TRACES_EXPORTER": "none"}, TracingConfig{}, ""},
+		{"endpoint alone means otlp", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"},
+			TracingConfig{Exporters: []string{"otlp"}}, ""},
+		{"traces endpoint alone means otlp", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://c:4318/v1/traces"},
+			TracingConfig{Exporters: []string{"otlp"}}, ""},
+		{"none wins over an endpoint", map[string]string{"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"},
+			TracingConfig{}, ""},
+		{"a list, with the grpc protocol", map[string]string{"OTEL_TRACES_EXPORTER": " OTLP, console ", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
+			TracingConfig{Exporters: []string{"otlp", "console"}, Protocol: "grpc"}, ""},
+		{"the traces protocol wins", map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+			"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"}, TracingConfig{Exporters: []string{"otlp"}, Protocol: "http/protobuf"}, ""},
+		{"SDK disabled", map[string]string{"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "otlp"}, TracingConfig{}, ""},
+		{"unknown exporter", map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, TracingConfig{}, `unsupported exporter "zipkin"`},
+		{"unknown protocol", map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"},
+			TracingConfig{}, `unsupported protocol "http/json"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := TracingConfigFromEnv(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("TracingConfigFromEnv returned %v, want an error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("TracingConfigFromEnv returned %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(TracingConfig{}, "Console")); diff != "" {
+				t.Errorf("TracingConfigFromEnv mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+const (
+	callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+	callerSpan  = "00f067aa0ba902b7"
+)
+
+// TestTracingPropagates sends a request with a traceparent through
+// HTTPHandler to a handler that calls a backend through Transport: the
+// backend must see the caller's trace id with another parent span id,
+// although nothing is exported.
+func TestTracingPropagates(t *testing.T) {
+	tr, err := NewTracing(t.Context(), TracingConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Shutdown(context.Background())
+	var got string
+	backend := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		got = r.Header.Get("Traceparent")
+	}))
+	defer backend.Close()
+	hc := &http.Client{Transport: tr.Transport(backend.Client().Transport)}
+	defer hc.CloseIdleConnections()
+	front := tr.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, backend.URL, nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		resp.Body.Close()
+	}))
+	r := httptest.NewRequest(http.MethodGet, "/v1/x", nil)
+	r.Header.Set("traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
+	front.ServeHTTP(httptest.NewRecorder(), r)
+
+	parts := strings.Split(got, "-")
+	if len(parts) != 4 || parts[1] != callerTrace || parts[2] == callerSpan || parts[3] != "01" {
+		t.Errorf("backend received traceparent %q, want trace %s with a new parent span, sampled", got, callerTrace)
+	}
+}
+
+// TestTracingExportsOnShutdown checks the OTLP/HTTP exporter is chosen by
+// the configuration and that Shutdown sends the spans it still holds.
+func TestTracingExportsOnShutdown(t *testing.T) {
+	var mu sync.Mutex
+	var names []string
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var req coltracepb.ExportTraceServiceRequest
+		if r.URL.Path != "/v1/traces" || proto.Unmarshal(body, &req) != nil {
+			http.Error(w, "bad export", http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, rs := range req.GetResourceSpans() {
+			for _, ss := range rs.GetScopeSpans() {
+				for _, s := range ss.GetSpans() {
+					names = append(names, s.GetName())
+				}
+			}
+		}
+	}))
+	defer collector.Close()
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	cfg, err := TracingConfigFromEnv(func(k string) string {
+		if k == "OTEL_EXPORTER_OTLP_ENDPOINT" {
+			return collector.URL
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := NewTracing(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := tr.HTTPHandler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/v1/x", nil))
+	if err := tr.Shutdown(t.Context()); err != nil {
+		t.Fatalf("Shutdown returned %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(names, "GET") {
+		t.Errorf("collector received spans %q, want the request's span", names)
+	}
+}
