@@ -58,7 +58,7 @@ func (e *embeddedEmulator) close() {
 // gives commands to paste.
 func printBanner(w io.Writer, cfg Config, f *facade, demo *embeddedEmulator) {
 	grpcAddr, httpAddr := dialable(f.grpcLis.Addr()), dialable(f.httpLis.Addr())
-	fmt.Fprintf(w, "pigello-facade %s\n  gRPC:  %s\n  HTTP:  http://%s (REST under /v1, /healthz, /readyz)\n", version, grpcAddr, httpAddr)
+	fmt.Fprintf(w, "pigello-facade %s\n  gRPC:  %s\n  HTTP:  http://%s (REST under /v1, API docs at /docs, /healthz, /readyz, /metrics)\n", version, grpcAddr, httpAddr)
 	if demo == nil {
 		fmt.Fprintf(w, "  Pigello: %s\n", cfg.PigelloBaseURL)
 		return
