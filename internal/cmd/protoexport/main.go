@@ -18,12 +18,15 @@ import (
 	"fmt"
 	"os"
 
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"github.com/jhump/protoreflect/v2/protoprint"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 
 	// Imported for the descriptors they register.
-	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 )
@@ -55,6 +58,9 @@ func run(args []string) error {
 		if err != nil {
 			return fmt.Errorf("protoexport: %s: %w", name, err)
 		}
+		if fd, err = withoutPredefinedRules(fd); err != nil {
+			return fmt.Errorf("protoexport: %s: %w", name, err)
+		}
 		fds = append(fds, fd)
 	}
 	p := protoprint.Printer{Indent: "  "}
@@ -62,4 +68,32 @@ func run(args []string) error {
 		return fmt.Errorf("protoexport: %w", err)
 	}
 	return nil
+}
+
+// withoutPredefinedRules drops the (buf.validate.predefined) options from
+// validate.proto's rule fields. They hold the CEL programs protovalidate runs
+// from its Go descriptors, not from this file, and their list-of-messages
+// option syntax is more than protobufjs 7 (the parser of Node's
+// @grpc/proto-loader) can read: without them, any client can load the
+// contract from its .proto files. Other files pass through unchanged.
+func withoutPredefinedRules(fd protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
+	if fd.Path() != "buf/validate/validate.proto" {
+		return fd, nil
+	}
+	fdp := protodesc.ToFileDescriptorProto(fd)
+	for _, m := range fdp.GetMessageType() {
+		clearPredefined(m)
+	}
+	return protodesc.NewFile(fdp, protoregistry.GlobalFiles)
+}
+
+func clearPredefined(m *descriptorpb.DescriptorProto) {
+	for _, f := range m.GetField() {
+		if f.GetOptions() != nil {
+			proto.ClearExtension(f.GetOptions(), validate.E_Predefined)
+		}
+	}
+	for _, n := range m.GetNestedType() {
+		clearPredefined(n)
+	}
 }
