@@ -1,25 +1,46 @@
 # syntax=docker/dockerfile:1
 # Two stages: a pinned Go builder, then an image holding only the two static
-# binaries, CA certificates and a non-root user.
+# binaries and CA certificates, run as an unprivileged user.
+#
+#   docker build --build-arg VERSION=v1.2.3 -t pigello-facade:v1.2.3 .
+#
+# BUILDER_IMAGE may name any image with Go ${GO_VERSION} at /usr/local/go, a
+# /bin/sh and /etc/ssl/certs/ca-certificates.crt. Where no registry can be
+# reached, scripts/image-build.sh builds with podman on one made from the
+# machine's own toolchain (scripts/podman-setup.sh), with GOPROXY pointing at
+# the machine's module cache (file://): the build then needs no network.
 
 ARG GO_VERSION=1.26.8
-FROM golang:${GO_VERSION}-bookworm AS build
+ARG BUILDER_IMAGE=golang:${GO_VERSION}-bookworm
+
+FROM ${BUILDER_IMAGE} AS build
+# Fixed paths for the caches, whatever the base image's HOME and GOPATH; the
+# pinned toolchain only, never one downloaded because go.mod asks for it.
+ENV GOMODCACHE=/go/pkg/mod GOCACHE=/root/.cache/go-build GOTOOLCHAIN=local \
+    GOFLAGS=-buildvcs=false CGO_ENABLED=0
 WORKDIR /src
 # Modules first, so source edits do not invalidate the download layer.
 COPY go.mod go.sum ./
+ARG GOPROXY=
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 ARG VERSION=dev
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    CGO_ENABLED=0 go build -trimpath \
+    go build -trimpath \
       -ldflags "-s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=${VERSION}" \
-      -o /out/ ./cmd/pigello-facade ./cmd/pigello-emulator
+      -o /out/ ./cmd/pigello-facade ./cmd/pigello-emulator && \
+    /out/pigello-facade --version
 
 FROM scratch
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="pigello-facade" \
+      org.opencontainers.image.description="gRPC and REST facade over Pigello's Core API, with a Pigello emulator" \
+      org.opencontainers.image.version="${VERSION}"
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-COPY --from=build /out/ /usr/local/bin/
-# No shell, no package manager, nothing writable needed: runs with a
-# read-only root filesystem as an unprivileged user.
+COPY --from=build /out/pigello-facade /out/pigello-emulator /usr/local/bin/
+# No shell, no package manager, nothing written at run time: the image runs
+# with a read-only root filesystem as an unprivileged user (65532, "nonroot"
+# in distroless images), so Kubernetes' runAsNonRoot can check it.
 USER 65532:65532
 EXPOSE 9090 8080
 ENTRYPOINT ["/usr/local/bin/pigello-facade"]

@@ -11,7 +11,7 @@ TOOL    := $(GO) tool -modfile=tools/go.mod
 BUF     := $(TOOL) buf
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=$(VERSION)
-IMAGE   ?= pigello-facade:$(VERSION)
+IMAGE   ?= localhost/pigello-facade:$(VERSION)
 
 .PHONY: help
 help: ## Show the targets
@@ -31,10 +31,12 @@ FUZZTIME ?= 5s
 FUZZ_TARGETS := upstream:FuzzParseDRF upstream:FuzzPatchMarshal server:FuzzMask server:FuzzToProto
 
 .PHONY: test
-test: checkgenerate lint browser-deps ## Everything CI checks: generated code up to date, lint, go test -race (with the browser test), a short fuzz run
+test: checkgenerate lint browser-deps ## Everything CI checks: generate, lint, go test -race (with the browser test), fuzz, Node client, manifests, image
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory node-test
+	$(MAKE) --no-print-directory validate-manifests
+	$(MAKE) --no-print-directory image-test
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for FUZZTIME (default 5s) from its committed corpus
@@ -103,8 +105,20 @@ checkgenerate: ## Fail if gen/, apidesc/ or third_party/proto differ from what p
 	cmp apidesc/apidesc.binpb "$$tmp/apidesc.binpb"; \
 	echo "generated code is up to date"
 
+.PHONY: image
+image: ## Build the container image with podman (installs podman and a local Go builder base when missing; root)
+	VERSION=$(VERSION) IMAGE=$(IMAGE) scripts/image-build.sh
+
+.PHONY: image-test
+image-test: ## Build the image and test it running: read-only, non-root, emulator, TLS + tokens, SIGTERM
+	VERSION=$(VERSION) IMAGE=$(IMAGE) scripts/image-test.sh
+
+.PHONY: validate-manifests
+validate-manifests: ## Render deploy/ with kustomize and validate it offline (kubectl-validate, manifestcheck)
+	scripts/validate-manifests.sh
+
 .PHONY: docker
-docker: ## Build the container image (needs a Docker or Podman engine)
+docker: ## Build the container image with a Docker engine, where one runs
 	docker build --build-arg VERSION=$(VERSION) -t $(IMAGE) .
 
 .PHONY: clean

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Builds the container image (scripts/image-build.sh, podman) and tests it for
+# real. First on the embedded emulator, as `docker run` users would: read-only
+# root filesystem, non-root, no capabilities; waits for /readyz, calls it with
+# grpcurl and curl, checks --version, the image's user and size, and a clean
+# exit on SIGTERM. Then as deploy/overlays/example configures it: the same
+# flags and variables, TLS, bearer tokens and credentials from read-only files,
+# with the standalone emulator as Pigello in a shared network namespace (as in
+# a pod). Exits non-zero on any failure; always removes its containers.
+#
+# For CI on a fresh Debian machine, as root: the first run installs podman and
+# makes the builder base (scripts/podman-setup.sh); later runs reuse the
+# packages, the builder image, the layers and the Go build cache.
+#
+# Settings (environment): VERSION (default: git describe, else dev), IMAGE
+# (default localhost/pigello-facade:$VERSION), GRPC_PORT and HTTP_PORT (host
+# ports on 127.0.0.1, default 19090 and 18080; the TLS pod uses the next
+# ones), MAX_IMAGE_MB (default 64).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+start=$(date +%s)
+log() { printf 'image-test: [%3ss] %s\n' "$(($(date +%s) - start))" "$*" >&2; }
+fail() { log "FAIL: $*"; exit 1; }
+
+VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
+IMAGE=${IMAGE:-localhost/pigello-facade:$VERSION}
+GRPC_PORT=${GRPC_PORT:-19090}
+HTTP_PORT=${HTTP_PORT:-18080}
+MAX_IMAGE_MB=${MAX_IMAGE_MB:-64}
+DEMO_ID=3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31
+NAME=pigello-facade-image-test-$$
+POD=$NAME-pod
+TLS_GRPC_PORT=$((GRPC_PORT + 1))
+TLS_HTTP_PORT=$((HTTP_PORT + 1))
+GRPCURL=(go tool -modfile=tools/go.mod grpcurl)
+
+# shellcheck source=scripts/podman-setup.sh
+source scripts/podman-setup.sh
+log "podman $(podman version --format '{{.Client.Version}}'), builder $BUILDER_IMAGE, CONTAINERS_CONF=$CONTAINERS_CONF"
+
+secrets=$(mktemp -d)
+cleanup() {
+	local rc=$? c
+	for c in "$NAME" "$POD-facade" "$POD-emulator"; do # the facade before the namespace it joined
+		podman container exists "$c" 2>/dev/null || continue
+		[ $rc -eq 0 ] || { log "logs of $c:"; podman logs "$c" 2>&1 | tail -n 40 >&2 || true; }
+		podman rm -f -t 0 "$c" >/dev/null 2>&1 || true
+	done
+	rm -rf "$secrets"
+	if [ $rc -eq 0 ]; then log "PASS in $(($(date +%s) - start))s"; else log "FAILED (exit $rc) after $(($(date +%s) - start))s"; fi
+}
+trap cleanup EXIT
+# Containers left by a run that was killed would hold the ports.
+podman ps -a --format '{{.Names}}' | grep '^pigello-facade-image-test-' | xargs -r podman rm -f -t 0 >/dev/null || true
+
+log "building $IMAGE (VERSION=$VERSION)"
+VERSION=$VERSION IMAGE=$IMAGE scripts/image-build.sh
+
+# Warm the pinned grpcurl (compiled once per Go build cache) while nothing runs.
+log "built; compiling grpcurl (tools/go.mod) if needed"
+"${GRPCURL[@]}" -version >/dev/null 2>&1
+
+# The image's own settings.
+user=$(podman image inspect --format '{{.Config.User}}' "$IMAGE")
+[ "$user" = "65532:65532" ] || fail "image user is '$user', want 65532:65532"
+size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
+log "image $IMAGE: user $user, size $((size / 1024 / 1024)) MiB ($size bytes)"
+[ "$size" -le $((MAX_IMAGE_MB * 1024 * 1024)) ] || fail "image is larger than $MAX_IMAGE_MB MiB"
+
+out=$(podman run --rm --read-only "$IMAGE" --version)
+[ "$out" = "pigello-facade $VERSION" ] || fail "--version printed '$out', want 'pigello-facade $VERSION'"
+log "--version: $out"
+podman run --rm --read-only --entrypoint /usr/local/bin/pigello-emulator "$IMAGE" -h >/dev/null 2>&1 ||
+	fail "pigello-emulator -h failed"
+
+# On the embedded emulator, read-only, non-root, no capabilities.
+podman run -d --name "$NAME" --read-only --user 65532:65532 \
+	--cap-drop=ALL --security-opt=no-new-privileges \
+	-p "127.0.0.1:$GRPC_PORT:9090" -p "127.0.0.1:$HTTP_PORT:8080" \
+	"$IMAGE" --emulator --grpc-addr :9090 --http-addr :8080 --log-format json >/dev/null
+wait_ready() { # container url [curl options]
+	local c=$1 url=$2 _
+	shift 2
+	for _ in $(seq 1 100); do
+		curl -fsS -o /dev/null "$@" "$url" 2>/dev/null && return 0
+		[ "$(podman inspect --format '{{.State.Running}}' "$c")" = true ] || fail "$c exited"
+		sleep 0.2
+	done
+	fail "$url did not answer 200 within 20s"
+}
+wait_ready "$NAME" "http://127.0.0.1:$HTTP_PORT/readyz"
+log "/readyz: 200"
+curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || fail "/healthz"
+
+services=$("${GRPCURL[@]}" -plaintext "127.0.0.1:$GRPC_PORT" list 2>&1) || fail "grpcurl list: $services"
+grep -qx 'pigello.accounts.v1.WorkEngagementService' <<<"$services" || fail "grpcurl list: $services"
+log "grpcurl list: $(tr '\n' ' ' <<<"$services")"
+got=$("${GRPCURL[@]}" -plaintext -d "{\"id\": \"$DEMO_ID\"}" "127.0.0.1:$GRPC_PORT" \
+	pigello.accounts.v1.WorkEngagementService/GetWorkEngagement 2>&1) || fail "GetWorkEngagement: $got"
+grep -q "\"id\": \"$DEMO_ID\"" <<<"$got" || fail "GetWorkEngagement: $got"
+log "grpcurl GetWorkEngagement: ok"
+health=$("${GRPCURL[@]}" -plaintext "127.0.0.1:$GRPC_PORT" grpc.health.v1.Health/Check 2>&1) || fail "health: $health"
+grep -q SERVING <<<"$health" || fail "health: $health"
+
+code=$(curl -sS -o /tmp/image-test-body.$$ -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/v1/workEngagements/$DEMO_ID")
+body=$(cat /tmp/image-test-body.$$); rm -f /tmp/image-test-body.$$
+[ "$code" = 200 ] || fail "GET /v1/workEngagements/$DEMO_ID: $code $body"
+grep -q "$DEMO_ID" <<<"$body" || fail "GET body: $body"
+log "curl GET /v1/workEngagements/$DEMO_ID: 200"
+
+# SIGTERM: the facade drains and exits 0 well within Kubernetes' grace period.
+podman stop -t 20 "$NAME" >/dev/null
+exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$NAME")
+[ "$exit_code" = 0 ] || fail "exit code after SIGTERM: $exit_code"
+podman logs "$NAME" 2>&1 | grep -q '"msg":"shutting down: draining in-flight calls"' || fail "no drain on SIGTERM"
+log "stopped on SIGTERM: exit 0"
+podman rm "$NAME" >/dev/null
+
+# As deploy/overlays/example runs it: the same flags and variables, the
+# Secrets as read-only files readable by group 65532 only (as fsGroup and
+# defaultMode 0440 make them), Pigello played by the standalone emulator on
+# the same loopback (with its demo credentials).
+TOKEN=image-test-token-$RANDOM$RANDOM
+mkdir -p "$secrets"/{credentials,tokens,tls}
+for k in application-id client-ct client-entity client-secret customer-id service-id service-version-id; do
+	printf 'demo-%s\n' "$k" >"$secrets/credentials/$k"
+done
+printf '# image-test\n%s\n' "$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)" >"$secrets/tokens/tokens.txt"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=pigello-facade \
+	-addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+	-keyout "$secrets/tls/tls.key" -out "$secrets/tls/tls.crt" 2>/dev/null
+chown -R 0:65532 "$secrets"
+chmod 0750 "$secrets"/* && chmod 0440 "$secrets"/*/*
+
+# One network namespace, as in a pod: the emulator's container holds it (and
+# the published ports), the facade's joins it.
+podman run -d --name "$POD-emulator" -p "127.0.0.1:$TLS_GRPC_PORT:9090" -p "127.0.0.1:$TLS_HTTP_PORT:8080" --read-only --user 65532:65532 --cap-drop=ALL \
+	--entrypoint /usr/local/bin/pigello-emulator "$IMAGE" --addr 127.0.0.1:8000 >/dev/null
+env_args=(-e PIGELLO_BASE_URL=http://127.0.0.1:8000 -e FACADE_LOG_FORMAT=json -e FACADE_SHUTDOWN_TIMEOUT=15s -e GOMEMLIMIT=230MiB)
+for k in application-id client-ct client-entity client-secret customer-id service-id service-version-id; do
+	v=$(tr a-z- A-Z_ <<<"$k")
+	env_args+=(-e "PIGELLO_${v}_FILE=/etc/pigello-facade/credentials/$k")
+done
+podman run -d --network "container:$POD-emulator" --name "$POD-facade" --read-only --user 65532:65532 --group-add 65532 \
+	--cap-drop=ALL --security-opt=no-new-privileges "${env_args[@]}" \
+	-v "$secrets/credentials:/etc/pigello-facade/credentials:ro" \
+	-v "$secrets/tokens:/etc/pigello-facade/tokens:ro" \
+	-v "$secrets/tls:/etc/pigello-facade/tls:ro" \
+	"$IMAGE" --grpc-addr=:9090 --http-addr=:8080 \
+	--auth-tokens-file=/etc/pigello-facade/tokens/tokens.txt \
+	--tls-cert-file=/etc/pigello-facade/tls/tls.crt --tls-key-file=/etc/pigello-facade/tls/tls.key >/dev/null
+# The kubelet's HTTPS probe: no certificate check, no token.
+wait_ready "$POD-facade" "https://127.0.0.1:$TLS_HTTP_PORT/readyz" -k
+curl -fsSk -o /dev/null "https://127.0.0.1:$TLS_HTTP_PORT/healthz" || fail "TLS /healthz"
+log "TLS pod: https /readyz and /healthz: 200 without a token"
+G=("${GRPCURL[@]}" -cacert "$secrets/tls/tls.crt")
+# (grpcurl's reflection needs the token; the health service itself does not.)
+health=$("${G[@]}" -H "authorization: Bearer $TOKEN" "127.0.0.1:$TLS_GRPC_PORT" grpc.health.v1.Health/Check 2>&1) || fail "TLS gRPC health: $health"
+grep -q SERVING <<<"$health" || fail "TLS gRPC health: $health"
+if out=$("${G[@]}" -d "{\"id\": \"$DEMO_ID\"}" "127.0.0.1:$TLS_GRPC_PORT" \
+	pigello.accounts.v1.WorkEngagementService/GetWorkEngagement 2>&1); then
+	fail "TLS gRPC call without a token succeeded: $out"
+fi
+grep -q Unauthenticated <<<"$out" || fail "TLS gRPC call without a token: $out"
+got=$("${G[@]}" -H "authorization: Bearer $TOKEN" -d "{\"id\": \"$DEMO_ID\"}" "127.0.0.1:$TLS_GRPC_PORT" \
+	pigello.accounts.v1.WorkEngagementService/GetWorkEngagement 2>&1) || fail "TLS gRPC call with a token: $got"
+grep -q "\"id\": \"$DEMO_ID\"" <<<"$got" || fail "TLS GetWorkEngagement: $got"
+log "TLS pod: grpcurl health SERVING, GetWorkEngagement Unauthenticated without a token, ok with one (Pigello = emulator, credentials from files)"
+code=$(curl -sSk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$TLS_HTTP_PORT/v1/workEngagements/$DEMO_ID")
+[ "$code" = 401 ] || fail "TLS REST without a token: $code, want 401"
+code=$(curl -sSk -o /dev/null -w '%{http_code}' -H "authorization: Bearer $TOKEN" "https://127.0.0.1:$TLS_HTTP_PORT/v1/workEngagements/$DEMO_ID")
+[ "$code" = 200 ] || fail "TLS REST with a token: $code, want 200"
+log "TLS pod: curl GET 401 without a token, 200 with one"
+podman stop -t 20 "$POD-facade" >/dev/null
+exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$POD-facade")
+[ "$exit_code" = 0 ] || fail "TLS pod: exit code after SIGTERM: $exit_code"
+log "TLS pod: stopped on SIGTERM: exit 0"
