@@ -2,18 +2,15 @@ package observe
 
 import (
 	"context"
-	"io"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	"google.golang.org/protobuf/proto"
 )
 
 func TestTracingConfigFromEnv(t *testing.T) {
@@ -103,26 +100,7 @@ func TestTracingPropagates(t *testing.T) {
 // TestTracingExportsOnShutdown checks the OTLP/HTTP exporter is chosen by
 // the configuration and that Shutdown sends the spans it still holds.
 func TestTracingExportsOnShutdown(t *testing.T) {
-	var mu sync.Mutex
-	var names []string
-	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		var req coltracepb.ExportTraceServiceRequest
-		if r.URL.Path != "/v1/traces" || proto.Unmarshal(body, &req) != nil {
-			http.Error(w, "bad export", http.StatusBadRequest)
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, rs := range req.GetResourceSpans() {
-			for _, ss := range rs.GetScopeSpans() {
-				for _, s := range ss.GetSpans() {
-					names = append(names, s.GetName())
-				}
-			}
-		}
-	}))
-	defer collector.Close()
+	collector := testkit.NewCollector(t)
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
 	cfg, err := TracingConfigFromEnv(func(k string) string {
 		if k == "OTEL_EXPORTER_OTLP_ENDPOINT" {
@@ -142,8 +120,10 @@ func TestTracingExportsOnShutdown(t *testing.T) {
 	if err := tr.Shutdown(t.Context()); err != nil {
 		t.Fatalf("Shutdown returned %v", err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	var names []string
+	for _, span := range collector.Spans() {
+		names = append(names, span.GetName())
+	}
 	if !slices.Contains(names, "GET") {
 		t.Errorf("collector received spans %q, want the request's span", names)
 	}

@@ -1,15 +1,14 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -80,24 +79,9 @@ func assertNoSecret(t *testing.T, what, s string) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of servers and
+// syncBuffer is a buffer safe for the concurrent writes of servers and
 // reads of tests.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer = testkit.SyncBuffer
 
 // testEnv is a running facade and what it talks to.
 type testEnv struct {

@@ -2,21 +2,18 @@ package app
 
 import (
 	"encoding/hex"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"github.com/pigello-facade/pigello-facade/observe"
-	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/protobuf/proto"
 )
 
 const (
@@ -115,24 +112,7 @@ func TestTraceStartsWithoutCaller(t *testing.T) {
 // route, the gateway's client span, the gRPC server span and the client
 // span of the request to Pigello, whose id Pigello received as parent.
 func TestTracesExported(t *testing.T) {
-	var mu sync.Mutex
-	var spans []*tracepb.Span
-	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		var req coltracepb.ExportTraceServiceRequest
-		if r.URL.Path != "/v1/traces" || proto.Unmarshal(body, &req) != nil {
-			http.Error(w, "bad export", http.StatusBadRequest)
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, rs := range req.GetResourceSpans() {
-			for _, ss := range rs.GetScopeSpans() {
-				spans = append(spans, ss.GetSpans()...)
-			}
-		}
-	}))
-	t.Cleanup(collector.Close)
+	collector := testkit.NewCollector(t)
 	// The exporter reads its endpoint from the process environment; the
 	// choice of exporter comes through the configuration's getenv.
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
@@ -144,11 +124,9 @@ func TestTracesExported(t *testing.T) {
 	}
 	var upstreamParent string
 	t.Cleanup(func() { // runs after the facade's shutdown, registered below
-		mu.Lock()
-		defer mu.Unlock()
 		var names []string
 		var pigelloSpan string
-		for _, s := range spans {
+		for _, s := range collector.Spans() {
 			if hexID(s.GetTraceId()) != callerTrace {
 				continue
 			}
