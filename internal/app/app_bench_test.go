@@ -1,0 +1,115 @@
+package app
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// benchID is the work engagement every benchmark call reads; the stand-in
+// for Pigello answers benchBody whatever the path.
+const benchID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+
+// benchBody is a full Pigello work engagement: templates with objects and
+// null items, tags, customer columns and a field the facade does not know.
+const benchBody = `{
+  "id": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
+  "organization": {"id": "9b2c6f7e-1d2a-4c3b-8e4f-5a6b7c8d9e0f", "str_representation": "Org"},
+  "custom_id": "C-1",
+  "template_notifications": [{"kind": "a", "n": [1, 2]}, null],
+  "tags": ["x", {"y": 1}],
+  "color_code": "ff00aa",
+  "created_at": "2019-08-24T14:15:22.123456+02:00",
+  "template_sms_notifications": [],
+  "template_email_notifications": [null],
+  "customer_columns": {"col": [1, 2.5, "three"]},
+  "name": "Consultant",
+  "field_added_later": {"a": 1}
+}`
+
+// startFacadeB starts a facade in front of a stand-in for Pigello that
+// answers benchBody, configured as the binary is by default (text logs at
+// info, metrics on, tracing off) but writing its logs to io.Discard. It is
+// startFacade for benchmarks: no debug logging, no log buffer to grow.
+func startFacadeB(b *testing.B) *testEnv {
+	b.Helper()
+	upstreamSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, benchBody)
+	}))
+	b.Cleanup(upstreamSrv.Close)
+
+	cfg := defaultConfig()
+	cfg.GRPCAddr, cfg.HTTPAddr = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.PigelloBaseURL, cfg.Credentials = upstreamSrv.URL, testCreds
+	cfg.ShutdownTimeout = 5 * time.Second
+	logger, err := newLogger(cfg, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := newFacade(b.Context(), cfg, logger)
+	if err != nil {
+		b.Fatalf("newFacade returned %v, want nil", err)
+	}
+	f.serve()
+	b.Cleanup(func() {
+		if err := f.shutdown(cfg.ShutdownTimeout); err != nil {
+			b.Errorf("shutdown returned %v, want nil", err)
+		}
+	})
+	conn, err := grpc.NewClient(f.grpcLis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		b.Fatalf("grpc.NewClient returned %v", err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	return &testEnv{
+		client:  accountsv1.NewWorkEngagementServiceClient(conn),
+		restURL: "http://" + f.httpLis.Addr().String(),
+	}
+}
+
+// BenchmarkGetInProcess is one Get through a real gRPC client, the facade's
+// interceptors and handler, and the upstream client over loopback HTTP.
+func BenchmarkGetInProcess(b *testing.B) {
+	env := startFacadeB(b)
+	req := &accountsv1.GetWorkEngagementRequest{Id: benchID}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := env.client.GetWorkEngagement(b.Context(), req); err != nil {
+			b.Fatalf("GetWorkEngagement returned %v", err)
+		}
+	}
+}
+
+// BenchmarkGetREST is the same Get through the REST gateway, which reaches
+// the gRPC server in memory.
+func BenchmarkGetREST(b *testing.B) {
+	env := startFacadeB(b)
+	tr := &http.Transport{MaxIdleConnsPerHost: 4}
+	b.Cleanup(tr.CloseIdleConnections)
+	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	url := env.restURL + workEngagementsPath(benchID)
+	b.ReportAllocs()
+	for b.Loop() {
+		req, err := http.NewRequestWithContext(b.Context(), http.MethodGet, url, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatalf("GET %s returned %v", url, err)
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			b.Fatalf("GET %s: status %d, read error %v", url, resp.StatusCode, err)
+		}
+	}
+}
