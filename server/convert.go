@@ -6,7 +6,6 @@ import (
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"github.com/pigello-facade/pigello-facade/upstream"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -48,17 +47,24 @@ func toProto(we *upstream.WorkEngagement) (*accountsv1.WorkEngagement, error) {
 // structsFromJSON converts an array of JSON objects. Pigello documents the
 // items as objects but shows [null] in its examples; a null item becomes an
 // empty object, since a proto list cannot hold a missing element.
+//
+// encoding/json into map[string]any, then structpb, is about twice as fast
+// as protojson.Unmarshal into a Struct (server benchmarks, BenchmarkToProto)
+// and gives the same values: numbers as float64, strings as UTF-8 (invalid
+// bytes become U+FFFD, as everywhere else encoding/json reads Pigello).
 func structsFromJSON(field string, items []json.RawMessage) ([]*structpb.Struct, error) {
 	if len(items) == 0 {
 		return nil, nil
 	}
 	out := make([]*structpb.Struct, len(items))
 	for i, item := range items {
-		s := &structpb.Struct{}
-		if string(item) != "null" {
-			if err := protojson.Unmarshal(item, s); err != nil {
-				return nil, malformed("%s[%d] is not a JSON object: %v", field, i, err)
-			}
+		var m map[string]any
+		if err := json.Unmarshal(item, &m); err != nil {
+			return nil, malformed("%s[%d] is not a JSON object: %v", field, i, err)
+		}
+		s, err := structpb.NewStruct(m) // a nil map (null item) is {}
+		if err != nil {
+			return nil, malformed("%s[%d]: %v", field, i, err)
 		}
 		out[i] = s
 	}
@@ -71,11 +77,15 @@ func valueFromJSON(field string, raw json.RawMessage) (*structpb.Value, error) {
 	if raw == nil {
 		return nil, nil
 	}
-	v := &structpb.Value{}
-	if err := protojson.Unmarshal(raw, v); err != nil {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
 		return nil, malformed("%s is not JSON: %v", field, err)
 	}
-	return v, nil
+	value, err := structpb.NewValue(v)
+	if err != nil {
+		return nil, malformed("%s: %v", field, err)
+	}
+	return value, nil
 }
 
 // structsToJSON converts the items of a template array for a PATCH body.
