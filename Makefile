@@ -46,6 +46,12 @@ fuzz: ## Run each fuzz target for FUZZTIME (default 5s) from its committed corpu
 		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) ./$$pkg/ || exit 1; \
 	done
 
+BENCH_FLAGS ?=
+
+.PHONY: bench
+bench: build ## Facade vs direct upstream vs vanguard, interleaved rounds; writes bench/results/latest.{md,png,json} (BENCH_FLAGS="-d 20s -rounds 5")
+	cd bench && $(GO) run ./cmd/benchrun $(BENCH_FLAGS)
+
 SOAK_DURATION ?= 2m
 
 .PHONY: soak

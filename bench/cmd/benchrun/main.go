@@ -1,0 +1,108 @@
+// Command benchrun is what `make bench` runs: it builds the stand-in, the
+// load generator and the vanguard peer, starts them with the facade
+// (../bin/pigello-facade), runs every workload against every target in
+// interleaved rounds, and writes results/latest.md, results/latest.png and the raw runs in
+// results/latest.json.
+//
+// Servers are pinned to CPU 0 and the load generator to CPU 1 with taskset
+// when there are two CPUs or more, so the numbers measure the servers.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+type options struct {
+	duration, warmup time.Duration
+	rounds           int
+	facadeBin, out   string
+	only             string
+}
+
+func main() {
+	var o options
+	flag.DurationVar(&o.duration, "d", 5*time.Second, "duration of each run")
+	flag.DurationVar(&o.warmup, "warmup", time.Second, "warm-up run per target and workload, not counted")
+	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds per workload")
+	flag.StringVar(&o.facadeBin, "facade", "../bin/pigello-facade", "facade binary (make build)")
+	flag.StringVar(&o.out, "out", "results", "directory for latest.md and latest.png")
+	flag.StringVar(&o.only, "workloads", "", "comma-separated workload names to run (default: all)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "benchrun:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	start := time.Now()
+	bin, err := os.MkdirTemp("", "benchrun")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(bin)
+	logf("building stand-in, loadgen and vanguard")
+	if err := command(ctx, "", "go", "build", "-o", bin+"/", "./cmd/standin", "./cmd/loadgen", "./cmd/vanguard").Run(); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	facade, err := filepath.Abs(o.facadeBin)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(facade); err != nil {
+		return fmt.Errorf("facade binary: %w (run make build)", err)
+	}
+
+	env, err := startEnv(ctx, bin, facade)
+	if err != nil {
+		return err
+	}
+	defer env.stop()
+
+	ws, err := selectWorkloads(o.only)
+	if err != nil {
+		return err
+	}
+	var results []result
+	for _, w := range ws {
+		rs, err := env.runWorkload(ctx, w, o)
+		if err != nil {
+			return err
+		}
+		results = append(results, rs...)
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(toRaw(results), "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(o.out, "latest.json"), append(raw, '\n'), 0o644); err != nil {
+		return err
+	}
+	md := renderMarkdown(results, ws, o, env.pinned, time.Since(start))
+	if err := os.WriteFile(filepath.Join(o.out, "latest.md"), []byte(md), 0o644); err != nil {
+		return err
+	}
+	if err := renderChart(results, ws, filepath.Join(o.out, "latest.png")); err != nil {
+		return fmt.Errorf("chart: %w", err)
+	}
+	fmt.Print(md)
+	logf("wrote %s and %s in %s", filepath.Join(o.out, "latest.md"), filepath.Join(o.out, "latest.png"), time.Since(start).Round(time.Second))
+	return nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "benchrun: "+format+"\n", args...)
+}

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Fixed loopback ports; the bench owns them for its run.
+const (
+	standinAddr     = "127.0.0.1:18700"
+	facadeGRPCAddr  = "127.0.0.1:18790"
+	facadeHTTPAddr  = "127.0.0.1:18780"
+	vanguardAddr    = "127.0.0.1:18791"
+	clockTicksPerS  = 100 // USER_HZ on Linux
+	credentialValue = "bench"
+)
+
+var credentialVars = []string{
+	"PIGELLO_APPLICATION_ID", "PIGELLO_CLIENT_CT", "PIGELLO_CLIENT_ENTITY", "PIGELLO_CLIENT_SECRET",
+	"PIGELLO_CUSTOMER_ID", "PIGELLO_SERVICE_ID", "PIGELLO_SERVICE_VERSION_ID",
+}
+
+// env is the set of running servers.
+type env struct {
+	bin                       string
+	pinned                    bool
+	standin, facade, vanguard *exec.Cmd
+}
+
+// command builds a command, pinned to cpu when cpu is not empty and taskset
+// is available.
+func command(ctx context.Context, cpu string, name string, args ...string) *exec.Cmd {
+	if cpu != "" {
+		args = append([]string{"-c", cpu, name}, args...)
+		name = "taskset"
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stderr = os.Stderr
+	cmd.Env = os.Environ()
+	for _, v := range credentialVars {
+		cmd.Env = append(cmd.Env, v+"="+credentialValue)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd
+}
+
+func canPin() bool {
+	_, err := exec.LookPath("taskset")
+	return err == nil && runtime.NumCPU() >= 2
+}
+
+func (e *env) serverCPU() string {
+	if e.pinned {
+		return "0"
+	}
+	return ""
+}
+
+func (e *env) loadCPU() string {
+	if e.pinned {
+		return "1"
+	}
+	return ""
+}
+
+func startEnv(ctx context.Context, bin, facade string) (*env, error) {
+	e := &env{bin: bin, pinned: canPin()}
+	logf("pinning servers to CPU 0 and load to CPU 1: %v", e.pinned)
+	start := func(cmd *exec.Cmd, ready func() error) (*exec.Cmd, error) {
+		cmd.Stdout = nil
+		cmd.Stderr = nil
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			err := ready()
+			if err == nil {
+				return cmd, nil
+			}
+			if time.Now().After(deadline) {
+				_ = cmd.Process.Kill()
+				return nil, fmt.Errorf("%s not ready: %w", cmd.Path, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	var err error
+	if e.standin, err = start(command(ctx, e.serverCPU(), bin+"/standin", "-addr", standinAddr), dialer(standinAddr)); err != nil {
+		return nil, err
+	}
+	if e.facade, err = start(command(ctx, e.serverCPU(), facade,
+		"--pigello-base-url", "http://"+standinAddr, "--grpc-addr", facadeGRPCAddr, "--http-addr", facadeHTTPAddr,
+		"--insecure", "--log-level", "error"), httpOK("http://"+facadeHTTPAddr+"/readyz")); err != nil {
+		e.stop()
+		return nil, err
+	}
+	if e.vanguard, err = start(command(ctx, e.serverCPU(), bin+"/vanguard", "-addr", vanguardAddr, "-upstream", "http://"+standinAddr),
+		dialer(vanguardAddr)); err != nil {
+		e.stop()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) stop() {
+	for _, c := range []*exec.Cmd{e.vanguard, e.facade, e.standin} {
+		if c != nil && c.Process != nil {
+			_ = c.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { _ = c.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				_ = c.Process.Kill()
+			}
+		}
+	}
+}
+
+func dialer(addr string) func() error {
+	return func() error {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err
+	}
+}
+
+func httpOK(url string) func() error {
+	return func() error {
+		resp, err := http.Get(url)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s: %s", url, resp.Status)
+		}
+		return nil
+	}
+}
+
+// cpuTime returns the user+system CPU time a process has used.
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	// fields[0] is state (field 3); utime and stime are fields 14 and 15.
+	ut, err1 := strconv.ParseInt(fields[11], 10, 64)
+	st, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
+	}
+	return time.Duration(ut+st) * time.Second / clockTicksPerS, nil
+}
+
+// peakRSS returns VmHWM in bytes.
+func peakRSS(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb * 1024, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM for %d", pid)
+}
+
+type standinStats struct {
+	Connections int64 `json:"connections_accepted"`
+	Requests    int64 `json:"requests"`
+}
+
+func getStandinStats() (standinStats, error) {
+	var s standinStats
+	resp, err := http.Get("http://" + standinAddr + "/_stats")
+	if err != nil {
+		return s, err
+	}
+	defer resp.Body.Close()
+	return s, json.NewDecoder(resp.Body).Decode(&s)
+}
+
+func setLatency(d time.Duration) error {
+	resp, err := http.Post("http://"+standinAddr+"/_latency?d="+d.String(), "", nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("set latency: %s", resp.Status)
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+// Command vanguard is the generic peer of the benchmark: connectrpc's
+// vanguard-go transcoding gRPC calls to Pigello's REST API from the
+// google.api.http rules of the same proto, set up as well as
+// ../shared/notes/peers.md describes: a ReverseProxy with a BufferPool, the
+// trailing slash added in Rewrite, 204 turned into {} in ModifyResponse,
+// proto field names, no compression, served over h2c. It adds the seven
+// X-PIGELLO-* headers in the proxy, as the facade does.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"connectrpc.com/vanguard"
+	pbv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+const (
+	restPrefix    = "/v1/workEngagements/"
+	pigelloPrefix = "/accounts/users/organization/workengagement/"
+)
+
+// bufferPool is the httputil.BufferPool peers.md measured at about +20% RPS.
+type bufferPool struct{ p sync.Pool }
+
+func (b *bufferPool) Get() []byte  { return *(b.p.Get().(*[]byte)) }
+func (b *bufferPool) Put(v []byte) { b.p.Put(&v) }
+
+func newBufferPool() *bufferPool {
+	return &bufferPool{p: sync.Pool{New: func() any { b := make([]byte, 32*1024); return &b }}}
+}
+
+var credentialHeaders = [...]string{
+	"X-PIGELLO-APPLICATION-ID", "X-PIGELLO-CLIENT-CT", "X-PIGELLO-CLIENT-ENTITY", "X-PIGELLO-CLIENT-SECRET",
+	"X-PIGELLO-CUSTOMER-ID", "X-PIGELLO-SERVICE-ID", "X-PIGELLO-SERVICE-VERSION-ID",
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:19091", "listen address (gRPC over h2c)")
+	upstreamURL := flag.String("upstream", "http://127.0.0.1:18000", "Pigello (or stand-in) base URL")
+	flag.Parse()
+	if err := run(*addr, *upstreamURL); err != nil {
+		fmt.Fprintln(os.Stderr, "vanguard:", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, upstreamURL string) error {
+	target, err := url.Parse(upstreamURL)
+	if err != nil {
+		return err
+	}
+	creds := make(http.Header, len(credentialHeaders))
+	for _, h := range credentialHeaders {
+		creds.Set(h, os.Getenv(strings.ReplaceAll(strings.TrimPrefix(h, "X-"), "-", "_")))
+	}
+	proxy := &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(target)
+			// Path templates cannot end in '/': map the REST path to Pigello's here.
+			id := strings.TrimPrefix(pr.In.URL.Path, restPrefix)
+			pr.Out.URL.Path = pigelloPrefix + id + "/"
+			pr.Out.URL.RawPath = ""
+			for k, v := range creds {
+				pr.Out.Header[k] = v
+			}
+		},
+		Transport: &http.Transport{
+			MaxIdleConns:        1024,
+			MaxIdleConnsPerHost: 1024,
+			IdleConnTimeout:     90 * time.Second,
+			DisableCompression:  true,
+		},
+		BufferPool:     newBufferPool(),
+		ModifyResponse: emptyToObject,
+		ErrorLog:       log.New(io.Discard, "", 0),
+	}
+	svc := vanguard.NewService(pbv1.WorkEngagementService_ServiceDesc.ServiceName, proxy,
+		vanguard.WithTargetProtocols(vanguard.ProtocolREST),
+		vanguard.WithTargetCodecs(vanguard.CodecJSON),
+		vanguard.WithNoTargetCompression(),
+	)
+	tc, err := vanguard.NewTranscoder([]*vanguard.Service{svc},
+		vanguard.WithCodec(func(res vanguard.TypeResolver) vanguard.Codec {
+			return &vanguard.JSONCodec{
+				MarshalOptions:   protojson.MarshalOptions{Resolver: res, UseProtoNames: true},
+				UnmarshalOptions: protojson.UnmarshalOptions{Resolver: res, DiscardUnknown: true},
+			}
+		}),
+	)
+	if err != nil {
+		return err
+	}
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{Addr: addr, Handler: tc, Protocols: &protocols, ReadHeaderTimeout: 10 * time.Second}
+	return srv.ListenAndServe()
+}
+
+// emptyToObject turns a 2xx answer with no body (Pigello's 204 on DELETE)
+// into {}, which vanguard can decode.
+func emptyToObject(resp *http.Response) error {
+	if resp.StatusCode/100 != 2 || resp.ContentLength > 0 {
+		return nil
+	}
+	if resp.StatusCode == http.StatusNoContent || resp.ContentLength == 0 {
+		resp.StatusCode = http.StatusOK
+		resp.Body = io.NopCloser(bytes.NewReader([]byte("{}")))
+		resp.ContentLength = 2
+		resp.Header.Set("Content-Length", "2")
+		resp.Header.Set("Content-Type", "application/json")
+	}
+	return nil
+}
