@@ -48,6 +48,7 @@ func scalarValues(body []byte) int {
 		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // 1e1000 is valid JSON and a message, though no float64
 	n := 0
 	for {
 		tok, err := dec.Token()
