@@ -32,6 +32,7 @@ const (
 	ReasonMalformedResponse   = "PIGELLO_MALFORMED_RESPONSE"
 	ReasonResponseTooLarge    = "PIGELLO_RESPONSE_TOO_LARGE"
 	ReasonUnexpectedStatus    = "PIGELLO_UNEXPECTED_STATUS"
+	ReasonTimeout             = "PIGELLO_TIMEOUT"
 	ReasonCredentialsRejected = "PIGELLO_UNAUTHENTICATED"
 	ReasonTokenMissing        = "TOKEN_MISSING"
 	ReasonTokenInvalid        = "TOKEN_INVALID"
@@ -65,7 +66,7 @@ var upstreamOutcomes = map[int]outcome{
 	501: {codes.Unimplemented, "PIGELLO_NOT_IMPLEMENTED", "Pigello does not implement this operation", false},
 	502: {codes.Unavailable, "PIGELLO_UNAVAILABLE", "Pigello is unavailable (bad gateway)", false},
 	503: {codes.Unavailable, "PIGELLO_UNAVAILABLE", "Pigello is unavailable", false},
-	504: {codes.DeadlineExceeded, "PIGELLO_TIMEOUT", "Pigello timed out (gateway timeout)", false},
+	504: {codes.DeadlineExceeded, ReasonTimeout, "Pigello timed out (gateway timeout)", false},
 }
 
 // invalidArgumentError is a request the facade refuses before calling Pigello.
@@ -131,7 +132,7 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
 		return newStatus(codes.Canceled, ReasonCanceled, "the call was canceled", nil)
 	case errors.Is(err, upstream.ErrAttemptTimeout):
-		return newStatus(codes.DeadlineExceeded, "PIGELLO_TIMEOUT", "Pigello did not answer in time", nil)
+		return newStatus(codes.DeadlineExceeded, ReasonTimeout, "Pigello did not answer in time", nil)
 	case errors.Is(err, upstream.ErrUnreachable):
 		return newStatus(codes.Unavailable, ReasonUnreachable, "Pigello could not be reached", nil)
 	default:

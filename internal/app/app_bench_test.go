@@ -8,8 +8,6 @@ import (
 	"time"
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 )
 
 // benchID is the work engagement every benchmark call reads; the stand-in
@@ -54,25 +52,7 @@ func startFacadeB(b *testing.B) *testEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f, err := newFacade(b.Context(), cfg, logger)
-	if err != nil {
-		b.Fatalf("newFacade returned %v, want nil", err)
-	}
-	f.serve()
-	b.Cleanup(func() {
-		if err := f.shutdown(cfg.ShutdownTimeout); err != nil {
-			b.Errorf("shutdown returned %v, want nil", err)
-		}
-	})
-	conn, err := grpc.NewClient(f.grpcLis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		b.Fatalf("grpc.NewClient returned %v", err)
-	}
-	b.Cleanup(func() { conn.Close() })
-	return &testEnv{
-		client:  accountsv1.NewWorkEngagementServiceClient(conn),
-		restURL: "http://" + f.httpLis.Addr().String(),
-	}
+	return newTestEnv(b, serveFacade(b, cfg, logger))
 }
 
 // BenchmarkGetInProcess is one Get through a real gRPC client, the facade's

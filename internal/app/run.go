@@ -20,6 +20,7 @@ import (
 	"github.com/pigello-facade/pigello-facade/gateway"
 	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
+	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
@@ -92,28 +93,46 @@ type facade struct {
 
 // newFacade builds the servers. Every log line of a call carries its
 // request id and trace id: logger is wrapped by observe.Logger.
-func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (f *facade, err error) {
+func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (*facade, error) {
 	logger = observe.Logger(logger)
 	tel, err := newTelemetry(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	client, err := newUpstream(cfg, logger, tel)
+	f := &facade{telemetry: tel, stopWatching: func() {}}
+	if err := f.build(ctx, cfg, logger); err != nil {
+		return nil, errors.Join(err, f.abandon(ctx))
+	}
+	return f, nil
+}
+
+// build makes the facade's parts in order; abandon undoes what it made.
+func (f *facade) build(ctx context.Context, cfg Config, logger *slog.Logger) error {
+	client, err := newUpstream(cfg, logger, f.telemetry)
 	if err != nil {
-		return nil, errors.Join(err, tel.tracing.Shutdown(ctx))
+		return err
 	}
 	sec, err := newSecurity(ctx, cfg, logger)
 	if err != nil {
-		return nil, errors.Join(err, tel.tracing.Shutdown(ctx))
+		return err
 	}
-	f = &facade{stopWatching: sec.stop, telemetry: tel}
-	defer func() {
-		if err != nil {
-			f.closeListeners()
-			sec.stop()
-			err = errors.Join(err, tel.tracing.Shutdown(ctx))
-		}
-	}()
+	f.stopWatching = sec.stop
+	if err := f.newGRPCServer(cfg, logger, client, sec); err != nil {
+		return err
+	}
+	if err := f.listen(cfg, sec.tls); err != nil {
+		return err
+	}
+	handler, err := f.newGateway(ctx, cfg, sec)
+	if err != nil {
+		return err
+	}
+	f.httpServer = newHTTPServer(f.telemetry.httpHandler(handler), logger)
+	return nil
+}
+
+func (f *facade) newGRPCServer(cfg Config, logger *slog.Logger, client *upstream.Client, sec *security) (err error) {
+	tel := f.telemetry
 	f.grpcServer, f.health, err = server.NewGRPCServer(server.New(client), server.Config{
 		Logger:                  logger,
 		DefaultTimeout:          cfg.DefaultTimeout,
@@ -125,44 +144,64 @@ func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (f *facade,
 		StatsHandlers:           []stats.Handler{tel.tracing.ServerHandler()},
 	})
 	if err != nil {
-		return f, err // not nil: the deferred cleanup needs f
+		return err
 	}
 	tel.metrics.InitializeGRPC(f.grpcServer)
+	return nil
+}
+
+// listen opens the gRPC and HTTP listeners, behind TLS when configured: the
+// handshake then runs in each connection's own goroutine on first read, and
+// ALPN offers h2 to gRPC clients.
+func (f *facade) listen(cfg Config, tlsConfig *tls.Config) (err error) {
 	if f.grpcLis, err = net.Listen("tcp", cfg.GRPCAddr); err != nil {
-		return f, fmt.Errorf("app: gRPC listener: %w", err)
+		return fmt.Errorf("app: gRPC listener: %w", err)
 	}
 	if f.httpLis, err = net.Listen("tcp", cfg.HTTPAddr); err != nil {
-		return f, fmt.Errorf("app: HTTP listener: %w", err)
+		return fmt.Errorf("app: HTTP listener: %w", err)
 	}
-	if sec.tls != nil {
-		// TLS at the listener: the handshake runs in each connection's own
-		// goroutine on first read, and ALPN offers h2 to gRPC clients.
-		f.grpcLis = tls.NewListener(f.grpcLis, sec.tls)
-		f.httpLis = tls.NewListener(f.httpLis, sec.tls)
+	if tlsConfig != nil {
+		f.grpcLis = tls.NewListener(f.grpcLis, tlsConfig)
+		f.httpLis = tls.NewListener(f.httpLis, tlsConfig)
 	}
-	// The gateway reaches the gRPC server in memory: every interceptor runs
-	// for REST calls too, without a loopback TCP hop.
+	return nil
+}
+
+// newGateway connects the REST gateway to the gRPC server in memory: every
+// interceptor runs for REST calls too, without a loopback TCP hop.
+func (f *facade) newGateway(ctx context.Context, cfg Config, sec *security) (http.Handler, error) {
 	f.memLis = bufconn.Listen(1 << 20)
+	var err error
 	f.gatewayCC, err = grpc.NewClient("passthrough:///in-process",
 		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return f.memLis.DialContext(ctx) }),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(tel.tracing.ClientHandler()),
+		grpc.WithStatsHandler(f.telemetry.tracing.ClientHandler()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(cfg.MaxRequestBytes)))
 	if err != nil {
-		return f, fmt.Errorf("app: gateway connection: %w", err)
+		return nil, fmt.Errorf("app: gateway connection: %w", err)
 	}
-	handler, err := gateway.New(ctx, f.gatewayCC, gateway.Options{
+	return gateway.New(ctx, f.gatewayCC, gateway.Options{
 		MaxBodyBytes:       int64(cfg.MaxRequestBytes),
 		Ready:              f.ready.Load,
 		Tokens:             sec.tokenChecker(),
 		ForwardCredentials: cfg.CredentialsFromMetadata,
-		Metrics:            tel.metricsHandler(cfg),
+		Metrics:            f.telemetry.metricsHandler(cfg),
 	})
-	if err != nil {
-		return f, err
+}
+
+// abandon releases what a failed build made.
+func (f *facade) abandon(ctx context.Context) error {
+	var errs []error
+	for _, l := range []net.Listener{f.grpcLis, f.httpLis} {
+		if l != nil {
+			errs = append(errs, l.Close())
+		}
 	}
-	f.httpServer = newHTTPServer(tel.httpHandler(handler), logger)
-	return f, nil
+	if f.gatewayCC != nil {
+		errs = append(errs, f.gatewayCC.Close())
+	}
+	f.stopWatching()
+	return errors.Join(append(errs, f.telemetry.tracing.Shutdown(ctx))...)
 }
 
 // serve starts the three servers; the channel gets the first one's failure.
@@ -213,11 +252,3 @@ func (f *facade) shutdown(timeout time.Duration) error {
 
 // traceFlushTimeout bounds sending the last spans at shutdown.
 const traceFlushTimeout = 5 * time.Second
-
-func (f *facade) closeListeners() {
-	for _, l := range []net.Listener{f.grpcLis, f.httpLis} {
-		if l != nil {
-			l.Close()
-		}
-	}
-}

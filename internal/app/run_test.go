@@ -79,13 +79,13 @@ func startRun(t *testing.T, args []string, env map[string]string) *running {
 	return r
 }
 
-func grpcClient(t *testing.T, addr string) accountsv1.WorkEngagementServiceClient {
-	t.Helper()
+func grpcClient(tb testing.TB, addr string) accountsv1.WorkEngagementServiceClient {
+	tb.Helper()
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
-		t.Fatalf("grpc.NewClient returned %v", err)
+		tb.Fatalf("grpc.NewClient returned %v", err)
 	}
-	t.Cleanup(func() { conn.Close() })
+	tb.Cleanup(func() { conn.Close() })
 	return accountsv1.NewWorkEngagementServiceClient(conn)
 }
 

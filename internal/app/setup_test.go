@@ -16,8 +16,6 @@ import (
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"github.com/pigello-facade/pigello-facade/upstream"
 	"go.uber.org/goleak"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -130,28 +128,38 @@ func startFacade(t *testing.T, baseURL string, creds upstream.Credentials, edits
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: level}))
-	f, err := newFacade(t.Context(), cfg, logger)
+	// Registered first, so it runs after the shutdown serveFacade registers.
+	t.Cleanup(func() { assertNoSecret(t, "the facade's log", logs.String()) })
+	env := newTestEnv(t, serveFacade(t, cfg, logger))
+	env.logs = logs
+	return env
+}
+
+// serveFacade starts the facade as Run does and shuts it down at cleanup.
+func serveFacade(tb testing.TB, cfg Config, logger *slog.Logger) *facade {
+	tb.Helper()
+	f, err := newFacade(tb.Context(), cfg, logger)
 	if err != nil {
-		t.Fatalf("newFacade returned %v, want nil", err)
+		tb.Fatalf("newFacade returned %v, want nil", err)
 	}
 	f.serve()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		if err := f.shutdown(cfg.ShutdownTimeout); err != nil {
-			t.Errorf("shutdown returned %v, want nil", err)
+			tb.Errorf("shutdown returned %v, want nil", err)
 		}
-		assertNoSecret(t, "the facade's log", logs.String())
 	})
-	conn, err := grpc.NewClient(f.grpcLis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatalf("grpc.NewClient returned %v", err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	return f
+}
+
+// newTestEnv connects a gRPC client to f and notes its addresses.
+func newTestEnv(tb testing.TB, f *facade) *testEnv {
+	tb.Helper()
+	grpcAddr, httpAddr := f.grpcLis.Addr().String(), f.httpLis.Addr().String()
 	return &testEnv{
-		client:   accountsv1.NewWorkEngagementServiceClient(conn),
-		restURL:  "http://" + f.httpLis.Addr().String(),
-		logs:     logs,
-		grpcAddr: f.grpcLis.Addr().String(),
-		httpAddr: f.httpLis.Addr().String(),
+		client:   grpcClient(tb, grpcAddr),
+		restURL:  "http://" + httpAddr,
+		grpcAddr: grpcAddr,
+		httpAddr: httpAddr,
 	}
 }
 
