@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/http"
 )
 
 const (
@@ -64,30 +63,3 @@ func RequestIDFromContext(ctx context.Context) string {
 	return id
 }
 
-// RequestIDTransport returns a RoundTripper that sends the request id of
-// each request's context as X-Request-Id, so Pigello's logs can be matched
-// with the facade's. Requests are cloned, never edited, as RoundTripper
-// requires.
-func RequestIDTransport(base http.RoundTripper) http.RoundTripper {
-	return &requestIDTransport{base: base}
-}
-
-type requestIDTransport struct{ base http.RoundTripper }
-
-// RoundTrip implements http.RoundTripper.
-func (t *requestIDTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	id := RequestIDFromContext(r.Context())
-	if id == "" {
-		return t.base.RoundTrip(r)
-	}
-	r = r.Clone(r.Context())
-	r.Header.Set(RequestIDHeader, id)
-	return t.base.RoundTrip(r)
-}
-
-// CloseIdleConnections passes http.Client.CloseIdleConnections on.
-func (t *requestIDTransport) CloseIdleConnections() {
-	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
-}

@@ -139,17 +139,6 @@ func (t *Tracing) HTTPHandler(next http.Handler) http.Handler {
 	)
 }
 
-// Transport wraps the Pigello client's transport: each exchange gets a
-// client span and carries traceparent (and baggage) to Pigello.
-func (t *Tracing) Transport(base http.RoundTripper) http.RoundTripper {
-	return otelhttp.NewTransport(base,
-		otelhttp.WithTracerProvider(t.provider),
-		otelhttp.WithPropagators(t.propagator),
-		otelhttp.WithMeterProvider(noop.NewMeterProvider()),
-		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "Pigello " + r.Method }),
-	)
-}
-
 // TracingConfig says where spans go.
 type TracingConfig struct {
 	// Exporters are the names in OTEL_TRACES_EXPORTER: "otlp", "console".

@@ -50,6 +50,8 @@ type Config struct {
 
 	// What operators see.
 	Metrics bool
+	// DebugAddr, when set, serves net/http/pprof there.
+	DebugAddr string
 	// Tracing is read from the standard OTEL_* variables, not from flags.
 	Tracing observe.TracingConfig
 }

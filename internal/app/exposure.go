@@ -11,6 +11,10 @@ import (
 // organisation, and an open port would hand them to anyone who can reach it.
 // --insecure is the explicit way to say a network policy covers it.
 func (c Config) checkExposure() error {
+	if c.DebugAddr != "" && !c.Insecure && !isLoopback(c.DebugAddr) {
+		// Profiles take no token and no TLS: loopback (or a port-forward) only.
+		return fmt.Errorf("app: refusing to serve profiles on %q, beyond loopback: listen on 127.0.0.1 or pass --insecure", c.DebugAddr)
+	}
 	if c.Emulator || c.Insecure || c.TLSCertFile != "" || c.AuthTokensFile != "" {
 		return nil
 	}

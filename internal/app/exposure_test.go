@@ -46,6 +46,10 @@ func TestCheckExposure(t *testing.T) {
 		{"tokens", exposed(func(c *Config) { c.AuthTokensFile = "t" }), false},
 		{"--insecure", exposed(func(c *Config) { c.Insecure = true }), false},
 		{"--emulator", exposed(func(c *Config) { c.Emulator = true }), false},
+		{"profiles on loopback", exposed(func(c *Config) { c.TLSCertFile, c.DebugAddr = "c", "127.0.0.1:6060" }), false},
+		{"profiles exposed, TLS set", exposed(func(c *Config) { c.TLSCertFile, c.DebugAddr = "c", ":6060" }), true},
+		{"profiles exposed, --emulator", exposed(func(c *Config) { c.Emulator, c.DebugAddr = true, ":6060" }), true},
+		{"profiles exposed, --insecure", exposed(func(c *Config) { c.Insecure, c.DebugAddr = true, ":6060" }), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,5 +37,6 @@ func defineFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.BoolVar(&cfg.Insecure, "insecure", false, "allow listening on a non-loopback address with neither TLS nor tokens")
 	fs.BoolVar(&cfg.CredentialsFromMetadata, "credentials-from-metadata", false, "take the seven Pigello credentials from each call's x-pigello-* metadata instead of the facade's own")
 
+	fs.StringVar(&cfg.DebugAddr, "debug-addr", "", "serve Go's pprof profiles at /debug/pprof/ on this address, without a token; loopback only unless --insecure (default off)")
 	fs.BoolVar(&cfg.Metrics, "metrics", true, "serve Prometheus metrics at /metrics on the HTTP listener, without a token (no secret is in them)")
 }

@@ -64,7 +64,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	errc := f.serve()
 	printBanner(stdout, cfg, f, demo)
-	logger.Info("facade started", "grpc_addr", f.grpcLis.Addr().String(), "http_addr", f.httpLis.Addr().String(),
+	logger.Info("facade started", "grpc_addr", f.grpcLis.Addr().String(), "http_addr", f.httpLis.Addr().String(), "debug_addr", cfg.DebugAddr,
 		"pigello", cfg.PigelloBaseURL, "credentials", cfg.Credentials, "version", version,
 		"metrics", cfg.Metrics, "traces_exporter", cfg.Tracing.Exporting())
 	select {
@@ -84,8 +84,11 @@ type facade struct {
 	grpcLis    net.Listener
 	httpLis    net.Listener
 	memLis     *bufconn.Listener
-	gatewayCC  *grpc.ClientConn
-	ready      atomic.Bool
+	// debugLis and debugServer serve profiles with --debug-addr; nil without.
+	debugLis    net.Listener
+	debugServer *http.Server
+	gatewayCC   *grpc.ClientConn
+	ready       atomic.Bool
 	// stopWatching ends the token and certificate file watchers.
 	stopWatching func()
 	telemetry    *telemetry
@@ -164,7 +167,8 @@ func (f *facade) listen(cfg Config, tlsConfig *tls.Config) (err error) {
 		f.grpcLis = tls.NewListener(f.grpcLis, tlsConfig)
 		f.httpLis = tls.NewListener(f.httpLis, tlsConfig)
 	}
-	return nil
+	f.debugLis, err = listenDebug(cfg)
+	return err
 }
 
 // newGateway connects the REST gateway to the gRPC server in memory: every
@@ -192,7 +196,7 @@ func (f *facade) newGateway(ctx context.Context, cfg Config, sec *security) (htt
 // abandon releases what a failed build made.
 func (f *facade) abandon(ctx context.Context) error {
 	var errs []error
-	for _, l := range []net.Listener{f.grpcLis, f.httpLis} {
+	for _, l := range []net.Listener{f.grpcLis, f.httpLis, f.debugLis} {
 		if l != nil {
 			errs = append(errs, l.Close())
 		}
@@ -204,9 +208,13 @@ func (f *facade) abandon(ctx context.Context) error {
 	return errors.Join(append(errs, f.telemetry.tracing.Shutdown(ctx))...)
 }
 
-// serve starts the three servers; the channel gets the first one's failure.
+// serve starts the servers; the channel gets the first one's failure.
 func (f *facade) serve() <-chan error {
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
+	if f.debugLis != nil {
+		f.debugServer = newDebugServer()
+		go func() { errc <- serveErr("debug", f.debugServer.Serve(f.debugLis)) }()
+	}
 	go func() { errc <- serveErr("gRPC", f.grpcServer.Serve(f.grpcLis)) }()
 	go func() { errc <- serveErr("in-memory gRPC", f.grpcServer.Serve(f.memLis)) }()
 	go func() { errc <- serveErr("HTTP", f.httpServer.Serve(f.httpLis)) }()
@@ -242,6 +250,9 @@ func (f *facade) shutdown(timeout time.Duration) error {
 		<-stopped
 	}
 	f.stopWatching()
+	if f.debugServer != nil {
+		_ = f.debugServer.Close() // a profile being taken is cut short
+	}
 	ccErr := f.gatewayCC.Close()
 	// The spans of the last calls are sent now; the drain may have used up
 	// ctx, so the flush gets its own bound.

@@ -65,8 +65,8 @@ func (t *telemetry) metricsHandler(cfg Config) http.Handler {
 	return observe.MetricsHandler(t.registry)
 }
 
-// transport wraps the Pigello client's transport: the request id header
-// inside, the client span and traceparent outside.
+// transport wraps the Pigello client's transport: a client span,
+// traceparent and the request id header.
 func (t *telemetry) transport(base http.RoundTripper) http.RoundTripper {
-	return t.tracing.Transport(observe.RequestIDTransport(base))
+	return t.tracing.Transport(base)
 }
