@@ -1,6 +1,7 @@
 // Package gateway serves the REST/JSON face of the facade: grpc-gateway in
-// front of the facade's own gRPC server, reached through a client connection
-// so every gRPC interceptor covers REST calls too, plus /healthz and /readyz.
+// front of the service implementation, called in process
+// (server.NewInProcess, so every gRPC interceptor covers REST calls too),
+// plus /healthz, /readyz, /metrics and the API documentation.
 package gateway
 
 import (
@@ -13,7 +14,6 @@ import (
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
@@ -47,7 +47,7 @@ type Options struct {
 // (observe.RequestIDHandler): the caller's X-Request-Id when sane, else a
 // new one, sent back once in X-Request-Id and on to the gRPC server as
 // x-request-id metadata.
-func New(ctx context.Context, conn *grpc.ClientConn, opts Options) (http.Handler, error) {
+func New(ctx context.Context, svc accountsv1.WorkEngagementServiceServer, opts Options) (http.Handler, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -58,7 +58,7 @@ func New(ctx context.Context, conn *grpc.ClientConn, opts Options) (http.Handler
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaderMatcher),
 		runtime.WithMetadata(reportRoute),
 	)
-	if err := accountsv1.RegisterWorkEngagementServiceHandler(ctx, gw, conn); err != nil {
+	if err := accountsv1.RegisterWorkEngagementServiceHandlerServer(ctx, gw, svc); err != nil {
 		return nil, fmt.Errorf("gateway: register: %w", err)
 	}
 	mux := http.NewServeMux()

@@ -13,28 +13,26 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 )
 
-// setup serves the gateway over a real listener. Its gRPC connection points
-// at an address nothing listens on: these tests cover what the gateway
-// answers by itself, before any call would leave it.
+// setup serves the gateway over a real listener in front of a service that
+// implements nothing: these tests cover what the gateway answers by itself,
+// before any call would reach the service.
 func setup(t *testing.T, ready func() bool) *httptest.Server {
 	t.Helper()
-	conn, err := grpc.NewClient("passthrough:///127.0.0.1:1", grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	h, err := New(context.Background(), conn, Options{MaxBodyBytes: 1024, Ready: ready})
+	h, err := New(context.Background(), unimplemented{}, Options{MaxBodyBytes: 1024, Ready: ready})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// unimplemented answers every call with UNIMPLEMENTED.
+type unimplemented struct {
+	accountsv1.UnimplementedWorkEngagementServiceServer
 }
 
 func TestHealthEndpoints(t *testing.T) {

@@ -107,12 +107,6 @@ func (t *Tracing) ServerHandler() stats.Handler {
 	return otelgrpc.NewServerHandler(t.grpcOptions()...)
 }
 
-// ClientHandler is the stats handler of the gateway's connection to the gRPC
-// server: it passes the REST request's trace on in metadata.
-func (t *Tracing) ClientHandler() stats.Handler {
-	return otelgrpc.NewClientHandler(t.grpcOptions()...)
-}
-
 func (t *Tracing) grpcOptions() []otelgrpc.Option {
 	return []otelgrpc.Option{
 		otelgrpc.WithTracerProvider(t.provider),

@@ -50,25 +50,18 @@ type Config struct {
 // contract's comments and rules. The returned health
 // server starts SERVING; set it NOT_SERVING before draining.
 func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error) {
-	validator, err := protovalidate.New()
+	unary, err := cfg.unaryInterceptors()
 	if err != nil {
-		return nil, nil, fmt.Errorf("server: build validator: %w", err)
+		return nil, nil, err
 	}
 	resolver, err := apidesc.NewResolver()
 	if err != nil {
 		return nil, nil, fmt.Errorf("server: %w", err)
 	}
-	unary := append(slices.Clip(cfg.UnaryInterceptors), LoggingInterceptor(cfg.Logger), GuardInterceptor(cfg.Logger))
 	stream := slices.Clip(cfg.StreamInterceptors)
 	if cfg.Tokens != nil {
-		unary = append(unary, AuthUnaryInterceptor(cfg.Tokens))
 		stream = append(stream, AuthStreamInterceptor(cfg.Tokens))
 	}
-	unary = append(unary, DeadlineInterceptor(cfg.DefaultTimeout))
-	if cfg.CredentialsFromMetadata {
-		unary = append(unary, PassThroughInterceptor())
-	}
-	unary = append(unary, ValidationInterceptor(validator))
 	opts := append([]grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
@@ -87,4 +80,22 @@ func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error
 	reflectionv1.RegisterServerReflectionServer(gs, reflection.NewServerV1(ro))
 	reflectionv1alpha.RegisterServerReflectionServer(gs, reflection.NewServer(ro))
 	return gs, hs, nil
+}
+
+// unaryInterceptors are the interceptors every call passes, outermost
+// first, on the gRPC server and in process (NewInProcess) alike.
+func (cfg Config) unaryInterceptors() ([]grpc.UnaryServerInterceptor, error) {
+	validator, err := protovalidate.New()
+	if err != nil {
+		return nil, fmt.Errorf("server: build validator: %w", err)
+	}
+	unary := append(slices.Clip(cfg.UnaryInterceptors), LoggingInterceptor(cfg.Logger), GuardInterceptor(cfg.Logger))
+	if cfg.Tokens != nil {
+		unary = append(unary, AuthUnaryInterceptor(cfg.Tokens))
+	}
+	unary = append(unary, DeadlineInterceptor(cfg.DefaultTimeout))
+	if cfg.CredentialsFromMetadata {
+		unary = append(unary, PassThroughInterceptor())
+	}
+	return append(unary, ValidationInterceptor(validator)), nil
 }

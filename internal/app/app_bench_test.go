@@ -68,8 +68,8 @@ func BenchmarkGetInProcess(b *testing.B) {
 	}
 }
 
-// BenchmarkGetREST is the same Get through the REST gateway, which reaches
-// the gRPC server in memory.
+// BenchmarkGetREST is the same Get through the REST gateway, which calls
+// the service in process.
 func BenchmarkGetREST(b *testing.B) {
 	env := startFacadeB(b)
 	tr := &http.Transport{MaxIdleConnsPerHost: 4}

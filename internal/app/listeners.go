@@ -11,9 +11,9 @@ import (
 
 // grpcOptions are the gRPC server's transport limits: message size,
 // keepalive enforcement so idle or abusive connections are shed, header
-// size. TLS is not among them: it wraps the TCP listener instead (see
-// newFacade), because one server also serves the gateway's in-memory
-// connection, which must stay plaintext.
+// size. TLS is not among them: it wraps the TCP listeners instead (see
+// listen), the gRPC and the HTTP one alike, with one reloading
+// configuration.
 func grpcOptions(cfg Config) []grpc.ServerOption {
 	opts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),

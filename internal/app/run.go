@@ -20,12 +20,9 @@ import (
 	"github.com/pigello-facade/pigello-facade/gateway"
 	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
-	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	"google.golang.org/grpc/stats"
-	"google.golang.org/grpc/test/bufconn"
 )
 
 // version is set at build time with -ldflags "-X ...app.version=v1.2.3".
@@ -83,11 +80,9 @@ type facade struct {
 	httpServer *http.Server
 	grpcLis    net.Listener
 	httpLis    net.Listener
-	memLis     *bufconn.Listener
 	// debugLis and debugServer serve profiles with --debug-addr; nil without.
 	debugLis    net.Listener
 	debugServer *http.Server
-	gatewayCC   *grpc.ClientConn
 	ready       atomic.Bool
 	// stopWatching ends the token and certificate file watchers.
 	stopWatching func()
@@ -120,13 +115,14 @@ func (f *facade) build(ctx context.Context, cfg Config, logger *slog.Logger) err
 		return err
 	}
 	f.stopWatching = sec.stop
-	if err := f.newGRPCServer(cfg, logger, client, sec); err != nil {
+	svc, scfg := server.New(client), f.serverConfig(cfg, logger, sec)
+	if err := f.newGRPCServer(svc, scfg); err != nil {
 		return err
 	}
 	if err := f.listen(cfg, sec.tls); err != nil {
 		return err
 	}
-	handler, err := f.newGateway(ctx, cfg, sec)
+	handler, err := f.newGateway(ctx, cfg, sec, svc, scfg)
 	if err != nil {
 		return err
 	}
@@ -134,9 +130,11 @@ func (f *facade) build(ctx context.Context, cfg Config, logger *slog.Logger) err
 	return nil
 }
 
-func (f *facade) newGRPCServer(cfg Config, logger *slog.Logger, client *upstream.Client, sec *security) (err error) {
+// serverConfig is what the gRPC server and the gateway's in-process calls
+// share: the interceptors every call passes.
+func (f *facade) serverConfig(cfg Config, logger *slog.Logger, sec *security) server.Config {
 	tel := f.telemetry
-	f.grpcServer, f.health, err = server.NewGRPCServer(server.New(client), server.Config{
+	return server.Config{
 		Logger:                  logger,
 		DefaultTimeout:          cfg.DefaultTimeout,
 		Tokens:                  sec.tokenChecker(),
@@ -145,11 +143,15 @@ func (f *facade) newGRPCServer(cfg Config, logger *slog.Logger, client *upstream
 		UnaryInterceptors:       tel.unary(),
 		StreamInterceptors:      tel.stream(),
 		StatsHandlers:           []stats.Handler{tel.tracing.ServerHandler()},
-	})
+	}
+}
+
+func (f *facade) newGRPCServer(svc *server.Server, scfg server.Config) (err error) {
+	f.grpcServer, f.health, err = server.NewGRPCServer(svc, scfg)
 	if err != nil {
 		return err
 	}
-	tel.metrics.InitializeGRPC(f.grpcServer)
+	f.telemetry.metrics.InitializeGRPC(f.grpcServer)
 	return nil
 }
 
@@ -171,20 +173,14 @@ func (f *facade) listen(cfg Config, tlsConfig *tls.Config) (err error) {
 	return err
 }
 
-// newGateway connects the REST gateway to the gRPC server in memory: every
-// interceptor runs for REST calls too, without a loopback TCP hop.
-func (f *facade) newGateway(ctx context.Context, cfg Config, sec *security) (http.Handler, error) {
-	f.memLis = bufconn.Listen(1 << 20)
-	var err error
-	f.gatewayCC, err = grpc.NewClient("passthrough:///in-process",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return f.memLis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithStatsHandler(f.telemetry.tracing.ClientHandler()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(cfg.MaxRequestBytes)))
+// newGateway serves REST by calling svc in process, through the same
+// interceptors as a gRPC call (server.NewInProcess).
+func (f *facade) newGateway(ctx context.Context, cfg Config, sec *security, svc *server.Server, scfg server.Config) (http.Handler, error) {
+	local, err := server.NewInProcess(svc, scfg)
 	if err != nil {
-		return nil, fmt.Errorf("app: gateway connection: %w", err)
+		return nil, err
 	}
-	return gateway.New(ctx, f.gatewayCC, gateway.Options{
+	return gateway.New(ctx, local, gateway.Options{
 		MaxBodyBytes:       int64(cfg.MaxRequestBytes),
 		Ready:              f.ready.Load,
 		Tokens:             sec.tokenChecker(),
@@ -201,22 +197,18 @@ func (f *facade) abandon(ctx context.Context) error {
 			errs = append(errs, l.Close())
 		}
 	}
-	if f.gatewayCC != nil {
-		errs = append(errs, f.gatewayCC.Close())
-	}
 	f.stopWatching()
 	return errors.Join(append(errs, f.telemetry.tracing.Shutdown(ctx))...)
 }
 
 // serve starts the servers; the channel gets the first one's failure.
 func (f *facade) serve() <-chan error {
-	errc := make(chan error, 4)
+	errc := make(chan error, 3)
 	if f.debugLis != nil {
 		f.debugServer = newDebugServer()
 		go func() { errc <- serveErr("debug", f.debugServer.Serve(f.debugLis)) }()
 	}
 	go func() { errc <- serveErr("gRPC", f.grpcServer.Serve(f.grpcLis)) }()
-	go func() { errc <- serveErr("in-memory gRPC", f.grpcServer.Serve(f.memLis)) }()
 	go func() { errc <- serveErr("HTTP", f.httpServer.Serve(f.httpLis)) }()
 	f.ready.Store(true)
 	return errc
@@ -236,7 +228,6 @@ func (f *facade) shutdown(timeout time.Duration) error {
 	f.health.Shutdown()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	// REST calls ride on gRPC, so the HTTP server drains first.
 	httpErr := f.httpServer.Shutdown(ctx)
 	stopped := make(chan struct{})
 	go func() {
@@ -253,12 +244,11 @@ func (f *facade) shutdown(timeout time.Duration) error {
 	if f.debugServer != nil {
 		_ = f.debugServer.Close() // a profile being taken is cut short
 	}
-	ccErr := f.gatewayCC.Close()
 	// The spans of the last calls are sent now; the drain may have used up
 	// ctx, so the flush gets its own bound.
 	flushCtx, cancelFlush := context.WithTimeout(context.Background(), traceFlushTimeout)
 	defer cancelFlush()
-	return errors.Join(httpErr, ccErr, f.telemetry.tracing.Shutdown(flushCtx))
+	return errors.Join(httpErr, f.telemetry.tracing.Shutdown(flushCtx))
 }
 
 // traceFlushTimeout bounds sending the last spans at shutdown.
