@@ -3,15 +3,20 @@ package observe
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/pigello-facade/pigello-facade/upstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
+	"go.opentelemetry.io/otel/trace"
 )
 
 func TestHTTPHandlerRoutes(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	m, err := NewMetrics(reg)
+	m, err := NewMetrics(reg, MetricsOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,5 +53,35 @@ func TestHTTPHandlerRoutes(t *testing.T) {
 	}
 	if n := testutil.CollectAndCount(m.httpDuration); n != len(tests) {
 		t.Errorf("http_server_request_duration_seconds has %d series, want %d", n, len(tests))
+	}
+}
+
+// TestExemplarsOnlyWhenAsked observes a Pigello exchange in a sampled trace:
+// its bucket carries the trace id as exemplar only with Exemplars set.
+func TestExemplarsOnlyWhenAsked(t *testing.T) {
+	traceID, _ := trace.TraceIDFromHex(callerTrace)
+	spanID, _ := trace.SpanIDFromHex(callerSpan)
+	ctx := trace.ContextWithSpanContext(t.Context(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: traceID, SpanID: spanID, TraceFlags: trace.FlagsSampled,
+	}))
+	for _, want := range []bool{false, true} {
+		m, err := NewMetrics(prometheus.NewRegistry(), MetricsOptions{Exemplars: want})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.ObserveUpstream(ctx, upstream.Event{Operation: "GetWorkEngagement", StatusCode: 200, Duration: time.Millisecond})
+		var got dto.Metric
+		if err := m.upstreamDuration.WithLabelValues("GetWorkEngagement", "200").(prometheus.Metric).Write(&got); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, b := range got.GetHistogram().GetBucket() {
+			for _, l := range b.GetExemplar().GetLabel() {
+				ids = append(ids, l.GetName()+"="+l.GetValue())
+			}
+		}
+		if has := slices.Contains(ids, "trace_id="+callerTrace); has != want || (!want && len(ids) > 0) {
+			t.Errorf("Exemplars %v: exemplar labels %q", want, ids)
+		}
 	}
 }

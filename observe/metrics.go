@@ -24,15 +24,27 @@ type Metrics struct {
 
 	upstreamDuration *prometheus.HistogramVec
 	upstreamRetries  *prometheus.CounterVec
+
+	exemplars bool
+}
+
+// MetricsOptions configure NewMetrics.
+type MetricsOptions struct {
+	// Exemplars links samples to their sampled traces (trace_id exemplars
+	// in OpenMetrics). Set it only when traces are exported: otherwise the
+	// links lead nowhere, and making them cost about 30 allocations per
+	// call (bench/README.md).
+	Exemplars bool
 }
 
 // NewMetrics builds the metrics and registers them with reg.
-func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+func NewMetrics(reg prometheus.Registerer, opts MetricsOptions) (*Metrics, error) {
 	m := &Metrics{
+		exemplars: opts.Exemplars,
 		grpc: grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram()),
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "pigello_facade_inflight_calls",
-			Help: "gRPC calls being handled, REST calls included (they reach the gRPC server through the gateway).",
+			Help: "Calls being handled, gRPC and REST alike (the gateway calls the service through the same interceptors).",
 		}),
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "http_server_requests_total",
@@ -69,7 +81,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 // calls refused by later interceptors (tokens, validation) are counted too.
 func (m *Metrics) UnaryServerInterceptors() []grpc.UnaryServerInterceptor {
 	return []grpc.UnaryServerInterceptor{
-		m.grpc.UnaryServerInterceptor(grpcprom.WithExemplarFromContext(exemplar)),
+		m.grpc.UnaryServerInterceptor(m.grpcOptions()...),
 		func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 			m.inflight.Inc()
 			defer m.inflight.Dec()
@@ -80,7 +92,14 @@ func (m *Metrics) UnaryServerInterceptors() []grpc.UnaryServerInterceptor {
 
 // StreamServerInterceptor counts streaming calls (reflection, health Watch).
 func (m *Metrics) StreamServerInterceptor() grpc.StreamServerInterceptor {
-	return m.grpc.StreamServerInterceptor(grpcprom.WithExemplarFromContext(exemplar))
+	return m.grpc.StreamServerInterceptor(m.grpcOptions()...)
+}
+
+func (m *Metrics) grpcOptions() []grpcprom.Option {
+	if !m.exemplars {
+		return nil
+	}
+	return []grpcprom.Option{grpcprom.WithExemplarFromContext(exemplar)}
 }
 
 // InitializeGRPC creates every method's series at zero, so dashboards and
@@ -97,7 +116,7 @@ func (m *Metrics) ObserveUpstream(ctx context.Context, e upstream.Event) {
 	if e.StatusCode != 0 {
 		status = strconv.Itoa(e.StatusCode)
 	}
-	observe(ctx, m.upstreamDuration.WithLabelValues(e.Operation, status), e.Duration.Seconds())
+	m.observe(ctx, m.upstreamDuration.WithLabelValues(e.Operation, status), e.Duration.Seconds())
 	if e.Attempt > 1 {
 		m.upstreamRetries.WithLabelValues(e.Operation).Inc()
 	}
@@ -112,8 +131,8 @@ func exemplar(ctx context.Context) prometheus.Labels {
 	return nil
 }
 
-func observe(ctx context.Context, o prometheus.Observer, v float64) {
-	if eo, ok := o.(prometheus.ExemplarObserver); ok {
+func (m *Metrics) observe(ctx context.Context, o prometheus.Observer, v float64) {
+	if eo, ok := o.(prometheus.ExemplarObserver); ok && m.exemplars {
 		eo.ObserveWithExemplar(v, exemplar(ctx))
 		return
 	}

@@ -54,8 +54,8 @@ func StreamRequestID() grpc.StreamServerInterceptor {
 }
 
 func acceptRequestID(ctx context.Context) (context.Context, string) {
-	md, _ := metadata.FromIncomingContext(ctx)
-	id := requestIDFrom(md.Get(RequestIDMetadataKey))
+	// Not FromIncomingContext, which copies every key of the metadata.
+	id := requestIDFrom(metadata.ValueFromIncomingContext(ctx, RequestIDMetadataKey))
 	trace.SpanFromContext(ctx).SetAttributes(attribute.String(requestIDAttr, id))
 	return ContextWithRequestID(ctx, id), id
 }

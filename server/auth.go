@@ -45,8 +45,7 @@ func authenticate(ctx context.Context, tc TokenChecker, method string) error {
 	if strings.HasPrefix(method, healthPrefix) {
 		return nil
 	}
-	md, _ := metadata.FromIncomingContext(ctx)
-	v := md.Get("authorization")
+	v := metadata.ValueFromIncomingContext(ctx, "authorization")
 	switch len(v) {
 	case 0:
 		return tc.Check("")

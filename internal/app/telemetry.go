@@ -28,7 +28,7 @@ func newTelemetry(ctx context.Context, cfg Config) (*telemetry, error) {
 	if err := reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
 		return nil, fmt.Errorf("app: metrics: %w", err)
 	}
-	m, err := observe.NewMetrics(reg)
+	m, err := observe.NewMetrics(reg, observe.MetricsOptions{Exemplars: len(cfg.Tracing.Exporters) > 0})
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

@@ -74,6 +74,11 @@ func (e *env) loadCPU() string {
 }
 
 func startEnv(ctx context.Context, bin, facade string) (*env, error) {
+	for _, addr := range []string{standinAddr, facadeGRPCAddr, facadeHTTPAddr, vanguardAddr} {
+		if dialer(addr)() == nil { // a leftover server would be measured instead
+			return nil, fmt.Errorf("%s is already in use", addr)
+		}
+	}
 	e := &env{bin: bin, pinned: canPin()}
 	logf("pinning servers to CPU 0 and load to CPU 1: %v", e.pinned)
 	start := func(cmd *exec.Cmd, ready func() error) (*exec.Cmd, error) {
