@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/stats"
 )
@@ -27,12 +28,12 @@ import (
 const serviceName = "pigello-facade"
 
 // Tracing makes the facade's spans: a server span per gRPC call and per
-// REST request, a client span per exchange with Pigello. Its provider is a
-// real SDK provider even when nothing is exported, so every hop gets its own
-// span id and a caller's trace continues, with the same trace id, into the
-// requests sent to Pigello.
+// REST request, a client span per exchange with Pigello. Even when nothing
+// is exported every hop gets its own span id, and a caller's trace
+// continues, with the same trace id, into the requests sent to Pigello.
 type Tracing struct {
-	provider   *sdktrace.TracerProvider
+	provider   trace.TracerProvider
+	shutdown   func(context.Context) error
 	propagator propagation.TextMapPropagator
 }
 
@@ -42,9 +43,16 @@ type Tracing struct {
 // decision is kept; calls without a trace are all sampled). Resource
 // attributes come from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, and
 // the exporters read their OTEL_EXPORTER_OTLP_* settings themselves.
+//
+// With no exporter and no sampler configured, the provider is idProvider:
+// the same ids and flags, no recording.
 func NewTracing(ctx context.Context, cfg TracingConfig) (*Tracing, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
+	}
+	propagator := propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+	if len(cfg.Exporters) == 0 && cfg.Sampler == "" {
+		return &Tracing{provider: idProvider{}, shutdown: func(context.Context) error { return nil }, propagator: propagator}, nil
 	}
 	res, err := resource.New(ctx,
 		resource.WithAttributes(attribute.String("service.name", serviceName), attribute.String("service.version", cfg.ServiceVersion)),
@@ -62,10 +70,8 @@ func NewTracing(ctx context.Context, cfg TracingConfig) (*Tracing, error) {
 		}
 		opts = append(opts, sdktrace.WithBatcher(exp))
 	}
-	return &Tracing{
-		provider:   sdktrace.NewTracerProvider(opts...),
-		propagator: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}),
-	}, nil
+	provider := sdktrace.NewTracerProvider(opts...)
+	return &Tracing{provider: provider, shutdown: provider.Shutdown, propagator: propagator}, nil
 }
 
 func newExporter(ctx context.Context, name string, cfg TracingConfig) (sdktrace.SpanExporter, error) {
@@ -94,7 +100,7 @@ func (t *Tracing) Propagator() propagation.TextMapPropagator { return t.propagat
 
 // Shutdown ends the provider, sending what the exporters still hold.
 func (t *Tracing) Shutdown(ctx context.Context) error {
-	if err := t.provider.Shutdown(ctx); err != nil {
+	if err := t.shutdown(ctx); err != nil {
 		return fmt.Errorf("observe: flush traces: %w", err)
 	}
 	return nil
@@ -140,6 +146,9 @@ type TracingConfig struct {
 	Exporters []string
 	// Protocol is the OTLP protocol: "http/protobuf" (the default) or "grpc".
 	Protocol string
+	// Sampler is OTEL_TRACES_SAMPLER; the SDK reads it (and its argument)
+	// from the process environment itself.
+	Sampler string
 	// ServiceVersion is the service.version resource attribute.
 	ServiceVersion string
 	// Console receives the "console" exporter's spans; nil means os.Stderr,
@@ -169,6 +178,7 @@ func TracingConfigFromEnv(getenv func(string) string) (TracingConfig, error) {
 			cfg.Exporters = append(cfg.Exporters, name)
 		}
 	}
+	cfg.Sampler = strings.TrimSpace(getenv("OTEL_TRACES_SAMPLER"))
 	cfg.Protocol = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
 	if cfg.Protocol == "" {
 		cfg.Protocol = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_PROTOCOL"))
