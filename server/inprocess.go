@@ -20,12 +20,8 @@ import (
 // Interceptors see what the gateway puts in the context: the incoming
 // metadata made from the request's headers, and a grpc.ServerTransportStream
 // that takes grpc.SetHeader.
-func NewInProcess(svc *Server, cfg Config) (accountsv1.WorkEngagementServiceServer, error) {
-	unary, err := cfg.unaryInterceptors()
-	if err != nil {
-		return nil, err
-	}
-	return &inProcess{svc: svc, interceptors: unary}, nil
+func NewInProcess(svc *Server, cfg Config) accountsv1.WorkEngagementServiceServer {
+	return &inProcess{svc: svc, interceptors: cfg.unaryInterceptors()}
 }
 
 type inProcess struct {

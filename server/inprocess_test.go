@@ -35,13 +35,10 @@ func TestInProcessRunsInterceptors(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := New(client)
-	local, err := NewInProcess(svc, Config{
+	local := NewInProcess(svc, Config{
 		Logger:            slog.New(slog.DiscardHandler),
 		UnaryInterceptors: []grpc.UnaryServerInterceptor{record("first"), record("second")},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	calls := []struct {
 		method string
 		call   func(context.Context) error

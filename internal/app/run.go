@@ -176,11 +176,7 @@ func (f *facade) listen(cfg Config, tlsConfig *tls.Config) (err error) {
 // newGateway serves REST by calling svc in process, through the same
 // interceptors as a gRPC call (server.NewInProcess).
 func (f *facade) newGateway(ctx context.Context, cfg Config, sec *security, svc *server.Server, scfg server.Config) (http.Handler, error) {
-	local, err := server.NewInProcess(svc, scfg)
-	if err != nil {
-		return nil, err
-	}
-	return gateway.New(ctx, local, gateway.Options{
+	return gateway.New(ctx, server.NewInProcess(svc, scfg), gateway.Options{
 		MaxBodyBytes:       int64(cfg.MaxRequestBytes),
 		Ready:              f.ready.Load,
 		Tokens:             sec.tokenChecker(),

@@ -32,9 +32,9 @@ var credentialVars = []string{
 
 // env is the set of running servers.
 type env struct {
-	bin                       string
+	bin, facadeBin            string
 	pinned                    bool
-	standin, facade, vanguard *exec.Cmd
+	standin, facade, vanguard *exec.Cmd // facade and vanguard: the current process, nil before the first run
 }
 
 // command builds a command, pinned to cpu when cpu is not empty and taskset
@@ -79,60 +79,77 @@ func startEnv(ctx context.Context, bin, facade string) (*env, error) {
 			return nil, fmt.Errorf("%s is already in use", addr)
 		}
 	}
-	e := &env{bin: bin, pinned: canPin()}
+	e := &env{bin: bin, facadeBin: facade, pinned: canPin()}
 	logf("pinning servers to CPU 0 and load to CPU 1: %v", e.pinned)
-	start := func(cmd *exec.Cmd, ready func() error) (*exec.Cmd, error) {
-		cmd.Stdout = nil
-		cmd.Stderr = nil
-		if err := cmd.Start(); err != nil {
-			return nil, err
-		}
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			err := ready()
-			if err == nil {
-				return cmd, nil
-			}
-			if time.Now().After(deadline) {
-				_ = cmd.Process.Kill()
-				return nil, fmt.Errorf("%s not ready: %w", cmd.Path, err)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
 	var err error
-	if e.standin, err = start(command(ctx, e.serverCPU(), bin+"/standin", "-addr", standinAddr), dialer(standinAddr)); err != nil {
+	e.standin, err = startServer(command(ctx, e.serverCPU(), bin+"/standin", "-addr", standinAddr), dialer(standinAddr))
+	return e, err
+}
+
+// startServer starts cmd and waits until ready succeeds.
+func startServer(cmd *exec.Cmd, ready func() error) (*exec.Cmd, error) {
+	cmd.Stdout = nil
+	cmd.Stderr = nil
+	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	if e.facade, err = start(command(ctx, e.serverCPU(), facade,
-		"--pigello-base-url", "http://"+standinAddr, "--grpc-addr", facadeGRPCAddr, "--http-addr", facadeHTTPAddr,
-		"--insecure", "--log-level", "error"), httpOK("http://"+facadeHTTPAddr+"/readyz")); err != nil {
-		e.stop()
-		return nil, err
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		err := ready()
+		if err == nil {
+			return cmd, nil
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return nil, fmt.Errorf("%s not ready: %w", cmd.Path, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	if e.vanguard, err = start(command(ctx, e.serverCPU(), bin+"/vanguard", "-addr", vanguardAddr, "-upstream", "http://"+standinAddr),
-		dialer(vanguardAddr)); err != nil {
-		e.stop()
-		return nil, err
+}
+
+// restart replaces the server behind t (the facade or vanguard) with a new
+// process, so each run's peak RSS is its own, not a high-water mark left by
+// an earlier, heavier run. It returns the new process, or nil for the floor.
+func (e *env) restart(ctx context.Context, t target) (*exec.Cmd, error) {
+	var err error
+	switch t.server {
+	case serverFacade:
+		stopServer(e.facade)
+		e.facade, err = startServer(command(ctx, e.serverCPU(), e.facadeBin,
+			"--pigello-base-url", "http://"+standinAddr, "--grpc-addr", facadeGRPCAddr, "--http-addr", facadeHTTPAddr,
+			"--insecure", "--log-level", "error"), httpOK("http://"+facadeHTTPAddr+"/readyz"))
+		return e.facade, err
+	case serverVanguard:
+		stopServer(e.vanguard)
+		e.vanguard, err = startServer(command(ctx, e.serverCPU(), e.bin+"/vanguard", "-addr", vanguardAddr, "-upstream", "http://"+standinAddr),
+			dialer(vanguardAddr))
+		return e.vanguard, err
 	}
-	return e, nil
+	return nil, nil
 }
 
 func (e *env) stop() {
 	for _, c := range []*exec.Cmd{e.vanguard, e.facade, e.standin} {
-		if c != nil && c.Process != nil {
-			_ = c.Process.Signal(syscall.SIGTERM)
-			done := make(chan struct{})
-			go func() { _ = c.Wait(); close(done) }()
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				_ = c.Process.Kill()
-			}
-		}
+		stopServer(c)
 	}
 }
 
+// stopServer ends c with SIGTERM, or SIGKILL after 5 s; nil is ignored.
+func stopServer(c *exec.Cmd) {
+	if c == nil || c.Process == nil || c.ProcessState != nil {
+		return
+	}
+	_ = c.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = c.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = c.Process.Kill()
+		<-done
+	}
+}
 func dialer(addr string) func() error {
 	return func() error {
 		c, err := net.DialTimeout("tcp", addr, time.Second)

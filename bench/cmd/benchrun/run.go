@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -53,8 +52,17 @@ type target struct {
 	name   string
 	mode   string // loadgen -mode
 	addr   string // loadgen -target
-	server func(*env) *exec.Cmd
+	server serverKind
 }
+
+// serverKind is the process a target measures: none for the floor.
+type serverKind int
+
+const (
+	serverNone serverKind = iota
+	serverFacade
+	serverVanguard
+)
 
 // Target names; direct is the floor every ratio is taken against.
 const (
@@ -65,10 +73,10 @@ const (
 )
 
 var targets = []target{
-	{tDirect, "http", "http://" + standinAddr + "/accounts/users/organization/workengagement/" + demoID + "/", nil},
-	{tGRPC, "grpc", facadeGRPCAddr, func(e *env) *exec.Cmd { return e.facade }},
-	{tREST, "http", "http://" + facadeHTTPAddr + "/v1/workEngagements/" + demoID, func(e *env) *exec.Cmd { return e.facade }},
-	{tVanguard, "grpc", vanguardAddr, func(e *env) *exec.Cmd { return e.vanguard }},
+	{tDirect, "http", "http://" + standinAddr + "/accounts/users/organization/workengagement/" + demoID + "/", serverNone},
+	{tGRPC, "grpc", facadeGRPCAddr, serverFacade},
+	{tREST, "http", "http://" + facadeHTTPAddr + "/v1/workEngagements/" + demoID, serverFacade},
+	{tVanguard, "grpc", vanguardAddr, serverVanguard},
 }
 
 // loadReport is loadgen's output.
@@ -90,7 +98,7 @@ type result struct {
 	load         loadReport
 	serverCPUus  float64 // per call; 0 for the floor
 	standinCPUus float64 // per call
-	peakRSS      int64   // of the server, bytes, over its life so far
+	peakRSS      int64   // of the server, bytes: its own process's, started for this run
 	connsOpened  int64   // at the stand-in during the run
 }
 
@@ -129,18 +137,12 @@ func (e *env) runWorkload(ctx context.Context, w workload, o options) ([]result,
 	if err := setLatency(w.latency); err != nil {
 		return nil, err
 	}
-	logf("workload %s: warm-up", w.name)
-	for _, t := range targets {
-		if _, err := e.loadgen(ctx, t, w, o.warmup); err != nil {
-			return nil, err
-		}
-	}
 	var out []result
 	for round := range o.rounds {
 		for i := range targets {
 			// Rotate the order each round so no target always runs first.
 			t := targets[(i+round)%len(targets)]
-			r, err := e.measure(ctx, t, w, o.duration)
+			r, err := e.measure(ctx, t, w, o)
 			if err != nil {
 				return nil, err
 			}
@@ -152,11 +154,16 @@ func (e *env) runWorkload(ctx context.Context, w workload, o options) ([]result,
 	return out, nil
 }
 
-func (e *env) measure(ctx context.Context, t target, w workload, d time.Duration) (result, error) {
+// measure runs t under w for o.duration in a fresh server process, after
+// an uncounted warm-up of o.warmup in that same process.
+func (e *env) measure(ctx context.Context, t target, w workload, o options) (result, error) {
 	res := result{workload: w.name, target: t.name}
-	var server *exec.Cmd
-	if t.server != nil {
-		server = t.server(e)
+	server, err := e.restart(ctx, t)
+	if err != nil {
+		return res, err
+	}
+	if _, err := e.loadgen(ctx, t, w, o.warmup); err != nil {
+		return res, err
 	}
 	stBefore, err := getStandinStats()
 	if err != nil {
@@ -167,7 +174,7 @@ func (e *env) measure(ctx context.Context, t target, w workload, d time.Duration
 	if server != nil {
 		srvCPU0, _ = cpuTime(server.Process.Pid)
 	}
-	res.load, err = e.loadgen(ctx, t, w, d)
+	res.load, err = e.loadgen(ctx, t, w, o.duration)
 	if err != nil {
 		return res, err
 	}
