@@ -208,6 +208,8 @@ func peakRSS(pid int) (int64, error) {
 
 type standinStats struct {
 	Connections int64 `json:"connections_accepted"`
+	HeldNs      int64 `json:"held_ns"`
+	HeldCount   int64 `json:"held_count"`
 	Requests    int64 `json:"requests"`
 }
 

@@ -93,6 +93,20 @@ func renderMarkdown(rs []result, ws []workload, o options, pinned bool, took tim
 		}
 	}
 	b.WriteString("\n")
+	for _, w := range ws {
+		if w.latency > 0 {
+			var held []float64
+			for _, r := range rs {
+				if r.workload == w.name && r.heldMs > 0 {
+					held = append(held, r.heldMs)
+				}
+			}
+			if len(held) > 0 {
+				fmt.Fprintf(&b, "%s: the stand-in held each answer %.3f ms on average (median of runs; %s injected).\n", w.name, median(held), w.latency)
+			}
+		}
+	}
+	b.WriteString("\n")
 	b.WriteString(renderTargets(rs, ws))
 	return b.String()
 }

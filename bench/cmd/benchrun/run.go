@@ -100,6 +100,7 @@ type result struct {
 	standinCPUus float64 // per call
 	peakRSS      int64   // of the server, bytes: its own process's, started for this run
 	connsOpened  int64   // at the stand-in during the run
+	heldMs       float64 // mean injected latency the stand-in measured during the run; 0 without
 }
 
 // rawResult is result as written to results/latest.json, every run of every round.
@@ -112,12 +113,13 @@ type rawResult struct {
 	StandinCPUus float64    `json:"standin_cpu_us_per_call"`
 	PeakRSS      int64      `json:"peak_rss_bytes"`
 	ConnsOpened  int64      `json:"upstream_conns_opened"`
+	HeldMs       float64    `json:"standin_held_ms_mean,omitempty"`
 }
 
 func toRaw(rs []result) []rawResult {
 	out := make([]rawResult, len(rs))
 	for i, r := range rs {
-		out[i] = rawResult{r.workload, r.target, r.round, r.load, r.serverCPUus, r.standinCPUus, r.peakRSS, r.connsOpened}
+		out[i] = rawResult{r.workload, r.target, r.round, r.load, r.serverCPUus, r.standinCPUus, r.peakRSS, r.connsOpened, r.heldMs}
 	}
 	return out
 }
@@ -189,6 +191,9 @@ func (e *env) measure(ctx context.Context, t target, w workload, o options) (res
 	}
 	res.standinCPUus = float64((sinCPU1 - sinCPU0).Microseconds()) / calls
 	res.connsOpened = stAfter.Connections - stBefore.Connections
+	if n := stAfter.HeldCount - stBefore.HeldCount; n > 0 {
+		res.heldMs = float64(stAfter.HeldNs-stBefore.HeldNs) / float64(n) / 1e6
+	}
 	if server != nil {
 		srvCPU1, _ := cpuTime(server.Process.Pid)
 		res.serverCPUus = float64((srvCPU1 - srvCPU0).Microseconds()) / calls
