@@ -39,9 +39,10 @@ func (m *Metrics) HTTPHandler(next http.Handler) http.Handler {
 		labels := []string{methodLabel(r.Method), route, strconv.Itoa(sw.code())}
 		m.httpRequests.WithLabelValues(labels...).Inc()
 		m.observe(r.Context(), m.httpDuration.WithLabelValues(labels...), time.Since(start).Seconds())
-		span := trace.SpanFromContext(r.Context())
-		span.SetName(r.Method + " " + route)
-		span.SetAttributes(attribute.String("http.route", route))
+		if span := trace.SpanFromContext(r.Context()); span.IsRecording() {
+			span.SetName(r.Method + " " + route)
+			span.SetAttributes(attribute.String("http.route", route))
+		}
 	})
 }
 

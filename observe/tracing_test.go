@@ -1,8 +1,10 @@
 package observe
 
 import (
+	"bytes"
 	"context"
 	"github.com/pigello-facade/pigello-facade/internal/testkit"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -126,5 +128,63 @@ func TestTracingExportsOnShutdown(t *testing.T) {
 	}
 	if !slices.Contains(names, "GET") {
 		t.Errorf("collector received spans %q, want the request's span", names)
+	}
+}
+
+// TestSpansRecordOutcome exports a REST request's server span and the client
+// span of the request it makes, both answered 503: each records the status
+// code and is marked as an error, and the client span is the server span's
+// child.
+func TestSpansRecordOutcome(t *testing.T) {
+	collector := testkit.NewCollector(t)
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	tr, err := NewTracing(t.Context(), TracingConfig{Exporters: []string{"otlp"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer backend.Close()
+	hc := &http.Client{Transport: tr.Transport(backend.Client().Transport)}
+	defer hc.CloseIdleConnections()
+	front := tr.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, backend.URL, nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+	}))
+	front.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/v1/x", nil))
+	if err := tr.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	byKind := map[tracepb.Span_SpanKind]*tracepb.Span{}
+	for _, s := range collector.Spans() {
+		byKind[s.GetKind()] = s
+	}
+	server, client := byKind[tracepb.Span_SPAN_KIND_SERVER], byKind[tracepb.Span_SPAN_KIND_CLIENT]
+	if server == nil || client == nil {
+		t.Fatalf("exported spans %v, want a server and a client span", collector.Spans())
+	}
+	if !bytes.Equal(client.GetParentSpanId(), server.GetSpanId()) {
+		t.Error("the client span is not the server span's child")
+	}
+	for _, s := range []*tracepb.Span{server, client} {
+		if s.GetStatus().GetCode() != tracepb.Status_STATUS_CODE_ERROR {
+			t.Errorf("span %q has status %v, want an error", s.GetName(), s.GetStatus())
+		}
+		var code int64
+		for _, a := range s.GetAttributes() {
+			if a.GetKey() == "http.response.status_code" {
+				code = a.GetValue().GetIntValue()
+			}
+		}
+		if code != http.StatusServiceUnavailable {
+			t.Errorf("span %q has http.response.status_code %d, want 503", s.GetName(), code)
+		}
 	}
 }
