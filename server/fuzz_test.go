@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"google.golang.org/protobuf/proto"
 	"strings"
 	"testing"
 
@@ -116,6 +117,34 @@ func FuzzToProto(f *testing.F) {
 		}
 		if _, err := structsToJSON([]*structpb.Struct{got.TemplateNotifications[0]}); err != nil {
 			t.Fatalf("template item %s does not convert back: %v", item, err)
+		}
+	})
+}
+
+// FuzzParseJSONValue checks the one-pass parser against what it replaced,
+// encoding/json into any and then structpb.NewValue: both refuse the input,
+// or both give equal values.
+func FuzzParseJSONValue(f *testing.F) {
+	for _, seed := range []string{
+		`{"kind":"x","n":[1,-0.5e3,true,false,null,{"a":{}}]}`, `[]`, `{}`, `null`, ` "\u00e5\ud83d\ude00\n\"\\\/" `,
+		`{"a":1,"a":2}`, "\"\xff\xfe\"", `1e400`, `-0`, `0.1e-2`, `01`, `1.`, `-`, `+1`, `{"a" 1}`, `[1,]`, `"a` + "\x01" + `"`,
+		`[[[[[[[[[[]]]]]]]]]]`, `{"cost_center":"4100","headcount":12}`, `tru`, `nul`, `1 2`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := parseJSONValue([]byte(in))
+		var v any
+		wantErr := json.Unmarshal([]byte(in), &v)
+		var want *structpb.Value
+		if wantErr == nil {
+			want, wantErr = structpb.NewValue(v)
+		}
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("parseJSONValue(%q) error %v, encoding/json and structpb: %v", in, err, wantErr)
+		}
+		if err == nil && !proto.Equal(got, want) {
+			t.Fatalf("parseJSONValue(%q) = %v, want %v", in, got, want)
 		}
 	})
 }
