@@ -31,7 +31,8 @@ type Options struct {
 	Ready func() bool
 	// Tokens, when set, must accept each REST call's Authorization header;
 	// others get 401 before their body is read. The health endpoints stay
-	// open. (The gRPC server checks again: the header travels on.)
+	// open. (The service's token interceptor checks again: the header
+	// travels on as metadata.)
 	Tokens server.TokenChecker
 	// ForwardCredentials passes X-Pigello-* headers on as gRPC metadata,
 	// for pass-through mode.
@@ -45,8 +46,9 @@ type Options struct {
 // endpoints, which report the facade's own state and never call Pigello,
 // and /metrics when opts.Metrics is set. Every request gets a request id
 // (observe.RequestIDHandler): the caller's X-Request-Id when sane, else a
-// new one, sent back once in X-Request-Id and on to the gRPC server as
-// x-request-id metadata.
+// new one, sent back once in X-Request-Id and on to svc as x-request-id
+// metadata. svc is called in process: server.NewInProcess gives it the
+// interceptors of a gRPC call.
 func New(ctx context.Context, svc accountsv1.WorkEngagementServiceServer, opts Options) (http.Handler, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes

@@ -1,5 +1,5 @@
 // Package observe is what lets an operator see into the facade: request ids
-// that follow one call from its caller through the gRPC server to Pigello,
+// that follow one call from its caller through the facade to Pigello,
 // Prometheus metrics for gRPC, REST and the Pigello client, OpenTelemetry
 // tracing with W3C trace context, and a slog handler that stamps each log
 // line of a call with its request id and trace id.

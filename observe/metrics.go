@@ -41,7 +41,7 @@ type MetricsOptions struct {
 func NewMetrics(reg prometheus.Registerer, opts MetricsOptions) (*Metrics, error) {
 	m := &Metrics{
 		exemplars: opts.Exemplars,
-		grpc: grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram()),
+		grpc:      grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram()),
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "pigello_facade_inflight_calls",
 			Help: "Calls being handled, gRPC and REST alike (the gateway calls the service through the same interceptors).",

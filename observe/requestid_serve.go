@@ -18,8 +18,8 @@ const requestIDAttr = "request_id"
 // X-Request-Id when it sent exactly one valid one, else a new one. The id
 // goes into the context and, once, into the response's X-Request-Id; the
 // request's own header is rewritten to it, so the gateway forwards exactly
-// this id to the gRPC server and one id follows the call REST → gRPC →
-// Pigello.
+// this id to the service's interceptors and one id follows the call from
+// REST to Pigello.
 func RequestIDHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := requestIDFrom(r.Header.Values(RequestIDHeader))

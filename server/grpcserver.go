@@ -18,7 +18,8 @@ import (
 	"google.golang.org/grpc/stats"
 )
 
-// Config configures the gRPC server NewGRPCServer builds.
+// Config configures the gRPC server NewGRPCServer builds, and the calls
+// NewInProcess makes.
 type Config struct {
 	Logger *slog.Logger
 	// DefaultTimeout is the deadline of calls that arrive without one; zero
