@@ -25,6 +25,13 @@ func grpcOptions(cfg Config) []grpc.ServerOption {
 		// grew (bench/README.md). Beyond this many calls at once, grpc-go
 		// starts goroutines as before.
 		grpc.NumStreamWorkers(streamWorkers),
+		// Fixed flow-control windows, large enough for a whole largest
+		// request, turn off grpc-go's bandwidth-delay estimation: with it,
+		// the server answered nearly every request with a window update and
+		// a PING, whose ack the caller then sent back, a write and a read
+		// more per call for messages of a few hundred bytes (bench/README.md).
+		grpc.StaticStreamWindowSize(flowWindow(cfg.MaxRequestBytes)),
+		grpc.StaticConnWindowSize(2 * flowWindow(cfg.MaxRequestBytes)),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
 			MinTime:             10 * time.Second,
 			PermitWithoutStream: true,
@@ -41,6 +48,13 @@ func grpcOptions(cfg Config) []grpc.ServerOption {
 		}),
 	}
 	return opts
+}
+
+// flowWindow is a gRPC flow-control window that holds a request of
+// maxRequest bytes with its framing: at least HTTP/2's 64 KiB.
+func flowWindow(maxRequest int) int32 {
+	const framing = 1 << 10
+	return int32(min(max(maxRequest+framing, 64<<10), 1<<30))
 }
 
 // streamWorkers is the gRPC server's pool of call goroutines.
