@@ -25,6 +25,7 @@ type options struct {
 	rounds           int
 	facadeBin, out   string
 	only             string
+	soak             time.Duration
 }
 
 func main() {
@@ -35,6 +36,7 @@ func main() {
 	flag.StringVar(&o.facadeBin, "facade", "../bin/pigello-facade", "facade binary (make build)")
 	flag.StringVar(&o.out, "out", "results", "directory for latest.md and latest.png")
 	flag.StringVar(&o.only, "workloads", "", "comma-separated workload names to run (default: all)")
+	flag.DurationVar(&o.soak, "soak", 5*time.Minute, "after the workloads, gRPC Get at c500 for this long with the facade's memory sampled, for RSS growth (0: skip)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -81,17 +83,26 @@ func run(ctx context.Context, o options) error {
 		}
 		results = append(results, rs...)
 	}
+	var soak *soakReport
+	if o.soak > 0 {
+		if soak, err = env.soak(ctx, o.soak); err != nil {
+			return err
+		}
+	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
-	raw, err := json.MarshalIndent(toRaw(results), "", "  ")
+	raw, err := json.MarshalIndent(struct {
+		Runs []rawResult `json:"runs"`
+		Soak *soakReport `json:"soak,omitempty"`
+	}{toRaw(results), soak}, "", "  ")
 	if err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(o.out, "latest.json"), append(raw, '\n'), 0o644); err != nil {
 		return err
 	}
-	md := renderMarkdown(results, ws, o, env.pinned, time.Since(start))
+	md := renderMarkdown(results, ws, soak, o, env.pinned, time.Since(start))
 	if err := os.WriteFile(filepath.Join(o.out, "latest.md"), []byte(md), 0o644); err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func medOf(rs []result, w, t string, f func(result) float64) float64 {
 	return median(pick(rs, w, t, f))
 }
 
-func renderMarkdown(rs []result, ws []workload, o options, pinned bool, took time.Duration) string {
+func renderMarkdown(rs []result, ws []workload, soak *soakReport, o options, pinned bool, took time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark: facade vs floor vs vanguard\n\n")
 	fmt.Fprintf(&b, "- machine: %d CPUs, %s; servers pinned to CPU 0, load generator to CPU 1: %v\n", runtime.NumCPU(), cpuModel(), pinned)
@@ -107,7 +107,10 @@ func renderMarkdown(rs []result, ws []workload, o options, pinned bool, took tim
 		}
 	}
 	b.WriteString("\n")
-	b.WriteString(renderTargets(rs, ws))
+	if soak != nil {
+		b.WriteString(renderSoak(soak))
+	}
+	b.WriteString(renderTargets(rs, ws, soak))
 	return b.String()
 }
 
@@ -126,7 +129,7 @@ type check struct {
 	ok, have bool
 }
 
-func renderTargets(rs []result, ws []workload) string {
+func renderTargets(rs []result, ws []workload, soak *soakReport) string {
 	has := func(w string) bool { return len(pick(rs, w, tGRPC, rps)) > 0 }
 	var cs []check
 	add := func(w, name string, got float64, format string, ok bool) {
@@ -159,6 +162,18 @@ func renderTargets(rs []result, ws []workload) string {
 			add(w, fmt.Sprintf("%s %s: peak RSS < 64 MiB", w, t), rss, "%.1f MiB", rss < 64)
 		}
 	}
+	if soak != nil {
+		var peak int64
+		for _, x := range soak.Samples {
+			peak = max(peak, x.RSS)
+		}
+		cs = append(cs, check{name: fmt.Sprintf("soak (gRPC get-c500, %s): peak RSS < 64 MiB", soak.Duration),
+			got: fmt.Sprintf("%.1f MiB", mib(peak)), ok: peak < 64<<20, have: true})
+		if first, last, ok := soak.growth(); ok {
+			cs = append(cs, check{name: "soak: no RSS growth (last minute's peak ≤ second minute's + 2 MiB)",
+				got: fmt.Sprintf("%.1f → %.1f MiB", mib(first), mib(last)), ok: last <= first+maxGrowth, have: true})
+		}
+	}
 
 	var b strings.Builder
 	b.WriteString("## Issue 5 targets (this run)\n\n| target | got | holds |\n|---|---:|:---:|\n")
@@ -169,7 +184,9 @@ func renderTargets(rs []result, ws []workload) string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s |\n", c.name, c.got, mark)
 	}
-	b.WriteString("\nNot measured here: RSS growth over a 5-minute run (use `-d 5m -rounds 1 -workloads get-c500`).\n")
+	if soak == nil {
+		b.WriteString("\nNot measured here: RSS growth over a 5-minute run (`-soak 5m`, the default).\n")
+	}
 	return b.String()
 }
 
