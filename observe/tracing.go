@@ -8,21 +8,16 @@ import (
 	"os"
 	"strings"
 
-	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
-	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc/filters"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
-	"go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
-	"google.golang.org/grpc/stats"
 )
 
 // serviceName names the facade's spans unless OTEL_SERVICE_NAME says otherwise.
@@ -105,22 +100,6 @@ func (t *Tracing) Shutdown(ctx context.Context) error {
 		return fmt.Errorf("observe: flush traces: %w", err)
 	}
 	return nil
-}
-
-// ServerHandler is the gRPC server's stats handler: it continues the
-// caller's trace from its traceparent metadata. Health checks, which probes
-// send every few seconds, make no spans.
-func (t *Tracing) ServerHandler() stats.Handler {
-	return otelgrpc.NewServerHandler(t.grpcOptions()...)
-}
-
-func (t *Tracing) grpcOptions() []otelgrpc.Option {
-	return []otelgrpc.Option{
-		otelgrpc.WithTracerProvider(t.provider),
-		otelgrpc.WithPropagators(t.propagator),
-		otelgrpc.WithMeterProvider(noop.NewMeterProvider()), // metrics are Prometheus's
-		otelgrpc.WithFilter(filters.Not(filters.ServiceName(healthpb.Health_ServiceDesc.ServiceName))),
-	}
 }
 
 // HTTPHandler wraps the HTTP server's handler: it continues the caller's

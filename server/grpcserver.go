@@ -15,7 +15,6 @@ import (
 	"google.golang.org/grpc/reflection"
 	reflectionv1 "google.golang.org/grpc/reflection/grpc_reflection_v1"
 	reflectionv1alpha "google.golang.org/grpc/reflection/grpc_reflection_v1alpha"
-	"google.golang.org/grpc/stats"
 )
 
 // Config configures the gRPC server NewGRPCServer builds, and the calls
@@ -39,24 +38,27 @@ type Config struct {
 	// refused ones included, and must be in place for the call's log line.
 	UnaryInterceptors  []grpc.UnaryServerInterceptor
 	StreamInterceptors []grpc.StreamServerInterceptor
-	// StatsHandlers see each call at the transport (tracing).
-	StatsHandlers []stats.Handler
+	// GRPCUnaryInterceptors and GRPCStreamInterceptors run first of all,
+	// on the gRPC server only: tracing, whose span a REST call already has
+	// from its HTTP handler when NewInProcess's calls run.
+	GRPCUnaryInterceptors  []grpc.UnaryServerInterceptor
+	GRPCStreamInterceptors []grpc.StreamServerInterceptor
 }
 
 // NewGRPCServer returns a gRPC server serving svc with grpc.health.v1 and
-// server reflection (v1 and v1alpha). Calls pass, in order: cfg's own
-// interceptors (request id, metrics), logging, panic guard, token check,
+// server reflection (v1 and v1alpha). Calls pass, in order: cfg's gRPC-only
+// interceptors (tracing), its own (request id, metrics), logging, panic guard, token check,
 // default deadline, pass-through credentials and validation. Reflection
 // serves the embedded descriptors, so `grpcurl describe` shows the
 // contract's comments and rules. The returned health
 // server starts SERVING; set it NOT_SERVING before draining.
 func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error) {
-	unary := cfg.unaryInterceptors()
+	unary := append(slices.Clip(cfg.GRPCUnaryInterceptors), cfg.unaryInterceptors()...)
 	resolver, err := apidesc.NewResolver()
 	if err != nil {
 		return nil, nil, fmt.Errorf("server: %w", err)
 	}
-	stream := slices.Clip(cfg.StreamInterceptors)
+	stream := append(slices.Clip(cfg.GRPCStreamInterceptors), cfg.StreamInterceptors...)
 	if cfg.Tokens != nil {
 		stream = append(stream, AuthStreamInterceptor(cfg.Tokens))
 	}
@@ -64,9 +66,6 @@ func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error
 		grpc.ChainUnaryInterceptor(unary...),
 		grpc.ChainStreamInterceptor(stream...),
 	}, cfg.ServerOptions...)
-	for _, h := range cfg.StatsHandlers {
-		opts = append(opts, grpc.StatsHandler(h))
-	}
 	gs := grpc.NewServer(opts...)
 	accountsv1.RegisterWorkEngagementServiceServer(gs, svc)
 

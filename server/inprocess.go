@@ -15,7 +15,8 @@ import (
 // What it leaves out is the transport: no connection, no HTTP/2 framing and
 // no second encoding and decoding of each message, which cost the REST path
 // about as much again as the gRPC path (bench/README.md). cfg's
-// StatsHandlers, ServerOptions and StreamInterceptors do not apply.
+// The gRPC-only interceptors, ServerOptions and StreamInterceptors do not
+// apply.
 //
 // Interceptors see what the gateway puts in the context: the incoming
 // metadata made from the request's headers, and a grpc.ServerTransportStream

@@ -22,7 +22,6 @@ import (
 	"github.com/pigello-facade/pigello-facade/server"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
-	"google.golang.org/grpc/stats"
 )
 
 // version is set at build time with -ldflags "-X ...app.version=v1.2.3".
@@ -142,7 +141,8 @@ func (f *facade) serverConfig(cfg Config, logger *slog.Logger, sec *security) se
 		ServerOptions:           grpcOptions(cfg),
 		UnaryInterceptors:       tel.unary(),
 		StreamInterceptors:      tel.stream(),
-		StatsHandlers:           []stats.Handler{tel.tracing.ServerHandler()},
+		GRPCUnaryInterceptors:   []grpc.UnaryServerInterceptor{tel.tracing.UnaryServerInterceptor()},
+		GRPCStreamInterceptors:  []grpc.StreamServerInterceptor{tel.tracing.StreamServerInterceptor()},
 	}
 }
 

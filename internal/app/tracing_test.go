@@ -13,7 +13,9 @@ import (
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"github.com/pigello-facade/pigello-facade/observe"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 )
 
 const (
@@ -177,5 +179,61 @@ func TestTracingConfigThroughGetenv(t *testing.T) {
 	_, err = parseConfig([]string{"--emulator"}, env(map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}), io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "OTEL_TRACES_EXPORTER") {
 		t.Errorf("with OTEL_TRACES_EXPORTER=zipkin: error %v, want one naming OTEL_TRACES_EXPORTER", err)
+	}
+}
+
+// TestGRPCTracesExported is TestTracesExported for a gRPC call: the server
+// span named after the method, child of the caller's span, with the call's
+// status code, and the Pigello client span its child.
+func TestGRPCTracesExported(t *testing.T) {
+	collector := testkit.NewCollector(t)
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	tc, err := observe.TracingConfigFromEnv(func(k string) string {
+		return map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // runs after the facade's shutdown, registered below
+		var server, client *tracepb.Span
+		for _, s := range collector.Spans() {
+			switch {
+			case hexID(s.GetTraceId()) != callerTrace:
+			case s.GetKind() == tracepb.Span_SPAN_KIND_SERVER:
+				server = s
+			case s.GetKind() == tracepb.Span_SPAN_KIND_CLIENT:
+				client = s
+			}
+		}
+		if server == nil || client == nil {
+			t.Fatalf("exported spans of the caller's trace %v, want a server and a client span", collector.Spans())
+		}
+		if got, want := server.GetName(), "pigello.accounts.v1.WorkEngagementService/GetWorkEngagement"; got != want {
+			t.Errorf("server span named %q, want %q", got, want)
+		}
+		if hexID(server.GetParentSpanId()) != callerSpan {
+			t.Errorf("server span's parent %s, want the caller's %s", hexID(server.GetParentSpanId()), callerSpan)
+		}
+		if !slices.Equal(client.GetParentSpanId(), server.GetSpanId()) {
+			t.Error("the Pigello span is not the server span's child")
+		}
+		var code int64 = -1
+		for _, a := range server.GetAttributes() {
+			if a.GetKey() == "rpc.grpc.status_code" {
+				code = a.GetValue().GetIntValue()
+			}
+		}
+		if code != 5 { // NOT_FOUND
+			t.Errorf("server span has rpc.grpc.status_code %d, want 5 (NOT_FOUND)", code)
+		}
+		if server.GetStatus().GetCode() == tracepb.Status_STATUS_CODE_ERROR {
+			t.Error("a caller's NOT_FOUND marks the server span as an error")
+		}
+	})
+	env := setup(t, func(c *Config) { c.Tracing = tc })
+	ctx := metadata.AppendToOutgoingContext(callCtx(t), "traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
+	_, err = env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: missingID})
+	if status.Code(err) != codes.NotFound {
+		t.Fatalf("GetWorkEngagement(missing) = %v, want NOT_FOUND", err)
 	}
 }
