@@ -37,32 +37,29 @@ var Files = sync.OnceValues(func() (*protoregistry.Files, error) {
 
 // Resolver finds descriptors in the embedded files first, so the contract is
 // served with its comments, and then in protoregistry.GlobalFiles, which holds
-// the services the contract does not define (health, reflection).
-type Resolver struct {
-	Embedded *protoregistry.Files
-}
-
-// NewResolver returns a Resolver over the embedded files.
-func NewResolver() (Resolver, error) {
-	files, err := Files()
-	if err != nil {
-		return Resolver{}, err
-	}
-	return Resolver{Embedded: files}, nil
-}
+// the services the contract does not define (health, reflection). The
+// embedded files are parsed on first use: only reflection clients need them,
+// and the parsed registry holds about 2 MB. Should they not parse (a broken
+// build; TestFiles guards against it), the compiled-in descriptors, without
+// comments, are served instead.
+type Resolver struct{}
 
 // FindFileByPath implements protodesc.Resolver.
-func (r Resolver) FindFileByPath(path string) (protoreflect.FileDescriptor, error) {
-	if fd, err := r.Embedded.FindFileByPath(path); err == nil {
-		return fd, nil
+func (Resolver) FindFileByPath(path string) (protoreflect.FileDescriptor, error) {
+	if files, err := Files(); err == nil {
+		if fd, err := files.FindFileByPath(path); err == nil {
+			return fd, nil
+		}
 	}
 	return protoregistry.GlobalFiles.FindFileByPath(path)
 }
 
 // FindDescriptorByName implements protodesc.Resolver.
-func (r Resolver) FindDescriptorByName(name protoreflect.FullName) (protoreflect.Descriptor, error) {
-	if d, err := r.Embedded.FindDescriptorByName(name); err == nil {
-		return d, nil
+func (Resolver) FindDescriptorByName(name protoreflect.FullName) (protoreflect.Descriptor, error) {
+	if files, err := Files(); err == nil {
+		if d, err := files.FindDescriptorByName(name); err == nil {
+			return d, nil
+		}
 	}
 	return protoregistry.GlobalFiles.FindDescriptorByName(name)
 }

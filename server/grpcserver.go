@@ -1,7 +1,6 @@
 package server
 
 import (
-	"fmt"
 	"log/slog"
 	"slices"
 	"time"
@@ -52,12 +51,8 @@ type Config struct {
 // serves the embedded descriptors, so `grpcurl describe` shows the
 // contract's comments and rules. The returned health
 // server starts SERVING; set it NOT_SERVING before draining.
-func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error) {
+func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server) {
 	unary := append(slices.Clip(cfg.GRPCUnaryInterceptors), cfg.unaryInterceptors()...)
-	resolver, err := apidesc.NewResolver()
-	if err != nil {
-		return nil, nil, fmt.Errorf("server: %w", err)
-	}
 	stream := append(slices.Clip(cfg.GRPCStreamInterceptors), cfg.StreamInterceptors...)
 	if cfg.Tokens != nil {
 		stream = append(stream, AuthStreamInterceptor(cfg.Tokens))
@@ -73,10 +68,10 @@ func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server, error
 	healthpb.RegisterHealthServer(gs, hs)
 	hs.SetServingStatus(accountsv1.WorkEngagementService_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
 
-	ro := reflection.ServerOptions{Services: gs, DescriptorResolver: resolver}
+	ro := reflection.ServerOptions{Services: gs, DescriptorResolver: apidesc.Resolver{}}
 	reflectionv1.RegisterServerReflectionServer(gs, reflection.NewServerV1(ro))
 	reflectionv1alpha.RegisterServerReflectionServer(gs, reflection.NewServer(ro))
-	return gs, hs, nil
+	return gs, hs
 }
 
 // unaryInterceptors are the interceptors every call passes, outermost

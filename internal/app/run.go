@@ -115,9 +115,7 @@ func (f *facade) build(ctx context.Context, cfg Config, logger *slog.Logger) err
 	}
 	f.stopWatching = sec.stop
 	svc, scfg := server.New(client), f.serverConfig(cfg, logger, sec)
-	if err := f.newGRPCServer(svc, scfg); err != nil {
-		return err
-	}
+	f.newGRPCServer(svc, scfg)
 	if err := f.listen(cfg, sec.tls); err != nil {
 		return err
 	}
@@ -146,13 +144,9 @@ func (f *facade) serverConfig(cfg Config, logger *slog.Logger, sec *security) se
 	}
 }
 
-func (f *facade) newGRPCServer(svc *server.Server, scfg server.Config) (err error) {
-	f.grpcServer, f.health, err = server.NewGRPCServer(svc, scfg)
-	if err != nil {
-		return err
-	}
+func (f *facade) newGRPCServer(svc *server.Server, scfg server.Config) {
+	f.grpcServer, f.health = server.NewGRPCServer(svc, scfg)
 	f.telemetry.metrics.InitializeGRPC(f.grpcServer)
-	return nil
 }
 
 // listen opens the gRPC and HTTP listeners, behind TLS when configured: the
