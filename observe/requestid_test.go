@@ -66,42 +66,23 @@ func TestRequestIDFrom(t *testing.T) {
 	}
 }
 
-func TestTransportSendsRequestID(t *testing.T) {
+func TestUpstreamHookSendsRequestID(t *testing.T) {
 	tr, err := NewTracing(t.Context(), TracingConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tr.Shutdown(context.Background()) })
 	var got []string
-	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	pigello := pigelloClient(t, tr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Values(RequestIDHeader)
+		w.WriteHeader(http.StatusNotFound)
 	}))
-	defer srv.Close()
-	hc := &http.Client{Transport: tr.Transport(srv.Client().Transport)}
-	defer hc.CloseIdleConnections()
 
-	req, err := http.NewRequestWithContext(ContextWithRequestID(context.Background(), "req-7"), http.MethodGet, srv.URL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	_, _ = pigello.GetWorkEngagement(ContextWithRequestID(t.Context(), "req-7"), testPK)
 	if len(got) != 1 || got[0] != "req-7" {
 		t.Errorf("server received X-Request-Id %q, want [req-7]", got)
 	}
-	if len(req.Header) != 0 {
-		t.Errorf("the caller's request was edited: headers %v", req.Header)
-	}
-
-	req, _ = http.NewRequestWithContext(context.Background(), http.MethodGet, srv.URL, nil)
-	resp, err = hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	_, _ = pigello.GetWorkEngagement(t.Context(), testPK)
 	if len(got) != 0 {
 		t.Errorf("without a request id the server received X-Request-Id %q, want none", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"github.com/pigello-facade/pigello-facade/internal/testkit"
+	"github.com/pigello-facade/pigello-facade/upstream"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"net/http"
 	"net/http/httptest"
@@ -64,7 +65,7 @@ const (
 )
 
 // TestTracingPropagates sends a request with a traceparent through
-// HTTPHandler to a handler that calls a backend through Transport: the
+// HTTPHandler to a handler that calls a backend through UpstreamHook: the
 // backend must see the caller's trace id with another parent span id,
 // although nothing is exported.
 func TestTracingPropagates(t *testing.T) {
@@ -74,20 +75,12 @@ func TestTracingPropagates(t *testing.T) {
 	}
 	defer tr.Shutdown(context.Background())
 	var got string
-	backend := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	pigello := pigelloClient(t, tr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Get("Traceparent")
+		w.WriteHeader(http.StatusNotFound)
 	}))
-	defer backend.Close()
-	hc := &http.Client{Transport: tr.Transport(backend.Client().Transport)}
-	defer hc.CloseIdleConnections()
 	front := tr.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, backend.URL, nil)
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		resp.Body.Close()
+		_, _ = pigello.GetWorkEngagement(r.Context(), testPK)
 	}))
 	r := httptest.NewRequest(http.MethodGet, "/v1/x", nil)
 	r.Header.Set("traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
@@ -142,21 +135,13 @@ func TestSpansRecordOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	pigello := pigelloClient(t, tr, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
-	defer backend.Close()
-	hc := &http.Client{Transport: tr.Transport(backend.Client().Transport)}
-	defer hc.CloseIdleConnections()
 	front := tr.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, backend.URL, nil)
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Error(err)
-			return
+		if _, err := pigello.GetWorkEngagement(r.Context(), testPK); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
 		}
-		resp.Body.Close()
-		w.WriteHeader(resp.StatusCode)
 	}))
 	front.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/v1/x", nil))
 	if err := tr.Shutdown(t.Context()); err != nil {
@@ -187,4 +172,26 @@ func TestSpansRecordOutcome(t *testing.T) {
 			t.Errorf("span %q has http.response.status_code %d, want 503", s.GetName(), code)
 		}
 	}
+}
+
+// testPK is a well-formed work engagement id.
+const testPK = "3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31"
+
+// pigelloClient is a Pigello client with tr's UpstreamHook, one attempt per
+// call, in front of a server answering with h.
+func pigelloClient(t *testing.T, tr *Tracing, h http.Handler) *upstream.Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c, err := upstream.New(srv.URL, upstream.NewHTTPClient(),
+		upstream.WithCredentials(upstream.Credentials{
+			ApplicationID: "a", ClientCT: "b", ClientEntity: "c", ClientSecret: "d",
+			CustomerID: "e", ServiceID: "f", ServiceVersionID: "g",
+		}),
+		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: 1}),
+		upstream.WithRequestHook(tr.UpstreamHook()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -25,6 +25,7 @@ type Client struct {
 	hc       *http.Client
 	maxBytes int64
 	observe  func(context.Context, Event)
+	hook     RequestHook
 
 	creds       *Credentials // set by options, cleared by New once header is built
 	userAgent   string
@@ -74,6 +75,23 @@ func WithMaxResponseBytes(n int64) Option {
 // it is the hook for metrics and logs without the client choosing a logger.
 func WithObserver(f func(ctx context.Context, e Event)) Option {
 	return func(cl *Client) { cl.observe = f }
+}
+
+// RequestHook is called before each HTTP exchange (each attempt of a
+// retried call) with the request about to be sent. The request's headers are
+// its own, built for this exchange, so the hook may add to them: a trace
+// context, a request id. It returns a function the client calls once the
+// exchange is over and its body closed, with the HTTP status (0 if no
+// response arrived) and the exchange's error: where a client span ends.
+//
+// It saves what a RoundTripper in hc would cost for the same job: a
+// RoundTripper may not edit the request, so it has to clone it, headers
+// and all, on every exchange.
+type RequestHook func(*http.Request) (done func(status int, err error))
+
+// WithRequestHook registers h; see RequestHook.
+func WithRequestHook(h RequestHook) Option {
+	return func(cl *Client) { cl.hook = h }
 }
 
 // Event describes one HTTP exchange with Pigello.

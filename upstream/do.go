@@ -77,6 +77,10 @@ func (c *Client) exchange(s scope, x *callSpec) (status int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	if c.hook != nil {
+		done := c.hook(req)
+		defer func() { done(status, err) }() // after the body is closed
+	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return 0, sendError(s, x.op, err)

@@ -64,9 +64,3 @@ func (t *telemetry) metricsHandler(cfg Config) http.Handler {
 	}
 	return observe.MetricsHandler(t.registry)
 }
-
-// transport wraps the Pigello client's transport: a client span,
-// traceparent and the request id header.
-func (t *telemetry) transport(base http.RoundTripper) http.RoundTripper {
-	return t.tracing.Transport(base)
-}

@@ -18,6 +18,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 	opts := []upstream.Option{
 		upstream.WithUserAgent("pigello-facade/" + version),
 		upstream.WithObserver(observer(logger, tel.metrics)),
+		upstream.WithRequestHook(tel.tracing.UpstreamHook()),
 		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: cfg.MaxAttempts}),
 		upstream.WithAttemptTimeout(cfg.AttemptTimeout),
 		upstream.WithMaxConcurrency(cfg.UpstreamMaxConcurrency, cfg.UpstreamQueueTimeout),
@@ -33,9 +34,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 	} else {
 		opts = append(opts, upstream.WithCredentials(cfg.Credentials))
 	}
-	hc := upstream.NewHTTPClient()
-	hc.Transport = tel.transport(hc.Transport)
-	client, err := upstream.New(cfg.PigelloBaseURL, hc, opts...)
+	client, err := upstream.New(cfg.PigelloBaseURL, upstream.NewHTTPClient(), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
