@@ -32,17 +32,19 @@ func requireToken(tokens server.TokenChecker, next http.Handler) http.Handler {
 // credential headers under their lower-case names, which is where the gRPC
 // server reads them.
 func headerMatcher(forwardCredentials bool) runtime.HeaderMatcherFunc {
+	const credentialPrefix = "x-pigello-"
 	return func(key string) (string, bool) {
-		lower := strings.ToLower(key)
-		if lower == strings.ToLower(observe.RequestIDHeader) {
+		// EqualFold rather than ToLower: this runs for every header of every
+		// request, and lower-casing allocates.
+		if strings.EqualFold(key, observe.RequestIDHeader) {
 			return observe.RequestIDMetadataKey, true
 		}
-		if forwardCredentials && strings.HasPrefix(lower, "x-pigello-") {
-			return lower, true
+		if forwardCredentials && len(key) > len(credentialPrefix) && strings.EqualFold(key[:len(credentialPrefix)], credentialPrefix) {
+			return strings.ToLower(key), true
 		}
 		// Not Grpc-Metadata-*: a second x-request-id or traceparent could
-		// come that way. The trace context travels from the HTTP
-		// traceparent header through the connection's stats handler.
+		// come that way. The trace context is the HTTP handler's span,
+		// already in the request's context.
 		return runtime.DefaultHeaderMatcher(key)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -30,8 +31,14 @@ type nullOptionals struct {
 	runtime.Marshaler
 }
 
-// Marshal implements runtime.Marshaler.
+// Marshal implements runtime.Marshaler. A work engagement, the usual
+// answer, takes appendWorkEngagement's shorter way to the same JSON.
 func (m nullOptionals) Marshal(v any) ([]byte, error) {
+	if we, ok := v.(*accountsv1.WorkEngagement); ok {
+		if b, err := appendWorkEngagement(make([]byte, 0, 1024), we); err == nil {
+			return b, nil
+		}
+	}
 	b, err := m.Marshaler.Marshal(v)
 	msg, ok := v.(proto.Message)
 	if err != nil || !ok {
