@@ -46,10 +46,10 @@ type Config struct {
 
 // NewGRPCServer returns a gRPC server serving svc with grpc.health.v1 and
 // server reflection (v1 and v1alpha). Calls pass, in order: cfg's gRPC-only
-// interceptors (tracing), its own (request id, metrics), logging, panic guard, token check,
-// default deadline, pass-through credentials and validation. Reflection
-// serves the embedded descriptors, so `grpcurl describe` shows the
-// contract's comments and rules. The returned health
+// interceptors (tracing), its own (request id, metrics), logging, panic
+// guard, token check, default deadline, pass-through credentials and
+// validation. Reflection serves the embedded descriptors, so `grpcurl
+// describe` shows the contract's comments and rules. The returned health
 // server starts SERVING; set it NOT_SERVING before draining.
 func NewGRPCServer(svc *Server, cfg Config) (*grpc.Server, *health.Server) {
 	unary := append(slices.Clip(cfg.GRPCUnaryInterceptors), cfg.unaryInterceptors()...)

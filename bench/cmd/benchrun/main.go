@@ -26,6 +26,7 @@ type options struct {
 	facadeBin, out   string
 	only             string
 	soak             time.Duration
+	commit           string // of the facade's source when the run started
 }
 
 func main() {
@@ -48,6 +49,7 @@ func main() {
 
 func run(ctx context.Context, o options) error {
 	start := time.Now()
+	o.commit = commit()
 	bin, err := os.MkdirTemp("", "benchrun")
 	if err != nil {
 		return err
