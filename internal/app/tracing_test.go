@@ -115,16 +115,7 @@ func TestTraceStartsWithoutCaller(t *testing.T) {
 // received as parent. (The gateway calls the service in process: there is
 // no gRPC hop, so no gRPC span, in a REST call.)
 func TestTracesExported(t *testing.T) {
-	collector := testkit.NewCollector(t)
-	// The exporter reads its endpoint from the process environment; the
-	// choice of exporter comes through the configuration's getenv.
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
-	tc, err := observe.TracingConfigFromEnv(func(k string) string {
-		return map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	collector, tc := exportingTo(t)
 	var upstreamParent string
 	t.Cleanup(func() { // runs after the facade's shutdown, registered below
 		var names []string
@@ -186,14 +177,7 @@ func TestTracingConfigThroughGetenv(t *testing.T) {
 // span named after the method, child of the caller's span, with the call's
 // status code, and the Pigello client span its child.
 func TestGRPCTracesExported(t *testing.T) {
-	collector := testkit.NewCollector(t)
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
-	tc, err := observe.TracingConfigFromEnv(func(k string) string {
-		return map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	collector, tc := exportingTo(t)
 	t.Cleanup(func() { // runs after the facade's shutdown, registered below
 		var server, client *tracepb.Span
 		for _, s := range collector.Spans() {
@@ -232,8 +216,25 @@ func TestGRPCTracesExported(t *testing.T) {
 	})
 	env := setup(t, func(c *Config) { c.Tracing = tc })
 	ctx := metadata.AppendToOutgoingContext(callCtx(t), "traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
-	_, err = env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: missingID})
+	_, err := env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: missingID})
 	if status.Code(err) != codes.NotFound {
 		t.Fatalf("GetWorkEngagement(missing) = %v, want NOT_FOUND", err)
 	}
+}
+
+// exportingTo starts an OTLP collector and returns the tracing configuration
+// that exports to it. The exporter reads its endpoint from the process
+// environment; the choice of exporter comes through the configuration's
+// getenv.
+func exportingTo(t *testing.T) (*testkit.Collector, observe.TracingConfig) {
+	t.Helper()
+	collector := testkit.NewCollector(t)
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	tc, err := observe.TracingConfigFromEnv(func(k string) string {
+		return map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return collector, tc
 }
