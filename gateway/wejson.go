@@ -173,7 +173,7 @@ func (e *weEncoder) timestamp(ts *timestamppb.Timestamp) {
 	}
 	const minSeconds, maxSeconds = -62135596800, 253402300799 // years 1 to 9999
 	secs, nanos := ts.GetSeconds(), ts.GetNanos()
-	if secs < minSeconds || secs > maxSeconds || nanos < 0 || nanos >= 1e9 {
+	if secs < minSeconds || secs > maxSeconds || nanos < 0 || nanos >= 1e9 { // protojson's bounds
 		e.fail()
 		return
 	}

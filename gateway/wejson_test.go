@@ -50,6 +50,8 @@ func FuzzWorkEngagementJSON(f *testing.F) {
 	f.Add("", "", "", "", false, "", true, `{}`, `null`, int64(0), int32(0))
 	f.Add("\xff", "n", "o", "", false, "", false, `{"k":"v"}`, `123456789012345678901234567890`, int64(-62135596801), int32(1))
 	f.Add("i", "n", "", "", true, "", true, `{"x":1e-7}`, `{"y":"\ud83d\ude00"}`, int64(253402300799), int32(999999999))
+	f.Add("i", "n", "", "", false, "", false, `{}`, `1`, int64(253402300799), int32(1e9)) // nanos out of range: both refuse
+	f.Add("i", "n", "", "", false, "", false, `{}`, `1`, int64(1705311000), int32(1e9))
 	f.Fuzz(func(t *testing.T, id, name, org, customID string, hasCustom bool, color string, hasColor bool, tmpl, tags string, secs int64, nanos int32) {
 		we := &accountsv1.WorkEngagement{Id: id, Name: name, CreatedAt: &timestamppb.Timestamp{Seconds: secs, Nanos: nanos}}
 		if org != "" {
