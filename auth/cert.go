@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -54,16 +53,6 @@ func (r *CertReloader) apply(data [][]byte) error {
 // of the same name.
 func (r *CertReloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	return r.cert.Load(), nil
-}
-
-// Reload reads the certificate pair, and any client CA file of a config
-// from ServerTLSConfig, again, now. On error what failed stays as it was.
-func (r *CertReloader) Reload() error {
-	var errs []error
-	for _, s := range r.sources() {
-		errs = append(errs, s.reload())
-	}
-	return errors.Join(errs...)
 }
 
 // Watch polls the certificate and key files, and any client CA file of a

@@ -10,7 +10,9 @@
 // no library's default registry or global provider decides what is
 // exported.
 //
-// No label, attribute or log field holds a credential, a token or a raw
-// request path: labels are method names, route patterns, operation names
-// and status codes, so their number stays bounded whatever callers send.
+// No metric label, span attribute or log field holds a credential or a
+// token. Metric labels never hold a raw request path either: they are
+// method names, route patterns, operation names and status codes, so their
+// number stays bounded whatever callers send. Spans may carry the path,
+// whose work engagement id is no secret.
 package observe

@@ -88,9 +88,6 @@ func newExporter(ctx context.Context, name string, cfg TracingConfig) (sdktrace.
 	return exp, nil
 }
 
-// Propagator is the W3C trace context and baggage propagator every hop uses.
-func (t *Tracing) Propagator() propagation.TextMapPropagator { return t.propagator }
-
 // Shutdown ends the provider, sending what the exporters still hold.
 func (t *Tracing) Shutdown(ctx context.Context) error {
 	if err := t.shutdown(ctx); err != nil {

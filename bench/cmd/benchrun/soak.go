@@ -1,14 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // soakSample is the facade's memory at one moment of the soak run.
@@ -80,20 +81,18 @@ func facadeGauges() (heapInuse, goroutines float64) {
 		return 0, 0
 	}
 	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		name, value, ok := strings.Cut(sc.Text(), " ")
-		if !ok {
-			continue
-		}
-		switch name {
-		case "go_memstats_heap_inuse_bytes":
-			heapInuse, _ = strconv.ParseFloat(value, 64)
-		case "go_goroutines":
-			goroutines, _ = strconv.ParseFloat(value, 64)
-		}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return 0, 0
 	}
-	return heapInuse, goroutines
+	gauge := func(name string) float64 {
+		if f := families[name]; f != nil && len(f.GetMetric()) > 0 {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+		return 0
+	}
+	return gauge("go_memstats_heap_inuse_bytes"), gauge("go_goroutines")
 }
 
 // growth compares the peak RSS of the soak's second minute (after a
