@@ -62,9 +62,10 @@ type spanStream struct {
 
 func (s *spanStream) Context() context.Context { return s.ctx }
 
-func isHealth(fullMethod string) bool {
-	return strings.HasPrefix(fullMethod, "/"+healthpb.Health_ServiceDesc.ServiceName+"/")
-}
+// healthPrefix starts the full method names of grpc.health.v1.Health.
+var healthPrefix = "/" + healthpb.Health_ServiceDesc.ServiceName + "/"
+
+func isHealth(fullMethod string) bool { return strings.HasPrefix(fullMethod, healthPrefix) }
 
 func (t *Tracing) startRPC(ctx context.Context, tracer trace.Tracer, fullMethod string) (context.Context, trace.Span) {
 	ctx = t.propagator.Extract(ctx, metadataCarrier{ctx})

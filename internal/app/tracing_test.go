@@ -14,6 +14,8 @@ import (
 	"github.com/pigello-facade/pigello-facade/observe"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
@@ -175,7 +177,8 @@ func TestTracingConfigThroughGetenv(t *testing.T) {
 
 // TestGRPCTracesExported is TestTracesExported for a gRPC call: the server
 // span named after the method, child of the caller's span, with the call's
-// status code, and the Pigello client span its child.
+// status code, and the Pigello client span its child. Probes (a gRPC health
+// check, GET /healthz) make no spans.
 func TestGRPCTracesExported(t *testing.T) {
 	collector, tc := exportingTo(t)
 	t.Cleanup(func() { // runs after the facade's shutdown, registered below
@@ -191,6 +194,11 @@ func TestGRPCTracesExported(t *testing.T) {
 		}
 		if server == nil || client == nil {
 			t.Fatalf("exported spans of the caller's trace %v, want a server and a client span", collector.Spans())
+		}
+		for _, s := range collector.Spans() {
+			if strings.Contains(s.GetName(), "Health") || strings.Contains(s.GetName(), "healthz") {
+				t.Errorf("a probe made span %q, want none", s.GetName())
+			}
 		}
 		if got, want := server.GetName(), "pigello.accounts.v1.WorkEngagementService/GetWorkEngagement"; got != want {
 			t.Errorf("server span named %q, want %q", got, want)
@@ -215,6 +223,12 @@ func TestGRPCTracesExported(t *testing.T) {
 		}
 	})
 	env := setup(t, func(c *Config) { c.Tracing = tc })
+	if _, err := healthpb.NewHealthClient(dial(t, env.grpcAddr, insecure.NewCredentials())).Check(callCtx(t), &healthpb.HealthCheckRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := env.httpGet(t, "/healthz", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /healthz = %d", resp.StatusCode)
+	}
 	ctx := metadata.AppendToOutgoingContext(callCtx(t), "traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
 	_, err := env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: missingID})
 	if status.Code(err) != codes.NotFound {
