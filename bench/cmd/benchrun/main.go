@@ -91,7 +91,19 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
+	md := renderMarkdown(results, ws, soak, o, env.pinned, time.Since(start))
+	if err := writeResults(o.out, results, ws, soak, md); err != nil {
+		return err
+	}
+	fmt.Print(md)
+	logf("wrote %s and %s in %s", filepath.Join(o.out, "latest.md"), filepath.Join(o.out, "latest.png"), time.Since(start).Round(time.Second))
+	return nil
+}
+
+// writeResults writes latest.json (every run, and the soak), latest.md and
+// latest.png into dir.
+func writeResults(dir string, results []result, ws []workload, soak *soakReport, md string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	raw, err := json.MarshalIndent(struct {
@@ -101,18 +113,15 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(o.out, "latest.json"), append(raw, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "latest.json"), append(raw, '\n'), 0o644); err != nil {
 		return err
 	}
-	md := renderMarkdown(results, ws, soak, o, env.pinned, time.Since(start))
-	if err := os.WriteFile(filepath.Join(o.out, "latest.md"), []byte(md), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "latest.md"), []byte(md), 0o644); err != nil {
 		return err
 	}
-	if err := renderChart(results, ws, filepath.Join(o.out, "latest.png")); err != nil {
+	if err := renderChart(results, ws, filepath.Join(dir, "latest.png")); err != nil {
 		return fmt.Errorf("chart: %w", err)
 	}
-	fmt.Print(md)
-	logf("wrote %s and %s in %s", filepath.Join(o.out, "latest.md"), filepath.Join(o.out, "latest.png"), time.Since(start).Round(time.Second))
 	return nil
 }
 

@@ -165,16 +165,7 @@ func renderTargets(rs []result, ws []workload, soak *soakReport) string {
 		}
 	}
 	if soak != nil {
-		var peak int64
-		for _, x := range soak.Samples {
-			peak = max(peak, x.RSS)
-		}
-		cs = append(cs, check{name: fmt.Sprintf("soak (gRPC get-c500, %s): peak RSS < 64 MiB", soak.Duration),
-			got: fmt.Sprintf("%.1f MiB", mib(peak)), ok: peak < 64<<20, have: true})
-		if first, last, ok := soak.growth(); ok {
-			cs = append(cs, check{name: "soak: no RSS growth (last minute's peak ≤ second minute's + 2 MiB)",
-				got: fmt.Sprintf("%.1f → %.1f MiB", mib(first), mib(last)), ok: last <= first+maxGrowth, have: true})
-		}
+		cs = append(cs, soak.checks()...)
 	}
 
 	var b strings.Builder

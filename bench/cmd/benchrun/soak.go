@@ -113,6 +113,21 @@ func (s *soakReport) growth() (first, last int64, ok bool) {
 	return window(time.Minute, 2*time.Minute), window(s.Duration-time.Minute, s.Duration), true
 }
 
+// checks are the soak's goals: peak RSS, and no growth.
+func (s *soakReport) checks() []check {
+	var peak int64
+	for _, x := range s.Samples {
+		peak = max(peak, x.RSS)
+	}
+	cs := []check{{name: fmt.Sprintf("soak (gRPC get-c500, %s): peak RSS < 64 MiB", s.Duration),
+		got: fmt.Sprintf("%.1f MiB", mib(peak)), ok: peak < 64<<20, have: true}}
+	if first, last, ok := s.growth(); ok {
+		cs = append(cs, check{name: "soak: no RSS growth (last minute's peak ≤ second minute's + 2 MiB)",
+			got: fmt.Sprintf("%.1f → %.1f MiB", mib(first), mib(last)), ok: last <= first+maxGrowth, have: true})
+	}
+	return cs
+}
+
 // maxGrowth is how much the last minute's peak RSS may exceed the second
 // minute's: noise from GC timing, not a trend.
 const maxGrowth = 2 << 20
