@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,7 +33,10 @@ type CertReloader struct {
 // or the key does not match the certificate.
 func NewCertReloader(certFile, keyFile string) (*CertReloader, error) {
 	r := &CertReloader{certFile: certFile, keyFile: keyFile}
-	r.pair = &source{paths: []string{certFile, keyFile}, limit: pemFileLimit, apply: r.apply}
+	r.pair = &source{
+		what: "TLS certificate", logAttrs: []any{"file", certFile, "key_file", keyFile},
+		paths: []string{certFile, keyFile}, limit: pemFileLimit, apply: r.apply,
+	}
 	if err := r.pair.reload(); err != nil {
 		return nil, err
 	}
@@ -55,17 +59,17 @@ func (r *CertReloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, e
 	return r.cert.Load(), nil
 }
 
-// Watch polls the certificate and key files, and any client CA file of a
-// config from ServerTLSConfig, every interval (DefaultWatchInterval if zero
-// or less), reloading what changed. It blocks until ctx is done, so run it
-// in its own goroutine.
+// Watch reloads the certificate and key files, and any client CA file of a
+// config from ServerTLSConfig, when they change, in the ways Tokens.Watch
+// describes, and logs each reload in one line on logger (nil discards).
+// It blocks until ctx is done, so run it in its own goroutine.
 //
 // A pair that does not load (unreadable, unparsable, or a key that does not
-// match the certificate) keeps the old one in force and is passed to onErr
-// (if not nil). A certificate and key updated one after the other, rather
-// than swapped together, may be reported as mismatched once in between.
-func (r *CertReloader) Watch(ctx context.Context, interval time.Duration, onErr func(error)) {
-	watch(ctx, interval, onErr, r.sources)
+// match the certificate) keeps the old one in force. A certificate and key
+// written one after the other, rather than swapped together, may be refused
+// as mismatched once in between; the second write loads the pair.
+func (r *CertReloader) Watch(ctx context.Context, interval time.Duration, logger *slog.Logger) {
+	watch(ctx, interval, logger, r.sources)
 }
 
 // sources returns the pair and the client CA files.
@@ -75,7 +79,7 @@ func (r *CertReloader) sources() []*source {
 	return append([]*source{r.pair}, r.cas...)
 }
 
-// watchAlso adds a client CA file to what Watch and Reload cover.
+// watchAlso adds a client CA file to what Watch covers.
 func (r *CertReloader) watchAlso(s *source) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

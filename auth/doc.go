@@ -25,22 +25,31 @@
 //
 // # Reloading
 //
-// Tokens, certificate pairs and client CA files are polled: one stat per
-// file and interval, comparing size, modification and change times, device
-// and inode, and the path reached through symbolic links. That sees an
-// in-place write, a rename over the file and the symlink swap by which
-// Kubernetes updates a mounted Secret (path → ..data/name, with ..data
-// re-pointed to a new timestamped directory). A file changed within the
-// clock granularity of its last read is re-read and compared by content
-// until that window has passed, as git does for racily clean files, so two
-// writes of the same size in the same tick are not missed. Files that change
-// while being read are read again at the next poll.
+// Token files, certificate pairs and client CA files are reloaded by the
+// Watch methods. They watch the directory holding each file (with fsnotify:
+// inotify on Linux), because a watch on the file itself follows its inode,
+// which a rename over the file or the symlink swap by which Kubernetes
+// updates a mounted Secret (path → ..data/name, with ..data re-pointed to a
+// new timestamped directory) leaves behind. Any event in the directory reads
+// the files again, about 50 ms after the first event of a burst, so a
+// change takes effect well within a second. The files are also read every
+// poll interval, for what sends no event: file systems without
+// notifications (NFS, FUSE), a directory that could not be watched (logged
+// once), a file reached through a symbolic link into another directory.
+//
+// A change is detected by content: the files' SHA-256 is compared with what
+// was last read, so reading the same bytes again does nothing and logs
+// nothing, and no stat field (size, times, inode) needs trusting. Each
+// reload logs one line: the file reloaded, or refused with the reason,
+// which names the file and, for a token file, the line number, never a
+// token, digest or key.
 //
 // Prefer replacing files (rename, symlink swap) to writing them in place: a
-// poll can catch an in-place write half done. It errs on the safe side (a
+// read can catch an in-place write half done. It errs on the safe side (a
 // truncated token file holds only digests of the new file, and a cut line
-// is a parse error that keeps the old set) but may refuse clients for an
-// interval.
+// is a parse error that keeps the old set; a cut certificate is refused)
+// and the rest of the write sends another event that reads the whole file,
+// but clients may be refused for that moment.
 //
 // What was loaded stays in force until a complete, valid replacement is
 // read: a broken file, a certificate that does not match its key, or a file

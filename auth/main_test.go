@@ -4,21 +4,34 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
-	"sync"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 const (
+	// pollInterval is the fallback poll's interval in the tests that use it.
 	pollInterval = 10 * time.Millisecond
-	waitTimeout  = 5 * time.Second
+	// waitTimeout bounds every wait on a condition: generous, because a
+	// busy machine can stall a test for seconds.
+	waitTimeout = 10 * time.Second
+	// eventsOnly is the poll interval of tests that prove a reload came from
+	// a file system event: no test lasts that long.
+	eventsOnly = time.Hour
 )
 
 // digestOf returns the token-file line for token.
@@ -63,7 +76,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(pollInterval / 2)
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -77,92 +90,154 @@ func never(t *testing.T, what string, d time.Duration, cond func() bool) {
 	}
 }
 
-// errLog collects what a Watch passes to onErr.
-type errLog struct {
-	mu   sync.Mutex
-	errs []error
+// logRecorder is a JSON logger whose lines a test reads back.
+type logRecorder struct {
+	buf    testkit.SyncBuffer
+	logger *slog.Logger
 }
 
-func (l *errLog) add(err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.errs = append(l.errs, err)
+func newLogRecorder() *logRecorder {
+	l := &logRecorder{}
+	l.logger = slog.New(slog.NewJSONHandler(&l.buf, nil))
+	return l
 }
 
-func (l *errLog) list() []error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]error(nil), l.errs...)
+// logLine is what the tests read of a log line.
+type logLine struct {
+	Level, Msg, Error, File string
+	KeyFile                 string `json:"key_file"`
 }
 
-func (l *errLog) len() int { return len(l.list()) }
+func (l logLine) refused() bool { return strings.HasPrefix(l.Msg, "refused to reload ") }
 
-// startWatch runs watch in a goroutine until the test ends and returns what
-// it reports.
-func startWatch(t *testing.T, watch func(context.Context, time.Duration, func(error))) *errLog {
+// lines returns every line logged so far.
+func (l *logRecorder) lines(t *testing.T) []logLine {
 	t.Helper()
+	var out []logLine
+	for line := range strings.Lines(l.buf.String()) {
+		var ll logLine
+		if err := json.Unmarshal([]byte(line), &ll); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		out = append(out, ll)
+	}
+	return out
+}
+
+// reloads returns the lines of reloads, applied or refused.
+func (l *logRecorder) reloads(t *testing.T) []logLine {
+	t.Helper()
+	return slices.DeleteFunc(l.lines(t), func(ll logLine) bool {
+		return !ll.refused() && !strings.HasPrefix(ll.Msg, "reloaded ")
+	})
+}
+
+// refusals returns the lines of refused reloads.
+func (l *logRecorder) refusals(t *testing.T) []logLine {
+	t.Helper()
+	return slices.DeleteFunc(l.reloads(t), func(ll logLine) bool { return !ll.refused() })
+}
+
+// assertHides fails if the log holds any of secrets.
+func (l *logRecorder) assertHides(t *testing.T, secrets ...string) {
+	t.Helper()
+	all := l.buf.String()
+	for _, s := range secrets {
+		if strings.Contains(all, s) {
+			t.Errorf("the log holds %q:\n%s", s, all)
+		}
+	}
+}
+
+// noticer is how a watcher notices a change.
+type noticer int
+
+const (
+	// byEvent is the file system watcher, with the poll set to an hour so
+	// that only an event can explain a reload.
+	byEvent noticer = iota
+	// byPoll is the fallback poll, with notifications unavailable.
+	byPoll
+)
+
+func (n noticer) String() string { return [...]string{"event", "poll"}[n] }
+
+var noticers = []noticer{byEvent, byPoll}
+
+// errNoNotify stands for a system where file notifications cannot start.
+var errNoNotify = errors.New("inotify unavailable in this test")
+
+// startWatch runs a watcher over sources until the test ends and returns
+// what it logs.
+func startWatch(t *testing.T, how noticer, sources func() []*source) *logRecorder {
+	t.Helper()
+	logs := newLogRecorder()
+	w := &watcher{interval: eventsOnly, logger: logs.logger, sources: sources, notify: fsnotify.NewWatcher}
+	if how == byPoll {
+		w.interval = pollInterval
+		w.notify = func() (*fsnotify.Watcher, error) { return nil, errNoNotify }
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	log := &errLog{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		watch(ctx, pollInterval, log.add)
+		w.run(ctx)
 	}()
 	t.Cleanup(func() {
 		cancel()
 		<-done
 	})
-	return log
+	return logs
 }
 
-// secretDir is a directory laid out as the kubelet lays out a mounted
-// Secret: name → ..data/name, ..data → ..<timestamp>/, where an update
-// writes a new timestamped directory, swaps ..data to it with a rename and
-// removes the old one.
-type secretDir struct {
-	t       *testing.T
-	dir     string
-	n       int
-	current string
+// fileLayout is a directory of files and the way a deployment replaces them.
+type fileLayout interface {
+	Path(name string) string
+	Update(files map[string][]byte)
 }
 
-// newSecretDir creates the layout holding files.
-func newSecretDir(t *testing.T, files map[string][]byte) *secretDir {
-	s := &secretDir{t: t, dir: t.TempDir()}
-	s.update(files)
-	for name := range files {
-		if err := os.Symlink(filepath.Join("..data", name), filepath.Join(s.dir, name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return s
+// layouts are the ways files are replaced. atomic is how many files one
+// update replaces with no moment in between: up to that many, one update is
+// one reload and one log line; beyond it a watcher may catch the update half
+// done, refuse or apply it, and then load the rest.
+var layouts = []struct {
+	name   string
+	atomic int
+	create func(t *testing.T, files map[string][]byte) fileLayout
+}{
+	{"written in place", 0, func(t *testing.T, files map[string][]byte) fileLayout {
+		return newPlainDir(t, files, writeFile)
+	}},
+	{"renamed over", 1, func(t *testing.T, files map[string][]byte) fileLayout {
+		return newPlainDir(t, files, renameOver)
+	}},
+	{"Kubernetes symlink swap", math.MaxInt, func(t *testing.T, files map[string][]byte) fileLayout {
+		return testkit.NewSecretDir(t, files)
+	}},
 }
 
-// path returns the path of a file as a pod sees it.
-func (s *secretDir) path(name string) string { return filepath.Join(s.dir, name) }
+// plainDir is a directory whose files are replaced one by one with put.
+type plainDir struct {
+	t   *testing.T
+	dir string
+	put func(t *testing.T, path string, data []byte)
+}
 
-// update writes files into a new timestamped directory and swaps to it.
-func (s *secretDir) update(files map[string][]byte) {
-	s.t.Helper()
-	s.n++
-	ts := fmt.Sprintf("..2026_11_27_10_00_%02d.%d", s.n, 1000+s.n)
-	if err := os.Mkdir(filepath.Join(s.dir, ts), 0o700); err != nil {
-		s.t.Fatal(err)
-	}
+func newPlainDir(t *testing.T, files map[string][]byte, put func(*testing.T, string, []byte)) *plainDir {
+	d := &plainDir{t: t, dir: t.TempDir(), put: put}
 	for name, data := range files {
-		writeFile(s.t, filepath.Join(s.dir, ts, name), data)
+		writeFile(t, d.Path(name), data)
 	}
-	tmp := filepath.Join(s.dir, "..data_tmp")
-	if err := os.Symlink(ts, tmp); err != nil {
-		s.t.Fatal(err)
+	return d
+}
+
+func (d *plainDir) Path(name string) string { return filepath.Join(d.dir, name) }
+
+// Update puts the files in the order of their names: a certificate
+// (tls.crt) before its key (tls.key).
+func (d *plainDir) Update(files map[string][]byte) {
+	d.t.Helper()
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		d.put(d.t, d.Path(name), files[name])
 	}
-	if err := os.Rename(tmp, filepath.Join(s.dir, "..data")); err != nil {
-		s.t.Fatal(err)
-	}
-	if s.current != "" {
-		if err := os.RemoveAll(filepath.Join(s.dir, s.current)); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	s.current = ts
 }

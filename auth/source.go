@@ -5,142 +5,145 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
 	"sync"
-	"time"
 )
 
-// racyWindow is how long after a file's last change its stat is not trusted
-// to reveal a further change: timestamps are only as fine as the kernel's
-// clock tick (and whole seconds on some file systems), so two writes of the
-// same size within one tick look alike. Until the window has passed, every
-// poll compares contents too.
-const racyWindow = 3 * time.Second
-
 // source is a set of files read and applied together (a token file; a
-// certificate and its key; a client CA file). It remembers what it last
-// read, so polling costs one stat per file until something changes.
+// certificate and its key; a client CA file). It remembers the SHA-256 of
+// what it last read, so a check that finds the same bytes does nothing.
+// Comparing contents, rather than sizes, times or inodes, sees every kind of
+// change (an in-place write within one timestamp tick, a rename over the
+// file, a symlink swap) with nothing to reason about but the bytes.
 type source struct {
-	paths []string
-	limit int64                     // per file, in bytes
-	apply func(data [][]byte) error // parses and installs; an error keeps the old state
+	what     string // for the log: "tokens file", "TLS certificate", ...
+	logAttrs []any  // for the log: the files, by role ("file", "key_file")
+	paths    []string
+	limit    int64                     // per file, in bytes
+	apply    func(data [][]byte) error // parses and installs; an error keeps the old state
 
-	mu      sync.Mutex // serializes reads and applies: Watch and Reload may overlap
-	seen    []fileID   // as of the last complete read, applied or not
+	mu      sync.Mutex // serializes reads and applies: checks and Reload may overlap
 	sum     [sha256.Size]byte
-	readAt  time.Time
-	failing string // the read error poll last reported, "" when reads work
+	failing string // the read error last logged, "" when reads work
 }
 
-// errUnsettled means the files changed while they were being read, so what
-// was read may mix versions: a certificate from before a swap and a key
-// from after it, or half of an in-place write.
-var errUnsettled = errors.New("auth: files changed while being read; try again")
-
-// readAttempts bounds how often reload reads files that keep changing.
-const readAttempts = 3
-
-// reload reads and applies the files whether or not they changed.
+// reload reads and applies the files whether or not they changed, and
+// returns what went wrong instead of logging it: the first load, and
+// Tokens.Reload.
 func (s *source) reload() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	data, err := s.read()
-	for i := 1; i < readAttempts && errors.Is(err, errUnsettled); i++ {
-		data, err = s.read()
-	}
-	if errors.Is(err, errUnsettled) {
-		return fmt.Errorf("%w (%s)", err, strings.Join(s.paths, ", "))
-	}
+	data, sum, err := s.read()
 	if err != nil {
 		return err
 	}
-	s.failing = ""
+	s.sum, s.failing = sum, ""
 	return s.apply(data)
 }
 
-// poll reloads if the files changed since the last read. It returns what to
-// report: an apply error once per version of the files, a read error (such
-// as a deleted file) once until it changes or reads work again, and nil
-// otherwise.
-func (s *source) poll() error {
+// check reads the files and, if their contents changed since the last read,
+// applies them. Each reload, applied or refused, logs one line; unchanged
+// contents log nothing, and a read error (a deleted or unreadable file) is
+// logged once until it changes or reads work again. A refused version is
+// not retried until the files change again, so it is logged once too.
+func (s *source) check(logger *slog.Logger) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids, err := statAll(s.paths)
+	data, sum, err := s.read()
 	if err != nil {
-		return s.readFailed(err)
-	}
-	if slices.Equal(ids, s.seen) && !s.racy() {
-		return nil
-	}
-	prev := s.sum
-	data, err := s.read()
-	if errors.Is(err, errUnsettled) {
-		return nil // the stat still differs from s.seen: the next poll reads again
-	}
-	if err != nil {
-		return s.readFailed(err)
+		// Forgetting the sum makes the next good read apply and log, even if
+		// it holds the bytes in force: the operator then sees it is over.
+		s.sum = [sha256.Size]byte{}
+		if err.Error() != s.failing {
+			s.failing = err.Error()
+			s.logRefused(logger, err)
+		}
+		return
 	}
 	s.failing = ""
-	if s.sum == prev {
-		return nil // touched, or racily clean: the same bytes were applied before
+	if sum == s.sum {
+		return
 	}
-	return s.apply(data)
+	s.sum = sum
+	if err := s.apply(data); err != nil {
+		s.logRefused(logger, err)
+		return
+	}
+	logger.Info("reloaded "+s.what, s.logAttrs...)
 }
 
-// read reads every file and records what it saw, unless they changed
-// meanwhile.
-func (s *source) read() ([][]byte, error) {
-	now := time.Now()
+// logRefused logs a reload that kept the previous state. The errors of this
+// package name files and line numbers, never their contents.
+func (s *source) logRefused(logger *slog.Logger, err error) {
+	logger.Error("refused to reload "+s.what+"; the previous one stays in force",
+		append(s.logAttrs[:len(s.logAttrs):len(s.logAttrs)], "error", err)...)
+}
+
+// read reads every file and returns the contents with their digest.
+func (s *source) read() ([][]byte, [sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
 	data := make([][]byte, len(s.paths))
-	ids := make([]fileID, len(s.paths))
 	h := sha256.New()
 	for i, p := range s.paths {
-		b, id, err := readFile(p, s.limit)
+		b, err := readFile(p, s.limit)
 		if err != nil {
-			return nil, err
+			return nil, sum, err
 		}
-		data[i], ids[i] = b, id
+		data[i] = b
+		// Length-prefixed, so moving bytes from one file to the other
+		// changes the digest.
 		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
 		h.Write(b)
 	}
-	if after, err := statAll(s.paths); err != nil || !slices.Equal(after, ids) {
-		return nil, errUnsettled
+	h.Sum(sum[:0])
+	return data, sum, nil
+}
+
+// readFile reads the regular file at path, refusing one larger than limit.
+func readFile(path string, limit int64) ([]byte, error) {
+	data, err := readOnce(path, limit)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A symlink swap in progress can remove the old target while the
+		// path is being resolved; a second look settles it.
+		data, err = readOnce(path, limit)
 	}
-	s.seen, s.readAt = ids, now
-	copy(s.sum[:], h.Sum(nil))
+	return data, err
+}
+
+func readOnce(path string, limit int64) ([]byte, error) {
+	// Checked before opening too: opening a FIFO would block.
+	fi, err := os.Stat(path)
+	if err = checkRegular(path, fi, err); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	defer f.Close() // read-only: nothing to lose on close
+	fi, err = f.Stat()
+	if err = checkRegular(path, fi, err); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("auth: %s: larger than %d bytes", path, limit)
+	}
 	return data, nil
 }
 
-// racy reports whether a file changed so shortly before the last read that
-// a later change could have left its stat unchanged.
-func (s *source) racy() bool {
-	for _, id := range s.seen {
-		if s.readAt.Sub(id.changedAt()) < racyWindow {
-			return true
-		}
+func checkRegular(path string, fi os.FileInfo, err error) error {
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
 	}
-	return false
-}
-
-// readFailed returns err unless it was the last one reported.
-func (s *source) readFailed(err error) error {
-	if err.Error() == s.failing {
-		return nil
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("auth: %s: not a regular file", path)
 	}
-	s.failing = err.Error()
-	return err
-}
-
-// statAll returns the fileIDs of paths as they are now.
-func statAll(paths []string) ([]fileID, error) {
-	ids := make([]fileID, len(paths))
-	for i, p := range paths {
-		id, err := statPath(p)
-		if err != nil {
-			return nil, err
-		}
-		ids[i] = id
-	}
-	return ids, nil
+	return nil
 }

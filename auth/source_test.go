@@ -1,66 +1,65 @@
 package auth
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
-// TestPollRacilyClean covers a change the stat cannot show: two writes of
-// the same size within one timestamp tick. It rewrites a file, then makes
-// the source believe its stat is what it saw at the last read.
-func TestPollRacilyClean(t *testing.T) {
+// TestCheckComparesContents: a check applies what has new bytes, however
+// little else changed, and nothing (no apply, no log line) for the same
+// bytes, however much else changed.
+func TestCheckComparesContents(t *testing.T) {
 	tests := []struct {
-		name      string
-		readAfter time.Duration // how long after the file's change the last read was
-		reloads   bool
+		name   string
+		change func(t *testing.T, path string)
+		want   []string // what apply got after the first load
 	}{
-		{"within the window: contents compared", 0, true},
-		{"after the window: stat trusted", racyWindow + time.Second, false},
+		{"same size and times, new bytes", func(t *testing.T, path string) {
+			// Two writes of the same size within one timestamp tick look
+			// alike to stat; the times are put back to make sure.
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, path, []byte("two"))
+			if err := os.Chtimes(path, fi.ModTime(), fi.ModTime()); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"two"}},
+		{"the same bytes renamed over", func(t *testing.T, path string) { renameOver(t, path, []byte("one")) }, nil},
+		{"touched", func(t *testing.T, path string) {
+			if err := os.Chtimes(path, time.Now(), time.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "f")
 			writeFile(t, path, []byte("one"))
 			var applied []string
-			s := &source{paths: []string{path}, limit: 100, apply: func(data [][]byte) error {
-				applied = append(applied, string(data[0]))
-				return nil
-			}}
+			s := &source{what: "test file", logAttrs: []any{"file", path}, paths: []string{path}, limit: 100,
+				apply: func(data [][]byte) error {
+					applied = append(applied, string(data[0]))
+					return nil
+				}}
 			if err := s.reload(); err != nil {
 				t.Fatalf("reload returned %v", err)
 			}
-			writeFile(t, path, []byte("two"))
-			ids, err := statAll(s.paths)
-			if err != nil {
-				t.Fatal(err)
+			applied = nil
+			tt.change(t, path)
+			logs := newLogRecorder()
+			s.check(logs.logger)
+			if diff := cmp.Diff(tt.want, applied); diff != "" {
+				t.Errorf("applied (-want +got):\n%s", diff)
 			}
-			s.seen, s.readAt = ids, ids[0].changedAt().Add(tt.readAfter)
-			if err := s.poll(); err != nil {
-				t.Fatalf("poll returned %v", err)
-			}
-			if got := len(applied) == 2 && applied[1] == "two"; got != tt.reloads {
-				t.Errorf("applied %q, want a reload: %v", applied, tt.reloads)
+			if n := len(logs.reloads(t)); n != len(tt.want) {
+				t.Errorf("logged %d reloads, want %d", n, len(tt.want))
 			}
 		})
-	}
-}
-
-// TestPollSkipsTouch checks that a change of stat alone, the same bytes,
-// applies nothing: a touch must not re-install (and re-report) a file.
-func TestPollSkipsTouch(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f")
-	writeFile(t, path, []byte("same"))
-	applies := 0
-	s := &source{paths: []string{path}, limit: 100, apply: func([][]byte) error { applies++; return nil }}
-	if err := s.reload(); err != nil {
-		t.Fatalf("reload returned %v", err)
-	}
-	renameOver(t, path, []byte("same"))
-	if err := s.poll(); err != nil {
-		t.Fatalf("poll returned %v", err)
-	}
-	if applies != 1 {
-		t.Errorf("apply called %d times, want 1", applies)
 	}
 }

@@ -84,7 +84,7 @@ type tlsEnv struct {
 	caFile            string // "" without mTLS
 	reloader          *CertReloader
 	addr              string
-	errs              *errLog
+	logs              *logRecorder
 }
 
 // setupTLS serves a certificate for "server-1" from files, with mTLS
@@ -100,8 +100,14 @@ func setupTLS(t *testing.T, clientCAs []byte) *tlsEnv {
 	return env.start(t)
 }
 
-// start loads the files, serves and watches them.
+// start loads the files, serves them, and watches them for events.
 func (env *tlsEnv) start(t *testing.T) *tlsEnv {
+	t.Helper()
+	return env.startWatching(t, byEvent)
+}
+
+// startWatching loads the files, serves them, and watches them as how says.
+func (env *tlsEnv) startWatching(t *testing.T, how noticer) *tlsEnv {
 	t.Helper()
 	var err error
 	if env.reloader, err = NewCertReloader(env.certFile, env.keyFile); err != nil {
@@ -112,7 +118,7 @@ func (env *tlsEnv) start(t *testing.T) *tlsEnv {
 		t.Fatalf("ServerTLSConfig returned %v", err)
 	}
 	env.addr = serveTLS(t, cfg)
-	env.errs = startWatch(t, env.reloader.Watch)
+	env.logs = startWatch(t, how, env.reloader.sources)
 	return env
 }
 
@@ -145,57 +151,92 @@ func TestServeCertificate(t *testing.T) {
 	}
 }
 
-func TestCertReloadInPlace(t *testing.T) {
+// keyLines returns the lines of a PEM private key's body: no log line may
+// hold any of them.
+func keyLines(kps ...keyPair) []string {
+	var out []string
+	for _, kp := range kps {
+		for line := range strings.Lines(string(kp.Key)) {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "-----") {
+				out = append(out, line)
+			}
+		}
+	}
+	return append(out, "PRIVATE KEY-----")
+}
+
+// TestCertReloadRefusesBrokenPair: a pair that does not load keeps the one
+// in force and logs why, without key material; a later change reloads.
+func TestCertReloadRefusesBrokenPair(t *testing.T) {
 	env := setupTLS(t, nil)
 	second := env.ca.ServerCert(t, "server-2")
 	writeKeyPair(t, second, env.certFile, env.keyFile)
-	// Written one after the other, the two may be reported mismatched once.
+	// Written one after the other, the two may be refused as mismatched once.
 	eventually(t, "server-2 served", func() bool { return env.servedCN(t) == "server-2" })
 
+	third := env.ca.ServerCert(t, "server-3")
 	broken := []struct {
 		name string
 		kp   keyPair
 	}{
 		{"garbage certificate", keyPair{Cert: []byte("not PEM"), Key: second.Key}},
-		{"key of another certificate", keyPair{Cert: env.ca.ServerCert(t, "server-3").Cert, Key: second.Key}},
+		{"half a certificate", keyPair{Cert: third.Cert[:len(third.Cert)/2], Key: third.Key}},
+		{"key of another certificate", keyPair{Cert: third.Cert, Key: second.Key}},
 		{"empty files", keyPair{}},
 	}
 	for _, b := range broken {
 		t.Run(b.name, func(t *testing.T) {
-			before := env.errs.len()
+			before := len(env.logs.refusals(t))
 			writeKeyPair(t, b.kp, env.certFile, env.keyFile)
-			eventually(t, "onErr called", func() bool { return env.errs.len() > before })
-			err := env.errs.list()[before]
-			if !strings.HasPrefix(err.Error(), "auth: ") || strings.Contains(err.Error(), "PRIVATE KEY-----") {
-				t.Errorf("onErr got %q", err)
+			eventually(t, "the refusal logged", func() bool { return len(env.logs.refusals(t)) > before })
+			got := env.logs.refusals(t)[before]
+			if !strings.HasPrefix(got.Error, "auth: ") || got.File != env.certFile || got.KeyFile != env.keyFile {
+				t.Errorf("logged %+v, want a refusal naming both files", got)
 			}
 			if got := env.servedCN(t); got != "server-2" {
 				t.Errorf("served CN %q after a broken update, want server-2", got)
 			}
 		})
 	}
-	writeKeyPair(t, env.ca.ServerCert(t, "server-4"), env.certFile, env.keyFile)
+	fourth := env.ca.ServerCert(t, "server-4")
+	writeKeyPair(t, fourth, env.certFile, env.keyFile)
 	eventually(t, "server-4 served", func() bool { return env.servedCN(t) == "server-4" })
+	env.logs.assertHides(t, keyLines(second, third, fourth)...)
 }
 
-func TestCertReloadKubernetesSecretSwap(t *testing.T) {
-	env := &tlsEnv{ca: newCA(t, "server CA")}
-	pair := func(cn string) map[string][]byte {
-		kp := env.ca.ServerCert(t, cn)
-		return map[string][]byte{"tls.crt": kp.Cert, "tls.key": kp.Key}
-	}
-	secret := newSecretDir(t, pair("server-1"))
-	env.certFile, env.keyFile = secret.path("tls.crt"), secret.path("tls.key")
-	env.start(t)
-	if got := env.servedCN(t); got != "server-1" {
-		t.Fatalf("served CN %q, want server-1", got)
-	}
-	for _, cn := range []string{"server-2", "server-3"} {
-		secret.update(pair(cn))
-		eventually(t, cn+" served", func() bool { return env.servedCN(t) == cn })
-	}
-	if errs := env.errs.list(); len(errs) > 0 {
-		t.Errorf("onErr got %v", errs)
+// TestCertReload: a new certificate is served to new connections however
+// its files are replaced, noticed by an event or by the poll.
+func TestCertReload(t *testing.T) {
+	for _, l := range layouts {
+		for _, how := range noticers {
+			t.Run(l.name+" by "+how.String(), func(t *testing.T) {
+				env := &tlsEnv{ca: newCA(t, "server CA")}
+				var issued []keyPair
+				pair := func(cn string) map[string][]byte {
+					kp := env.ca.ServerCert(t, cn)
+					issued = append(issued, kp)
+					return map[string][]byte{"tls.crt": kp.Cert, "tls.key": kp.Key}
+				}
+				files := l.create(t, pair("server-1"))
+				env.certFile, env.keyFile = files.Path("tls.crt"), files.Path("tls.key")
+				env.startWatching(t, how)
+				if got := env.servedCN(t); got != "server-1" {
+					t.Fatalf("served CN %q, want server-1", got)
+				}
+				for n, cn := range []string{"server-2", "server-3"} {
+					files.Update(pair(cn))
+					eventually(t, cn+" served", func() bool { return env.servedCN(t) == cn })
+					eventually(t, "the reload logged", func() bool {
+						r := env.logs.reloads(t)
+						return len(r) > n && !r[len(r)-1].refused()
+					})
+				}
+				if r := env.logs.reloads(t); l.atomic >= 2 && len(r) != 2 {
+					t.Errorf("logged %+v, want two reloads (one per update)", r)
+				}
+				env.logs.assertHides(t, keyLines(issued...)...)
+			})
+		}
 	}
 }
 
@@ -320,7 +361,7 @@ func TestClientCAReload(t *testing.T) {
 
 	// A broken CA file keeps the CAs in force.
 	writeFile(t, env.caFile, []byte("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n"))
-	eventually(t, "onErr called", func() bool { return env.errs.len() > 0 })
+	eventually(t, "the refusal logged", func() bool { return len(env.logs.refusals(t)) > 0 })
 	if !ok(c1) || ok(c2) {
 		t.Error("client CAs changed after a broken CA file")
 	}
@@ -340,7 +381,7 @@ func TestCertReloaderWatchStopsOnCancel(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		env.reloader.Watch(ctx, pollInterval, nil)
+		env.reloader.Watch(ctx, eventsOnly, nil)
 	}()
 	cancel()
 	select {

@@ -14,8 +14,8 @@ import (
 //
 // With a clientCAFile, every client must present a certificate that
 // verifies against the PEM certificates in that file (mutual TLS). The file
-// is then reloaded along with r's certificate pair, by r.Watch and r.Reload,
-// and each handshake uses the CAs in force: the Config carries
+// is then reloaded along with r's certificate pair, by r.Watch, and each
+// handshake uses the CAs in force: the Config carries
 // GetConfigForClient, which returns a copy of it built when the CA file was
 // last loaded. Changes made to the returned Config afterwards are therefore
 // not seen by mTLS handshakes; call ServerTLSConfig again instead. Sessions
@@ -34,7 +34,10 @@ func ServerTLSConfig(r *CertReloader, clientCAFile string) (*tls.Config, error) 
 		return base, nil
 	}
 	ca := &clientCAs{path: clientCAFile, base: base}
-	src := &source{paths: []string{clientCAFile}, limit: pemFileLimit, apply: ca.apply}
+	src := &source{
+		what: "client CA file", logAttrs: []any{"file", clientCAFile},
+		paths: []string{clientCAFile}, limit: pemFileLimit, apply: ca.apply,
+	}
 	if err := src.reload(); err != nil {
 		return nil, err
 	}

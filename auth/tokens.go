@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 )
@@ -47,7 +48,10 @@ func LoadTokens(path string, opts ...TokenOption) (*Tokens, error) {
 		o(&cfg)
 	}
 	t := &Tokens{path: path}
-	t.src = &source{paths: []string{path}, limit: cfg.limit, apply: t.apply}
+	t.src = &source{
+		what: "tokens file", logAttrs: []any{"file", path},
+		paths: []string{path}, limit: cfg.limit, apply: t.apply,
+	}
 	if err := t.src.reload(); err != nil {
 		return nil, err
 	}
@@ -111,16 +115,21 @@ func (t *Tokens) Reload() error {
 	return t.src.reload()
 }
 
-// Watch polls the token file every interval (DefaultWatchInterval if zero
-// or less) and reloads it when it changes, including by rename or symlink
-// swap. It blocks until ctx is done, so run it in its own goroutine.
+// Watch reloads the token file when it changes: written in place, renamed
+// over, or swapped by a symbolic link as Kubernetes updates a mounted
+// Secret. It watches the file's directory for changes and also reads the
+// file every interval (DefaultWatchInterval if zero or less) in case a
+// change sends no event. It blocks until ctx is done, so run it in its own
+// goroutine.
 //
-// A file that fails to parse, or that cannot be read or has disappeared,
-// leaves the tokens in force unchanged and is passed to onErr (if not nil),
-// once per failure rather than once per poll. A missing file is not read as
-// "no tokens": during a botched or half-finished Secret update that would
-// lock every client out, while keeping the old set admits only tokens the
-// operator already accepted.
-func (t *Tokens) Watch(ctx context.Context, interval time.Duration, onErr func(error)) {
-	watch(ctx, interval, onErr, func() []*source { return []*source{t.src} })
+// Each reload logs one line on logger (nil discards): the file reloaded, or
+// refused with the reason. A file read again with the same contents logs
+// nothing. A file that fails to parse, or that cannot be read or has
+// disappeared, leaves the tokens in force unchanged and is logged once
+// rather than once per read. A missing file is not read as "no tokens":
+// during a botched or half-finished Secret update that would lock every
+// client out, while keeping the old set admits only tokens the operator
+// already accepted.
+func (t *Tokens) Watch(ctx context.Context, interval time.Duration, logger *slog.Logger) {
+	watch(ctx, interval, logger, func() []*source { return []*source{t.src} })
 }

@@ -2,12 +2,11 @@ package auth
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -93,90 +92,120 @@ func TestCheckNilTokens(t *testing.T) {
 	}
 }
 
-func TestWatchReloadsChangedFile(t *testing.T) {
-	tests := []struct {
-		name   string
-		update func(t *testing.T, path string, data []byte)
-	}{
-		// The same size, written at once: only the content comparison of a
-		// recently changed file, or ctime and mtime ticks, can tell.
-		{"in-place rewrite", writeFile},
-		{"rename over", renameOver},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			env := setup(t)
-			log := startWatch(t, env.tokens.Watch)
-			tt.update(t, env.path, []byte(tokenFile(tokenB)))
-			eventually(t, "tokenB accepted", func() bool { return env.accepts(tokenB) })
-			if env.accepts(tokenA) {
-				t.Error("tokenA still accepted after it left the file")
-			}
-			if errs := log.list(); len(errs) > 0 {
-				t.Errorf("onErr got %v", errs)
-			}
-		})
-	}
+// tokenSources lists tok's one source, for startWatch.
+func tokenSources(tok *Tokens) func() []*source {
+	return func() []*source { return []*source{tok.src} }
 }
 
-func TestWatchReloadsKubernetesSecretSwap(t *testing.T) {
-	secret := newSecretDir(t, map[string][]byte{"tokens": []byte(tokenFile(tokenA))})
-	tok, err := LoadTokens(secret.path("tokens"))
-	if err != nil {
-		t.Fatalf("LoadTokens returned %v", err)
+// secretsOf lists what no log line may hold about tokens: the tokens and
+// their digests.
+func secretsOf(tokens ...string) []string {
+	var out []string
+	for _, tok := range tokens {
+		out = append(out, tok, digestOf(tok))
 	}
-	env := &tokensEnv{path: secret.path("tokens"), tokens: tok}
-	log := startWatch(t, tok.Watch)
-	for _, next := range []string{tokenB, tokenC, tokenA} {
-		secret.update(map[string][]byte{"tokens": []byte(tokenFile(next))})
-		eventually(t, next+" accepted", func() bool { return env.accepts(next) })
-		if got := tok.Count(); got != 1 {
-			t.Errorf("Count returned %d, want 1", got)
+	return out
+}
+
+func TestWatchReloadsTokens(t *testing.T) {
+	for _, l := range layouts {
+		for _, how := range noticers {
+			t.Run(l.name+" by "+how.String(), func(t *testing.T) {
+				files := l.create(t, map[string][]byte{"tokens": []byte(tokenFile(tokenA))})
+				path := files.Path("tokens")
+				tok, err := LoadTokens(path)
+				if err != nil {
+					t.Fatalf("LoadTokens returned %v", err)
+				}
+				env := &tokensEnv{path: path, tokens: tok}
+				logs := startWatch(t, how, tokenSources(tok))
+				// Twice: the watch outlives the first change (a swapped
+				// symlink, a file renamed away).
+				for n, next := range []string{tokenB, tokenC} {
+					files.Update(map[string][]byte{"tokens": []byte(tokenFile(next))})
+					eventually(t, next+" accepted", func() bool { return env.accepts(next) })
+					eventually(t, "the reload logged", func() bool {
+						r := logs.reloads(t)
+						return len(r) > n && !r[len(r)-1].refused()
+					})
+				}
+				if env.accepts(tokenA) || env.accepts(tokenB) || tok.Count() != 1 {
+					t.Errorf("after two updates: tokenA accepted %v, tokenB %v, Count %d; want false, false, 1",
+						env.accepts(tokenA), env.accepts(tokenB), tok.Count())
+				}
+				reloads := logs.reloads(t)
+				if l.atomic >= 1 && len(reloads) != 2 {
+					t.Errorf("logged %d reloads, want 2 (one per update): %+v", len(reloads), reloads)
+				}
+				for _, r := range reloads {
+					if r.File != path || (l.atomic >= 1 && r.refused()) {
+						t.Errorf("logged %+v, want reloads of %s", r, path)
+					}
+				}
+				logs.assertHides(t, secretsOf(tokenA, tokenB, tokenC)...)
+			})
 		}
 	}
-	if errs := log.list(); len(errs) > 0 {
-		t.Errorf("onErr got %v", errs)
-	}
 }
 
+// TestWatchKeepsTokensOnBadFile: a refused reload (a plain token pasted in)
+// keeps the tokens in force, logs one line that names the line without its
+// content, and a later change reloads.
 func TestWatchKeepsTokensOnBadFile(t *testing.T) {
 	env := setup(t)
-	log := startWatch(t, env.tokens.Watch)
+	logs := startWatch(t, byEvent, tokenSources(env.tokens))
 	renameOver(t, env.path, []byte(tokenFile(tokenB)+tokenC+"\n"))
-	eventually(t, "onErr called", func() bool { return log.len() > 0 })
-	err := log.list()[0]
-	if !strings.Contains(err.Error(), "line 3") || strings.Contains(err.Error(), tokenC) {
-		t.Errorf("onErr got %q, want an error naming line 3 without its content", err)
+	eventually(t, "the refusal logged", func() bool { return len(logs.reloads(t)) > 0 })
+	got := logs.reloads(t)[0]
+	if !got.refused() || got.Level != "ERROR" || got.File != env.path || !strings.Contains(got.Error, "line 3") {
+		t.Errorf("logged %+v, want an ERROR refusing %s at line 3", got, env.path)
 	}
 	if !env.accepts(tokenA) || env.accepts(tokenB) {
 		t.Error("tokens in force changed after a bad file")
 	}
-	never(t, "reported the same bad file twice", 10*pollInterval, func() bool { return log.len() > 1 })
+	never(t, "logged the same bad file twice", 30*pollInterval, func() bool { return len(logs.reloads(t)) > 1 })
 
 	renameOver(t, env.path, []byte(tokenFile(tokenB)))
 	eventually(t, "fixed file loaded", func() bool { return env.accepts(tokenB) })
-	if n := log.len(); n != 1 {
-		t.Errorf("onErr called %d times, want 1", n)
+	eventually(t, "the reload logged", func() bool { return len(logs.reloads(t)) == 2 })
+	if r := logs.reloads(t); r[1].refused() || r[1].Level != "INFO" || len(r) != 2 {
+		t.Errorf("logged %+v, want one refusal then one INFO reload", r)
 	}
+	logs.assertHides(t, secretsOf(tokenA, tokenB, tokenC)...)
 }
 
 func TestWatchKeepsTokensOnDeletedFile(t *testing.T) {
 	env := setup(t)
-	log := startWatch(t, env.tokens.Watch)
+	logs := startWatch(t, byEvent, tokenSources(env.tokens))
 	if err := os.Remove(env.path); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "onErr called", func() bool { return log.len() > 0 })
-	if err := log.list()[0]; !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("onErr got %v, want fs.ErrNotExist", err)
+	eventually(t, "the refusal logged", func() bool { return len(logs.refusals(t)) > 0 })
+	if got := logs.refusals(t)[0]; !strings.Contains(got.Error, syscall.ENOENT.Error()) {
+		t.Errorf("logged %+v, want a refusal for a missing file", got)
 	}
 	if !env.accepts(tokenA) {
 		t.Error("tokenA refused after the file was deleted")
 	}
-	never(t, "reported the missing file twice", 10*pollInterval, func() bool { return log.len() > 1 })
+	never(t, "logged the missing file twice", 30*pollInterval, func() bool { return len(logs.reloads(t)) > 1 })
 
 	writeFile(t, env.path, []byte(tokenFile(tokenB)))
 	eventually(t, "recreated file loaded", func() bool { return env.accepts(tokenB) })
+}
+
+// TestWatchWithoutNotifications: when file notifications cannot start, the
+// watcher says so in one line and the poll still reloads.
+func TestWatchWithoutNotifications(t *testing.T) {
+	env := setup(t)
+	logs := startWatch(t, byPoll, tokenSources(env.tokens))
+	renameOver(t, env.path, []byte(tokenFile(tokenB)))
+	eventually(t, "tokenB accepted", func() bool { return env.accepts(tokenB) })
+	eventually(t, "the reload logged", func() bool { return len(logs.reloads(t)) == 1 })
+	lines := logs.lines(t)
+	if len(lines) != 2 || lines[0].Level != "WARN" || !strings.Contains(lines[0].Msg, "checking them every 10ms instead") ||
+		!strings.Contains(lines[0].Error, errNoNotify.Error()) {
+		t.Errorf("logged %+v, want one WARN naming the poll, then the reload", lines)
+	}
 }
 
 func TestWatchStopsOnCancel(t *testing.T) {
@@ -185,7 +214,7 @@ func TestWatchStopsOnCancel(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		env.tokens.Watch(ctx, pollInterval, nil)
+		env.tokens.Watch(ctx, eventsOnly, nil)
 	}()
 	time.Sleep(3 * pollInterval) // let it poll a few times
 	cancel()
@@ -217,7 +246,7 @@ func TestReload(t *testing.T) {
 // TestCheckDuringReload gives the race detector calls and swaps to watch.
 func TestCheckDuringReload(t *testing.T) {
 	env := setup(t)
-	startWatch(t, env.tokens.Watch)
+	startWatch(t, byEvent, tokenSources(env.tokens))
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for range 4 {

@@ -33,7 +33,7 @@ func defineFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.StringVar(&cfg.TLSKeyFile, "tls-key-file", "", "PEM private key for --tls-cert-file")
 	fs.StringVar(&cfg.TLSClientCAFile, "tls-client-ca-file", "", "PEM CA bundle; when set, callers must present a certificate it signed (mTLS)")
 	fs.StringVar(&cfg.AuthTokensFile, "auth-tokens-file", "", "file of SHA-256 hex digests of accepted bearer tokens, one per line (re-read when it changes)")
-	fs.DurationVar(&cfg.ReloadInterval, "reload-interval", 5*time.Second, "how often the tokens file and TLS files are checked for changes")
+	fs.DurationVar(&cfg.ReloadInterval, "reload-interval", 5*time.Second, "fallback poll: how often the tokens file and TLS files are read again in case a change sent no file system event (their directories are watched, so changes normally take effect within a second)")
 	fs.BoolVar(&cfg.Insecure, "insecure", false, "allow listening on a non-loopback address with neither TLS nor tokens")
 	fs.BoolVar(&cfg.CredentialsFromMetadata, "credentials-from-metadata", false, "take the seven Pigello credentials from each call's x-pigello-* metadata instead of the facade's own")
 

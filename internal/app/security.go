@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/pigello-facade/pigello-facade/auth"
 	"github.com/pigello-facade/pigello-facade/server"
@@ -15,7 +16,7 @@ import (
 type security struct {
 	tls    *tls.Config // nil: plaintext
 	tokens *auth.Tokens
-	stop   func()
+	stop   func() // ends the watchers and waits for them
 }
 
 // tokenChecker returns nil, not a nil *auth.Tokens, when tokens are off, so
@@ -29,38 +30,31 @@ func (s *security) tokenChecker() server.TokenChecker {
 
 func newSecurity(ctx context.Context, cfg Config, logger *slog.Logger) (*security, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	s := &security{stop: cancel}
+	var watchers sync.WaitGroup
+	s := &security{stop: func() { cancel(); watchers.Wait() }}
 	if cfg.AuthTokensFile != "" {
 		t, err := auth.LoadTokens(cfg.AuthTokensFile)
 		if err != nil {
-			cancel()
+			s.stop()
 			return nil, fmt.Errorf("app: --auth-tokens-file: %w", err)
 		}
 		if t.Count() == 0 {
 			logger.Warn("the tokens file holds no token: every call will be refused", "file", cfg.AuthTokensFile)
 		}
 		s.tokens = t
-		go t.Watch(ctx, cfg.ReloadInterval, reportReload(logger, "tokens", cfg.AuthTokensFile))
+		watchers.Go(func() { t.Watch(ctx, cfg.ReloadInterval, logger) })
 	}
 	if cfg.TLSCertFile != "" {
 		r, err := auth.NewCertReloader(cfg.TLSCertFile, cfg.TLSKeyFile)
 		if err != nil {
-			cancel()
+			s.stop()
 			return nil, fmt.Errorf("app: TLS: %w", err)
 		}
 		if s.tls, err = auth.ServerTLSConfig(r, cfg.TLSClientCAFile); err != nil {
-			cancel()
+			s.stop()
 			return nil, fmt.Errorf("app: TLS: %w", err)
 		}
-		go r.Watch(ctx, cfg.ReloadInterval, reportReload(logger, "TLS certificate", cfg.TLSCertFile))
+		watchers.Go(func() { r.Watch(ctx, cfg.ReloadInterval, logger) })
 	}
 	return s, nil
-}
-
-// reportReload logs a reload that failed; the previous tokens or
-// certificate stay in force.
-func reportReload(logger *slog.Logger, what, file string) func(error) {
-	return func(err error) {
-		logger.Error("could not reload "+what+"; keeping the previous ones", "file", file, "error", err)
-	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"github.com/pigello-facade/pigello-facade/internal/testpki"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -41,13 +42,26 @@ func digest(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// withTokens configures a tokens file accepting token, checked for changes
-// every 20ms; it returns the file's path.
+// tokensFile returns a tokens file accepting tokens.
+func tokensFile(tokens ...string) []byte {
+	s := "# test\n"
+	for _, token := range tokens {
+		s += digest(token) + "\n"
+	}
+	return []byte(s)
+}
+
+// withTokens configures a tokens file accepting token; it returns the
+// file's path.
 func withTokens(t *testing.T, token string) (string, func(*Config)) {
 	t.Helper()
-	path := writeFile(t, t.TempDir(), "tokens", []byte("# test\n"+digest(token)+"\n"))
-	return path, func(c *Config) { c.AuthTokensFile, c.ReloadInterval = path, 20*time.Millisecond }
+	path := writeFile(t, t.TempDir(), "tokens", tokensFile(token))
+	return path, func(c *Config) { c.AuthTokensFile = path }
 }
+
+// eventsOnly is a --reload-interval no test outlasts: a file change that
+// takes effect with it was seen by the file watcher, not the fallback poll.
+const eventsOnly = time.Hour
 
 func bearer(ctx context.Context, token string) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
@@ -151,22 +165,147 @@ func TestTokensREST(t *testing.T) {
 	}
 }
 
-// TestTokensRotate replaces the tokens file as Kubernetes does, by a rename,
-// and sees the new token accepted and the old one refused without a restart.
-func TestTokensRotate(t *testing.T) {
-	path, tokens := withTokens(t, "old-token")
-	env := setup(t, tokens)
-	req := &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}
-	next := writeFile(t, t.TempDir(), "next", []byte(digest("new-token")+"\n"))
-	if err := os.Rename(next, path); err != nil {
-		t.Fatal(err)
+// fileReplacements are the ways a deployment replaces a file. create writes
+// a file holding data and returns its path and a function replacing its
+// contents.
+var fileReplacements = []struct {
+	name   string
+	create func(t *testing.T, name string, data []byte) (path string, replace func([]byte))
+}{
+	{"written in place", func(t *testing.T, name string, data []byte) (string, func([]byte)) {
+		dir := t.TempDir()
+		return writeFile(t, dir, name, data), func(b []byte) { writeFile(t, dir, name, b) }
+	}},
+	{"renamed over", func(t *testing.T, name string, data []byte) (string, func([]byte)) {
+		dir := t.TempDir()
+		path := writeFile(t, dir, name, data)
+		return path, func(b []byte) {
+			if err := os.Rename(writeFile(t, dir, name+".next", b), path); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}},
+	{"Kubernetes symlink swap", func(t *testing.T, name string, data []byte) (string, func([]byte)) {
+		secret := testkit.NewSecretDir(t, map[string][]byte{name: data})
+		return secret.Path(name), func(b []byte) { secret.Update(map[string][]byte{name: b}) }
+	}},
+}
+
+// TestTokensRevokedOnChange: a token taken out of the tokens file is
+// refused over gRPC and REST as soon as the file changes, however it is
+// replaced, with no restart; the tokens left and added work. The fallback
+// poll is an hour, so only the file watcher can explain it.
+func TestTokensRevokedOnChange(t *testing.T) {
+	for _, tt := range fileReplacements {
+		t.Run(tt.name, func(t *testing.T) {
+			path, replace := tt.create(t, "tokens", tokensFile("old-token", "kept-token"))
+			env := setup(t, func(c *Config) { c.AuthTokensFile, c.ReloadInterval = path, eventsOnly })
+			req := &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}
+			get := func(token string) error {
+				_, err := env.client.GetWorkEngagement(bearer(callCtx(t), token), req)
+				return err
+			}
+			if err := get("old-token"); err != nil {
+				t.Fatalf("Get with old-token before the change returned %v", err)
+			}
+			replace(tokensFile("kept-token", "new-token"))
+			// Until new-token works the file may have been caught half
+			// written (empty), which refuses old-token too.
+			eventually(t, func() bool { return get("new-token") == nil })
+			assertStatus(t, get("old-token"), codes.Unauthenticated, "TOKEN_INVALID")
+			for _, token := range []string{"kept-token", "new-token"} {
+				if err := get(token); err != nil {
+					t.Errorf("Get with %s after the change returned %v", token, err)
+				}
+			}
+			restGet := func(token string) int {
+				r, _ := http.NewRequestWithContext(callCtx(t), http.MethodGet, env.restURL+workEngagementsPath(req.GetId()), nil)
+				r.Header.Set("Authorization", "Bearer "+token)
+				resp, err := http.DefaultClient.Do(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if got := restGet("old-token"); got != http.StatusUnauthorized {
+				t.Errorf("REST GET with old-token after the change = %d, want 401", got)
+			}
+			if got := restGet("new-token"); got != http.StatusOK {
+				t.Errorf("REST GET with new-token after the change = %d, want 200", got)
+			}
+			env.assertReloadLogged(t, "reloaded tokens file", path, "old-token", "kept-token", "new-token")
+		})
 	}
+}
+
+// assertReloadLogged waits for the log line of a reload of file, checks no
+// reload was refused and that the log holds none of secrets nor their
+// digests.
+func (e *testEnv) assertReloadLogged(t *testing.T, msg, file string, secrets ...string) {
+	t.Helper()
 	eventually(t, func() bool {
-		_, err := env.client.GetWorkEngagement(bearer(callCtx(t), "new-token"), req)
-		return err == nil
+		for _, rec := range e.allLogRecords(t) {
+			if rec["msg"] == msg && rec["file"] == file && rec["level"] == "INFO" {
+				return true
+			}
+		}
+		return false
 	})
-	_, err := env.client.GetWorkEngagement(bearer(callCtx(t), "old-token"), req)
-	assertStatus(t, err, codes.Unauthenticated, "TOKEN_INVALID")
+	for _, rec := range e.allLogRecords(t) {
+		if m, _ := rec["msg"].(string); strings.HasPrefix(m, "refused to reload") {
+			t.Errorf("logged %v", rec)
+		}
+	}
+	for _, s := range secrets {
+		if log := e.logs.String(); strings.Contains(log, s) || strings.Contains(log, digest(s)) {
+			t.Errorf("the log holds the token %q or its digest", s)
+		}
+	}
+}
+
+// TestTLSCertificateRotates: a certificate renewed in a Kubernetes Secret
+// is served to new connections on both listeners, with no restart and the
+// fallback poll an hour away.
+func TestTLSCertificateRotates(t *testing.T) {
+	ca := testpki.NewCA(t, "test CA")
+	var keys []testpki.KeyPair
+	pair := func(cn string) map[string][]byte {
+		kp := ca.ServerCert(t, cn)
+		keys = append(keys, kp)
+		return map[string][]byte{"tls.crt": kp.Cert, "tls.key": kp.Key}
+	}
+	secret := testkit.NewSecretDir(t, pair("facade-1"))
+	certFile, keyFile := secret.Path("tls.crt"), secret.Path("tls.key")
+	env := setup(t, func(c *Config) { c.TLSCertFile, c.TLSKeyFile, c.ReloadInterval = certFile, keyFile, eventsOnly })
+	servedCN := func(addr string) string {
+		d := tls.Dialer{Config: &tls.Config{RootCAs: ca.Pool(), NextProtos: []string{"h2"}}}
+		conn, err := d.DialContext(callCtx(t), "tcp", addr)
+		if err != nil {
+			t.Fatalf("TLS handshake with %s: %v", addr, err)
+		}
+		defer conn.Close()
+		return conn.(*tls.Conn).ConnectionState().PeerCertificates[0].Subject.CommonName
+	}
+	for _, addr := range []string{env.grpcAddr, env.httpAddr} {
+		if got := servedCN(addr); got != "facade-1" {
+			t.Fatalf("%s served %q, want facade-1", addr, got)
+		}
+	}
+	secret.Update(pair("facade-2"))
+	for _, addr := range []string{env.grpcAddr, env.httpAddr} {
+		eventually(t, func() bool { return servedCN(addr) == "facade-2" })
+	}
+	client := accountsv1.NewWorkEngagementServiceClient(dial(t, env.grpcAddr, credentials.NewTLS(&tls.Config{RootCAs: ca.Pool()})))
+	if _, err := client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}); err != nil {
+		t.Errorf("Get over TLS after the renewal returned %v", err)
+	}
+	env.assertReloadLogged(t, "reloaded TLS certificate", certFile)
+	for _, kp := range keys {
+		if strings.Contains(env.logs.String(), strings.Split(string(kp.Key), "\n")[1]) {
+			t.Error("the log holds key material")
+		}
+	}
 }
 
 func TestTLSAndMutualTLS(t *testing.T) {

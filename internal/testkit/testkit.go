@@ -1,6 +1,7 @@
 // Package testkit holds small helpers shared by the tests of several
-// packages: a buffer servers may write while a test reads it, and an
-// OTLP/HTTP trace collector that keeps what it receives. Not for production.
+// packages: a buffer servers may write while a test reads it, an OTLP/HTTP
+// trace collector that keeps what it receives, and a directory laid out as
+// Kubernetes mounts a Secret. Not for production.
 package testkit
 
 import (
