@@ -1,11 +1,9 @@
 package gateway
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
@@ -34,25 +32,17 @@ func limitBody(max int64, next http.Handler) http.Handler {
 // read-only ones included, and the facade refuses masks naming read-only
 // fields; but a body is not an explicit mask, and AIP-203 says output-only
 // fields in a request body are ignored. So a client can send back what it
-// read, and {"color_code": null} still clears the colour.
+// read, and {"color_code": null} still clears the colour. The body is the
+// one keepBody read. A query string that does not parse is left as it is,
+// for the gateway to refuse: rewriting it would drop the broken parameter.
 func deriveUpdateMask(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		if r.Method != http.MethodPatch || q.Has("update_mask") || q.Has("updateMask") {
+		body, kept := keptBody(r.Context())
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if r.Method != http.MethodPatch || !kept || err != nil || q.Has("update_mask") || q.Has("updateMask") {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				writeTooLarge(w, tooLarge.Limit)
-				return
-			}
-			writeStatus(w, http.StatusBadRequest, status.New(codes.InvalidArgument, "could not read the request body"))
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
 		if paths, ok := bodyMask(body); ok {
 			q.Set("update_mask", strings.Join(paths, ","))
 			r.URL.RawQuery = q.Encode()

@@ -15,7 +15,6 @@ import (
 	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 )
 
 // DefaultMaxBodyBytes bounds REST request bodies.
@@ -53,18 +52,23 @@ func New(ctx context.Context, svc accountsv1.WorkEngagementServiceServer, opts O
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	gw := runtime.NewServeMux(
+	rs, err := serviceRoutes(accountsv1.WorkEngagementService_ServiceDesc.ServiceName)
+	if err != nil {
+		return nil, err
+	}
+	gw := runtime.NewServeMux(append([]runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler),
-		runtime.WithErrorHandler(errorHandler),
+		runtime.WithErrorHandler(rs.errorHandler),
+		runtime.WithRoutingErrorHandler(rs.routingErrorHandler),
 		runtime.WithIncomingHeaderMatcher(headerMatcher(opts.ForwardCredentials)),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaderMatcher),
 		runtime.WithMetadata(reportRoute),
-	)
+	}, matching()...)...)
 	if err := accountsv1.RegisterWorkEngagementServiceHandlerServer(ctx, gw, svc); err != nil {
 		return nil, fmt.Errorf("gateway: register: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", requireToken(opts.Tokens, limitBody(opts.MaxBodyBytes, deriveUpdateMask(gw))))
+	mux.Handle("/v1/", requireToken(opts.Tokens, limitBody(opts.MaxBodyBytes, rs.keepBody(deriveUpdateMask(gw)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeHealth(w, true)
 	})
@@ -96,15 +100,6 @@ func reportRoute(ctx context.Context, r *http.Request) metadata.MD {
 		observe.SetRoute(r.Context(), pattern)
 	}
 	return nil
-}
-
-// errorHandler writes errors as google.rpc.Status JSON with the HTTP status
-// grpc-gateway assigns to the code, adding an ErrorInfo to errors the gateway
-// made itself (a malformed body, an unknown route).
-// Errors are written with errorMarshaler whatever the request's marshaler.
-func errorHandler(ctx context.Context, mux *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
-	st := server.WithErrorInfo(status.Convert(err))
-	runtime.DefaultHTTPErrorHandler(ctx, mux, errorMarshaler, w, r, st.Err())
 }
 
 func writeHealth(w http.ResponseWriter, ok bool) {

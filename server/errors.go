@@ -182,6 +182,13 @@ func answered(err error) map[string]string {
 	return map[string]string{"upstream_status": strconv.Itoa(be.StatusCode)}
 }
 
+// InvalidRequest is the status of a request refused for the field problems
+// v, as the RPCs refuse one: INVALID_ARGUMENT, reason INVALID_REQUEST and a
+// BadRequest. The REST gateway uses it for what it cannot parse.
+func InvalidRequest(v ...*errdetails.BadRequest_FieldViolation) *status.Status {
+	return badRequest(v)
+}
+
 func badRequest(v []*errdetails.BadRequest_FieldViolation) *status.Status {
 	return newStatus(codes.InvalidArgument, ReasonInvalidRequest, "invalid request: "+summarize(v), nil,
 		&errdetails.BadRequest{FieldViolations: v})

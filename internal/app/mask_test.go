@@ -124,7 +124,7 @@ func TestUpdateSendsBackGetResult(t *testing.T) {
 }
 
 // TestUpdateRejectedBeforeUpstream: masks that name no writable field, that
-// clear name, or that select nothing never reach Pigello.
+// clear name, or that select nothing never reach Pigello, over gRPC and REST.
 func TestUpdateRejectedBeforeUpstream(t *testing.T) {
 	env := setup(t)
 	d := env.demo()
@@ -148,12 +148,19 @@ func TestUpdateRejectedBeforeUpstream(t *testing.T) {
 		{"only read-only fields populated, no mask", &accountsv1.WorkEngagement{Id: d.full, Tags: structpb.NewStringValue("t")}, nil, "update_mask"},
 		{"no work_engagement", nil, mask("name"), "work_engagement"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			env.emu.ResetRequests()
-			_, err := env.client.UpdateWorkEngagement(callCtx(t), &accountsv1.UpdateWorkEngagementRequest{WorkEngagement: tt.we, UpdateMask: tt.mask})
-			assertInvalid(t, err, tt.field)
-			env.assertNoUpstream(t)
-		})
+	// REST cannot send this request: its path always holds an id, so the
+	// work engagement the body fills is never missing.
+	grpcOnly := map[string]bool{"no work_engagement": true}
+	for _, tr := range env.transports() {
+		for _, tt := range tests {
+			if grpcOnly[tt.name] && tr.name != "gRPC" {
+				continue
+			}
+			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+				env.emu.ResetRequests()
+				tr.Update(callCtx(t), &accountsv1.UpdateWorkEngagementRequest{WorkEngagement: tt.we, UpdateMask: tt.mask}).assertInvalid(t, tt.field)
+				env.assertNoUpstream(t)
+			})
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -77,32 +76,53 @@ func dial(t *testing.T, addr string, creds credentials.TransportCredentials) *gr
 	return conn
 }
 
-func TestTokensGRPC(t *testing.T) {
+// TestTokens: with --auth-tokens-file, a call without an accepted bearer
+// token is UNAUTHENTICATED (HTTP 401 with a WWW-Authenticate challenge) over
+// gRPC and REST, and never reaches Pigello; health stays open.
+func TestTokens(t *testing.T) {
 	_, tokens := withTokens(t, "good-token")
 	env := setup(t, tokens)
-	id := env.demo().full
+	req := &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}
 	tests := []struct {
 		name   string
-		ctx    context.Context
+		ctx    func(context.Context) context.Context
 		reason string
 	}{
-		{"no token", callCtx(t), "TOKEN_MISSING"},
-		{"wrong token", bearer(callCtx(t), "bad-token"), "TOKEN_INVALID"},
-		{"basic auth", metadata.AppendToOutgoingContext(callCtx(t), "authorization", "Basic Z29vZA=="), "TOKEN_INVALID"},
+		{"no token", func(c context.Context) context.Context { return c }, "TOKEN_MISSING"},
+		{"wrong token", func(c context.Context) context.Context { return bearer(c, "bad-token") }, "TOKEN_INVALID"},
+		{"basic auth", func(c context.Context) context.Context {
+			return metadata.AppendToOutgoingContext(c, "authorization", "Basic Z29vZA==")
+		}, "TOKEN_INVALID"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := env.client.GetWorkEngagement(tt.ctx, &accountsv1.GetWorkEngagementRequest{Id: id})
-			assertStatus(t, err, codes.Unauthenticated, tt.reason)
-			env.assertNoUpstream(t)
-		})
-	}
-	if _, err := env.client.GetWorkEngagement(bearer(callCtx(t), "good-token"), &accountsv1.GetWorkEngagementRequest{Id: id}); err != nil {
-		t.Errorf("Get with the right token returned %v", err)
+	for _, tr := range env.transports() {
+		for _, tt := range tests {
+			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+				env.emu.ResetRequests()
+				a := tr.Get(tt.ctx(callCtx(t)), req)
+				a.assertError(t, wantError{code: codes.Unauthenticated, http: http.StatusUnauthorized, reason: tt.reason})
+				if got := a.header.Get("WWW-Authenticate"); a.header != nil && got != `Bearer realm="pigello-facade"` {
+					t.Errorf("WWW-Authenticate = %q, want the Bearer challenge", got)
+				}
+				env.assertNoUpstream(t)
+			})
+		}
+		if a := tr.Get(bearer(callCtx(t), "good-token"), req); a.err != nil {
+			t.Errorf("%s Get with the right token returned %v", tr.name, a.err)
+		}
 	}
 	conn := dial(t, env.grpcAddr, insecure.NewCredentials())
 	if resp, err := healthpb.NewHealthClient(conn).Check(callCtx(t), &healthpb.HealthCheckRequest{}); err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
 		t.Errorf("health check without a token = %v, %v; want SERVING", resp, err)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(env.restURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s without a token = %d, want 200", path, resp.StatusCode)
+		}
 	}
 	stream, err := reflectionv1.NewServerReflectionClient(conn).ServerReflectionInfo(callCtx(t))
 	if err == nil {
@@ -113,54 +133,6 @@ func TestTokensGRPC(t *testing.T) {
 	for _, token := range []string{"good-token", "bad-token", "Z29vZA=="} {
 		if strings.Contains(env.logs.String(), token) {
 			t.Errorf("the log holds the token %q", token)
-		}
-	}
-}
-
-func TestTokensREST(t *testing.T) {
-	_, tokens := withTokens(t, "good-token")
-	env := setup(t, tokens)
-	url := env.restURL + workEngagementsPath(env.demo().full)
-	tests := []struct {
-		auth string
-		want int
-	}{
-		{"", http.StatusUnauthorized},
-		{"Bearer bad-token", http.StatusUnauthorized},
-		{"Bearer good-token", http.StatusOK},
-	}
-	for _, tt := range tests {
-		req, _ := http.NewRequestWithContext(callCtx(t), http.MethodGet, url, nil)
-		if tt.auth != "" {
-			req.Header.Set("Authorization", tt.auth)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tt.want {
-			t.Errorf("GET with %q = %d %s, want %d", tt.auth, resp.StatusCode, b, tt.want)
-		}
-		if tt.want == http.StatusUnauthorized {
-			restError(t, b, codes.Unauthenticated, "")
-			if resp.Header.Get("WWW-Authenticate") == "" {
-				t.Error("a 401 without WWW-Authenticate")
-			}
-		}
-	}
-	if n := len(env.emu.Requests()); n != 1 {
-		t.Errorf("Pigello got %d requests, want 1 (only the authenticated call)", n)
-	}
-	for _, path := range []string{"/healthz", "/readyz"} {
-		resp, err := http.Get(env.restURL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s without a token = %d, want 200", path, resp.StatusCode)
 		}
 	}
 }
@@ -370,20 +342,31 @@ func TestCredentialsFromMetadata(t *testing.T) {
 
 	missing := good.Copy()
 	delete(missing, "x-pigello-client-secret")
-	_, err := env.client.GetWorkEngagement(metadata.NewOutgoingContext(callCtx(t), missing), req)
-	assertStatus(t, err, codes.Unauthenticated, "PIGELLO_CREDENTIALS_MISSING")
 	malformed := good.Copy()
 	malformed.Set("x-pigello-client-ct", strings.Repeat("a", 257))
-	_, err = env.client.GetWorkEngagement(metadata.NewOutgoingContext(callCtx(t), malformed), req)
-	assertStatus(t, err, codes.InvalidArgument, "INVALID_REQUEST")
-	if n := len(emu.Requests()); n != 0 {
-		t.Errorf("Pigello got %d requests for calls without usable credentials, want 0", n)
-	}
-
 	wrong := good.Copy()
 	wrong.Set("x-pigello-client-secret", "not-the-secret")
-	_, err = env.client.GetWorkEngagement(metadata.NewOutgoingContext(callCtx(t), wrong), req)
-	assertStatus(t, err, codes.Unauthenticated, "PIGELLO_UNAUTHENTICATED")
+	tests := []struct {
+		name  string
+		md    metadata.MD
+		want  wantError
+		calls int // requests Pigello gets
+	}{
+		{"missing", missing, wantError{code: codes.Unauthenticated, http: 401, reason: "PIGELLO_CREDENTIALS_MISSING"}, 0},
+		{"malformed", malformed, wantError{code: codes.InvalidArgument, http: 400, reason: "INVALID_REQUEST", fields: []string{"x-pigello-client-ct"}}, 0},
+		{"refused by Pigello", wrong, wantError{code: codes.Unauthenticated, http: 401, reason: "PIGELLO_UNAUTHENTICATED", upstream: "401"}, 1},
+	}
+	for _, tr := range env.transports() {
+		for _, tt := range tests {
+			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+				emu.ResetRequests()
+				tr.Get(metadata.NewOutgoingContext(callCtx(t), tt.md), req).assertError(t, tt.want)
+				if n := len(emu.Requests()); n != tt.calls {
+					t.Errorf("Pigello got %d requests, want %d", n, tt.calls)
+				}
+			})
+		}
+	}
 
 	rest, _ := http.NewRequestWithContext(callCtx(t), http.MethodGet, env.restURL+workEngagementsPath(req.GetId()), nil)
 	for k, v := range good {

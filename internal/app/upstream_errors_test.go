@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -32,85 +31,91 @@ func (r reply) serve(w http.ResponseWriter, _ *http.Request) {
 
 const htmlBody = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
 
-// getCall and updateCall are the RPCs a row makes.
+// getCall is the RPC of the deadline and cancellation tests.
 func getCall(ctx context.Context, env *testEnv) error {
 	_, err := env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: missingID})
 	return err
 }
 
-func updateCall(ctx context.Context, env *testEnv) error {
-	_, err := env.client.UpdateWorkEngagement(ctx, &accountsv1.UpdateWorkEngagementRequest{
+// getMissing and updateMissing are the calls a row of TestUpstreamErrors
+// makes, over either protocol.
+func getMissing(ctx context.Context, tr transport) answer {
+	return tr.Get(ctx, &accountsv1.GetWorkEngagementRequest{Id: missingID})
+}
+
+func updateMissing(ctx context.Context, tr transport) answer {
+	return tr.Update(ctx, &accountsv1.UpdateWorkEngagementRequest{
 		WorkEngagement: &accountsv1.WorkEngagement{Id: missingID, Name: "n", Organization: &accountsv1.Organization{Id: missingID}},
 	})
-	return err
 }
 
 // TestUpstreamErrors is the error table of server/errors.go, met through a
-// scripted Pigello.
+// scripted Pigello, over gRPC and REST: the same status, ErrorInfo,
+// BadRequest and RetryInfo on both, and over REST the HTTP status the code
+// maps to and Retry-After.
 func TestUpstreamErrors(t *testing.T) {
 	big := `{"id":"` + missingID + `","name":"` + strings.Repeat("x", 1<<20) + `"}`
 	tests := []struct {
-		name     string
-		reply    reply
-		call     func(context.Context, *testEnv) error
-		code     codes.Code
-		reason   string
-		upstream string   // upstream_status metadata
-		fields   []string // BadRequest fields
-		retry    time.Duration
+		name  string
+		reply reply
+		call  func(context.Context, transport) answer
+		want  wantError
 	}{
-		{name: "400 DRF field errors on Update", call: updateCall,
+		{name: "400 DRF field errors on Update", call: updateMissing,
 			reply: reply{status: 400, body: `{"name": ["x"], "organization": {"id": ["y"]}}`},
-			code:  codes.InvalidArgument, reason: "PIGELLO_BAD_REQUEST", upstream: "400",
-			fields: []string{"work_engagement.name", "work_engagement.organization.id"}},
+			want: wantError{code: codes.InvalidArgument, http: 400, reason: "PIGELLO_BAD_REQUEST", upstream: "400",
+				fields: []string{"work_engagement.name", "work_engagement.organization.id"}}},
+		{name: "400 DRF field errors on Get", reply: reply{status: 400, body: `{"name": ["x"]}`},
+			want: wantError{code: codes.InvalidArgument, http: 400, reason: "PIGELLO_BAD_REQUEST", upstream: "400", fields: []string{"name"}}},
 		{name: "401", reply: reply{status: 401, body: `{"detail": "Incorrect authentication credentials."}`},
-			code: codes.Internal, reason: "PIGELLO_UNAUTHENTICATED", upstream: "401"},
+			want: wantError{code: codes.Internal, http: 500, reason: "PIGELLO_UNAUTHENTICATED", upstream: "401"}},
 		{name: "403", reply: reply{status: 403, body: `{"detail": "You do not have permission to perform this action."}`},
-			code: codes.PermissionDenied, reason: "PIGELLO_PERMISSION_DENIED", upstream: "403"},
+			want: wantError{code: codes.PermissionDenied, http: 403, reason: "PIGELLO_PERMISSION_DENIED", upstream: "403"}},
 		{name: "404", reply: reply{status: 404, body: `{"detail": "Not found."}`},
-			code: codes.NotFound, reason: "PIGELLO_NOT_FOUND", upstream: "404"},
+			want: wantError{code: codes.NotFound, http: 404, reason: "PIGELLO_NOT_FOUND", upstream: "404"}},
 		{name: "409", reply: reply{status: 409, body: `{"detail": "Conflict."}`},
-			code: codes.Aborted, reason: "PIGELLO_CONFLICT", upstream: "409"},
+			want: wantError{code: codes.Aborted, http: 409, reason: "PIGELLO_CONFLICT", upstream: "409"}},
 		{name: "412", reply: reply{status: 412, body: `{"detail": "Precondition failed."}`},
-			code: codes.FailedPrecondition, reason: "PIGELLO_PRECONDITION_FAILED", upstream: "412"},
+			want: wantError{code: codes.FailedPrecondition, http: 400, reason: "PIGELLO_PRECONDITION_FAILED", upstream: "412"}},
 		{name: "429 with Retry-After", reply: reply{status: 429, header: map[string]string{"Retry-After": "7"}, body: `{"detail": "Request was throttled."}`},
-			code: codes.ResourceExhausted, reason: "PIGELLO_RATE_LIMITED", upstream: "429", retry: 7 * time.Second},
+			want: wantError{code: codes.ResourceExhausted, http: 429, reason: "PIGELLO_RATE_LIMITED", upstream: "429", retry: 7 * time.Second}},
 		{name: "500", reply: reply{status: 500, body: `{"detail": "A server error occurred."}`},
-			code: codes.Internal, reason: "PIGELLO_INTERNAL_ERROR", upstream: "500"},
+			want: wantError{code: codes.Internal, http: 500, reason: "PIGELLO_INTERNAL_ERROR", upstream: "500"}},
 		{name: "501", reply: reply{status: 501},
-			code: codes.Unimplemented, reason: "PIGELLO_NOT_IMPLEMENTED", upstream: "501"},
+			want: wantError{code: codes.Unimplemented, http: 501, reason: "PIGELLO_NOT_IMPLEMENTED", upstream: "501"}},
 		{name: "502", reply: reply{status: 502},
-			code: codes.Unavailable, reason: "PIGELLO_UNAVAILABLE", upstream: "502"},
+			want: wantError{code: codes.Unavailable, http: 503, reason: "PIGELLO_UNAVAILABLE", upstream: "502"}},
 		{name: "502 with an HTML body", reply: reply{status: 502, header: map[string]string{"Content-Type": "text/html"}, body: htmlBody},
-			code: codes.Unavailable, reason: "PIGELLO_UNAVAILABLE", upstream: "502"},
+			want: wantError{code: codes.Unavailable, http: 503, reason: "PIGELLO_UNAVAILABLE", upstream: "502"}},
+		{name: "502 with an HTML body labelled JSON", reply: reply{status: 502, body: htmlBody},
+			want: wantError{code: codes.Unavailable, http: 503, reason: "PIGELLO_UNAVAILABLE", upstream: "502"}},
 		{name: "503", reply: reply{status: 503},
-			code: codes.Unavailable, reason: "PIGELLO_UNAVAILABLE", upstream: "503"},
+			want: wantError{code: codes.Unavailable, http: 503, reason: "PIGELLO_UNAVAILABLE", upstream: "503"}},
+		{name: "503 with Retry-After", reply: reply{status: 503, header: map[string]string{"Retry-After": "120"}},
+			want: wantError{code: codes.Unavailable, http: 503, reason: "PIGELLO_UNAVAILABLE", upstream: "503", retry: 120 * time.Second}},
 		{name: "504", reply: reply{status: 504},
-			code: codes.DeadlineExceeded, reason: "PIGELLO_TIMEOUT", upstream: "504"},
+			want: wantError{code: codes.DeadlineExceeded, http: 504, reason: "PIGELLO_TIMEOUT", upstream: "504"}},
 		{name: "unexpected 418", reply: reply{status: 418},
-			code: codes.Unknown, reason: "PIGELLO_UNEXPECTED_STATUS", upstream: "418"},
+			want: wantError{code: codes.Unknown, http: 500, reason: "PIGELLO_UNEXPECTED_STATUS", upstream: "418"}},
 		{name: "200 with a non-JSON body", reply: reply{status: 200, header: map[string]string{"Content-Type": "text/html"}, body: htmlBody},
-			code: codes.Internal, reason: "PIGELLO_MALFORMED_RESPONSE", upstream: "200"},
+			want: wantError{code: codes.Internal, http: 500, reason: "PIGELLO_MALFORMED_RESPONSE", upstream: "200"}},
 		{name: "200 with a body over 1 MiB", reply: reply{status: 200, body: big},
-			code: codes.Internal, reason: "PIGELLO_RESPONSE_TOO_LARGE", upstream: "200"},
+			want: wantError{code: codes.Internal, http: 500, reason: "PIGELLO_RESPONSE_TOO_LARGE", upstream: "200"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := startScripted(t, tt.reply.serve)
 			call := tt.call
 			if call == nil {
-				call = getCall
+				call = getMissing
 			}
-			st := assertStatus(t, call(callCtx(t), env), tt.code, tt.reason)
-			assertUpstreamStatus(t, st, tt.upstream)
-			if diff := cmp.Diff(tt.fields, badRequestFields(st)); diff != "" {
-				t.Errorf("BadRequest fields mismatch (-want +got):\n%s", diff)
-			}
-			if got := retryInfo(st).GetRetryDelay().AsDuration(); got != tt.retry {
-				t.Errorf("RetryInfo delay = %v, want %v", got, tt.retry)
-			}
-			if msg := strings.ToLower(st.Message()); strings.Contains(msg, "credential") || strings.Contains(msg, "<html") {
-				t.Errorf("message %q passes on Pigello's credential or HTML text", st.Message())
+			for _, tr := range env.transports() {
+				t.Run(tr.name, func(t *testing.T) {
+					st := call(callCtx(t), tr).assertError(t, tt.want)
+					if msg := strings.ToLower(st.Message()); strings.Contains(msg, "credential") || strings.Contains(msg, "<html") {
+						t.Errorf("message %q passes on Pigello's credential or HTML text", st.Message())
+					}
+				})
 			}
 		})
 	}
@@ -122,10 +127,13 @@ func TestUpstreamUnreachable(t *testing.T) {
 	url := srv.URL
 	srv.Close()
 	env := startFacade(t, url, testCreds)
-	st := assertStatus(t, getCall(callCtx(t), env), codes.Unavailable, "PIGELLO_UNREACHABLE")
-	assertUpstreamStatus(t, st, "")
-	if strings.Contains(st.Message(), strings.TrimPrefix(url, "http://")) {
-		t.Errorf("message %q reveals Pigello's address", st.Message())
+	for _, tr := range env.transports() {
+		t.Run(tr.name, func(t *testing.T) {
+			st := getMissing(callCtx(t), tr).assertError(t, wantError{code: codes.Unavailable, http: 503, reason: "PIGELLO_UNREACHABLE"})
+			if strings.Contains(st.Message(), strings.TrimPrefix(url, "http://")) {
+				t.Errorf("message %q reveals Pigello's address", st.Message())
+			}
+		})
 	}
 }
 

@@ -35,41 +35,42 @@ var badIDs = map[string]string{
 }
 
 // TestBadIDsRejectedBeforeUpstream checks every RPC refuses a malformed id
-// with a BadRequest naming the id field, without calling Pigello.
+// with a BadRequest naming the id field, without calling Pigello, over gRPC
+// and over REST (where the id is escaped into the path).
 func TestBadIDsRejectedBeforeUpstream(t *testing.T) {
 	env := setup(t)
 	calls := []struct {
 		name  string
 		field string
-		call  func(ctx context.Context, id string) error
+		call  func(ctx context.Context, tr transport, id string) answer
 	}{
-		{"Get", "id", func(ctx context.Context, id string) error {
-			_, err := env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: id})
-			return err
+		{"Get", "id", func(ctx context.Context, tr transport, id string) answer {
+			return tr.Get(ctx, &accountsv1.GetWorkEngagementRequest{Id: id})
 		}},
-		{"Update", "work_engagement.id", func(ctx context.Context, id string) error {
-			_, err := env.client.UpdateWorkEngagement(ctx, &accountsv1.UpdateWorkEngagementRequest{
+		{"Update", "work_engagement.id", func(ctx context.Context, tr transport, id string) answer {
+			return tr.Update(ctx, &accountsv1.UpdateWorkEngagementRequest{
 				WorkEngagement: &accountsv1.WorkEngagement{Id: id, Name: "n"},
 			})
-			return err
 		}},
-		{"Delete", "id", func(ctx context.Context, id string) error {
-			_, err := env.client.DeleteWorkEngagement(ctx, &accountsv1.DeleteWorkEngagementRequest{Id: id, AllowMissing: true})
-			return err
+		{"Delete", "id", func(ctx context.Context, tr transport, id string) answer {
+			return tr.Delete(ctx, &accountsv1.DeleteWorkEngagementRequest{Id: id, AllowMissing: true})
 		}},
 	}
-	for _, c := range calls {
-		for name, id := range badIDs {
-			t.Run(c.name+"/"+name, func(t *testing.T) {
-				env.emu.ResetRequests()
-				assertInvalid(t, c.call(callCtx(t), id), c.field)
-				env.assertNoUpstream(t)
-			})
+	for _, tr := range env.transports() {
+		for _, c := range calls {
+			for name, id := range badIDs {
+				t.Run(tr.name+"/"+c.name+"/"+name, func(t *testing.T) {
+					env.emu.ResetRequests()
+					c.call(callCtx(t), tr, id).assertInvalid(t, c.field)
+					env.assertNoUpstream(t)
+				})
+			}
 		}
 	}
 }
 
-// TestBadFieldsRejectedBeforeUpstream checks the contract's field rules.
+// TestBadFieldsRejectedBeforeUpstream checks the contract's field rules,
+// over gRPC and REST.
 func TestBadFieldsRejectedBeforeUpstream(t *testing.T) {
 	env := setup(t)
 	id := env.demo().full
@@ -94,14 +95,16 @@ func TestBadFieldsRejectedBeforeUpstream(t *testing.T) {
 		{"organization with a bad id", &accountsv1.WorkEngagement{Organization: &accountsv1.Organization{Id: "acme"}}, "work_engagement.organization.id"},
 		{"organization without id", &accountsv1.WorkEngagement{Organization: &accountsv1.Organization{}}, "work_engagement.organization.id"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			env.emu.ResetRequests()
-			tt.we.Id = id
-			_, err := env.client.UpdateWorkEngagement(callCtx(t), &accountsv1.UpdateWorkEngagementRequest{WorkEngagement: tt.we})
-			assertInvalid(t, err, tt.field)
-			env.assertNoUpstream(t)
-		})
+	for _, tr := range env.transports() {
+		for _, tt := range tests {
+			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+				env.emu.ResetRequests()
+				we := proto.CloneOf(tt.we)
+				we.Id = id
+				tr.Update(callCtx(t), &accountsv1.UpdateWorkEngagementRequest{WorkEngagement: we}).assertInvalid(t, tt.field)
+				env.assertNoUpstream(t)
+			})
+		}
 	}
 }
 
