@@ -85,9 +85,21 @@ func TestToStatusRetryInfo(t *testing.T) {
 	}
 }
 
+// canceledWithDeadline returns a context canceled (not timed out) with its
+// deadline d away, as a gRPC server's context is when the client cancels.
+func canceledWithDeadline(t *testing.T, d time.Duration) context.Context {
+	parent, cancel := context.WithCancel(context.Background())
+	ctx, stop := context.WithTimeout(parent, d)
+	t.Cleanup(stop)
+	cancel()
+	return ctx
+}
+
 func TestToStatusFacadeErrors(t *testing.T) {
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
+	timedOut, stop := context.WithDeadline(context.Background(), time.Now())
+	defer stop()
 	tests := []struct {
 		name   string
 		ctx    context.Context
@@ -101,6 +113,12 @@ func TestToStatusFacadeErrors(t *testing.T) {
 		{"malformed", context.Background(), malformed("x"), codes.Internal, "PIGELLO_MALFORMED_RESPONSE"},
 		{"deadline", context.Background(), fmt.Errorf("x: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
 		{"canceled", canceled, errors.New("x"), codes.Canceled, "CANCELED"},
+		// A gRPC client cancels the stream when its deadline passes, a
+		// moment before the facade's timer for it fires.
+		{"canceled at the deadline", canceledWithDeadline(t, 10*time.Millisecond), fmt.Errorf("x: %w", context.Canceled), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
+		{"canceled long before the deadline", canceledWithDeadline(t, time.Hour), fmt.Errorf("x: %w", context.Canceled), codes.Canceled, "CANCELED"},
+		{"the wait for a slot ended by the deadline", timedOut, fmt.Errorf("x: %w: %w", upstream.ErrOverloaded, context.DeadlineExceeded), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
+		{"Pigello's answer after the deadline", timedOut, &upstream.Error{StatusCode: 503}, codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
 		{"overloaded", context.Background(), fmt.Errorf("x: %w", upstream.ErrOverloaded), codes.ResourceExhausted, "FACADE_OVERLOADED"},
 		{"circuit open", context.Background(), fmt.Errorf("x: %w", upstream.ErrCircuitOpen), codes.Unavailable, "PIGELLO_CIRCUIT_OPEN"},
 		{"missing token", context.Background(), auth.ErrMissingToken, codes.Unauthenticated, "TOKEN_MISSING"},
