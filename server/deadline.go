@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -36,15 +37,25 @@ func DeadlineInterceptor(d time.Duration) grpc.UnaryServerInterceptor {
 	}
 }
 
+// outcomeUnknown ends the message of a status whose error wraps
+// upstream.ErrOutcomeUnknown: a PATCH that may have reached Pigello.
+const outcomeUnknown = "; the change may or may not have been applied"
+
 // endedStatus is the status of a call whose context ended, or whose error
 // is a context's; nil for any other. It is the code the caller got: a call
 // canceled at its deadline is DEADLINE_EXCEEDED, as its client reports it.
+// An update that may have reached Pigello says so, but keeps the code: a
+// deadline never says whether a change was made.
 func endedStatus(ctx context.Context, err error) *status.Status {
+	note := ""
+	if errors.Is(err, upstream.ErrOutcomeUnknown) {
+		note = outcomeUnknown
+	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) || canceledAtDeadline(ctx):
-		return newStatus(codes.DeadlineExceeded, ReasonDeadlineExceeded, "the deadline passed before the call completed", nil)
+		return newStatus(codes.DeadlineExceeded, ReasonDeadlineExceeded, "the deadline passed before the call completed"+note, nil)
 	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
-		return newStatus(codes.Canceled, ReasonCanceled, "the call was canceled", nil)
+		return newStatus(codes.Canceled, ReasonCanceled, "the call was canceled"+note, nil)
 	}
 	return nil
 }
