@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -18,9 +19,9 @@ func stallingClient(t *testing.T, stall int) *http.Client {
 	tr := hc.Transport.(*http.Transport)
 	dial, released := tr.DialContext, make(chan struct{})
 	t.Cleanup(func() { close(released) })
-	dials := 0
+	var dials atomic.Int32 // net/http dials on goroutines of its own
 	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if dials++; dials <= stall {
+		if int(dials.Add(1)) <= stall {
 			<-released // net/http dials apart from the request's context
 			return nil, errors.New("dial abandoned")
 		}
