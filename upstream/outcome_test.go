@@ -3,6 +3,7 @@ package upstream
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -50,6 +51,8 @@ func TestOutcomeUnknown(t *testing.T) {
 	}{
 		{name: "PATCH reset after the request was read", method: http.MethodPatch, replies: []http.HandlerFunc{reset, okFor},
 			unknown: true, want: ErrUnreachable, requests: 1},
+		{name: "PATCH connection closed after the request was read", method: http.MethodPatch, replies: []http.HandlerFunc{hangUp, okFor},
+			unknown: true, want: ErrUnreachable, requests: 1},
 		{name: "PATCH answer cut short", method: http.MethodPatch, replies: []http.HandlerFunc{cutShort, okFor},
 			unknown: true, want: ErrUnreachable, requests: 1},
 		{name: "PATCH attempt timed out awaiting the answer", method: http.MethodPatch, replies: []http.HandlerFunc{stallUntilGone, okFor}, opts: []Option{attemptTimeout},
@@ -60,7 +63,9 @@ func TestOutcomeUnknown(t *testing.T) {
 			want: ErrUnreachable, requests: 0},
 		{name: "PATCH dial refused, then retried", method: http.MethodPatch, refuse: 1,
 			requests: 1},
-		{name: "PATCH attempt timed out while dialling, then retried", method: http.MethodPatch, stall: 1, opts: []Option{attemptTimeout},
+		// The retried attempt must connect and be answered within the same
+		// bound, so it is generous for a loaded machine.
+		{name: "PATCH attempt timed out while dialling, then retried", method: http.MethodPatch, stall: 1, opts: []Option{WithAttemptTimeout(time.Second)},
 			requests: 1},
 		{name: "PATCH 503 is an answer", method: http.MethodPatch, replies: []http.HandlerFunc{respond(503, ""), okFor},
 			want: &Error{}, requests: 1},
@@ -110,4 +115,15 @@ func TestOutcomeUnknown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hangUp reads the request and closes the connection (a FIN, unlike reset's
+// RST) without a byte of answer.
+func hangUp(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err) // the test servers are HTTP/1.1: hijacking cannot fail
+	}
+	_ = conn.Close()
 }
