@@ -83,6 +83,21 @@ func TestFaultResetAppliesWrites(t *testing.T) {
 	f.call(t, "GET", firstDemo(f), "").check(t, 404, notFound)
 }
 
+// ServeThenClose applies a write and drops the connection before a byte of
+// its answer: the client sees the connection end, Pigello has the change.
+func TestFaultServeThenCloseAppliesWrites(t *testing.T) {
+	f := setup(t, emulator.Config{})
+	f.emu.Script(emulator.Match{Method: "PATCH"}, emulator.Fault{ServeThenClose: true})
+	resp, err := f.send(freshClient(t), "PATCH", firstDemo(f), `{"name": "Applied, unheard"}`)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("PATCH answered %d, want the connection dropped before any answer", resp.StatusCode)
+	}
+	if got := f.call(t, "GET", firstDemo(f), "").object(t)["name"]; got != "Applied, unheard" {
+		t.Errorf("name after a PATCH served then closed = %v, want the PATCH applied", got)
+	}
+}
+
 func TestFaultClose(t *testing.T) {
 	f := setup(t, emulator.Config{})
 	f.emu.Script(emulator.Match{}, emulator.Fault{Close: true})

@@ -53,7 +53,8 @@
 // match is optional, as are both its keys; "repeat": true takes exactly one
 // fault. A fault's keys are those of Fault in snake case: latency (a Go
 // duration string such as "250ms"), status, body, retry_after, reset, hang,
-// malformed, oversized (bytes) and close; {} is a normal answer. Unknown keys
+// malformed, oversized (bytes), close and serve_then_close; {} is a normal
+// answer. Unknown keys
 // and invalid faults are 400 {"detail": ...}. POST and GET answer 200 with
 // every script still pending, in the order they are consulted, as a list of
 // such objects; DELETE /_emulator/faults clears them all (204).

@@ -17,7 +17,7 @@ const maxOversized = 64 << 20
 // before its credentials are checked.
 //
 // A fault does at most one of these: answer Status and/or Body, answer
-// Malformed, answer Oversized, Hang, or Close. When it does none of them the
+// Malformed, answer Oversized, Hang, Close, or ServeThenClose. When it does none of them the
 // request gets its normal answer (after Latency, with RetryAfter), so the
 // zero Fault is a normal answer that still takes its turn in a queue.
 // Reset cuts whichever answer the fault gives, including the normal one.
@@ -62,6 +62,13 @@ type Fault struct {
 	// connection ends this way, so a Go client only sees the error on a
 	// fresh connection; a request without a replayable body is not retried.
 	Close bool
+	// ServeThenClose serves the request for real, then drops the connection
+	// before a byte of the answer is sent: a PATCH or POST is applied and
+	// its whole answer lost, as when the network fails between Pigello and
+	// its client after Pigello acted. (Close drops the request unserved;
+	// Reset sends part of the answer.) Go's transport does not replay a
+	// request on a fresh connection, nor a PATCH or POST on any.
+	ServeThenClose bool
 }
 
 // Match limits a scripted fault to some requests. Its zero value matches
@@ -113,8 +120,8 @@ func (f Fault) validate() error {
 	if kinds := f.kinds(); len(kinds) > 1 {
 		add("%s exclude each other", strings.Join(kinds, ", "))
 	}
-	if (f.Hang || f.Close) && (f.Reset || f.RetryAfter != "") {
-		add("hang and close send nothing, so reset and retry_after cannot apply")
+	if (f.Hang || f.Close || f.ServeThenClose) && (f.Reset || f.RetryAfter != "") {
+		add("hang, close and serve_then_close send nothing, so reset and retry_after cannot apply")
 	}
 	if !validHeaderValue(f.RetryAfter) {
 		add("retry_after %q is not a valid header value", f.RetryAfter)
@@ -137,6 +144,7 @@ func (f Fault) kinds() []string {
 		{f.Oversized > 0, "oversized"},
 		{f.Hang, "hang"},
 		{f.Close, "close"},
+		{f.ServeThenClose, "serve_then_close"},
 	} {
 		if k.set {
 			kinds = append(kinds, k.name)

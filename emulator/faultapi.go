@@ -25,15 +25,16 @@ type matchJSON struct {
 // faultJSON is a Fault, its keys the field names in snake case and its
 // latency a Go duration string ("250ms", "2s").
 type faultJSON struct {
-	Latency    jsonDuration `json:"latency,omitzero"`
-	Status     int          `json:"status,omitempty"`
-	Body       string       `json:"body,omitempty"`
-	RetryAfter string       `json:"retry_after,omitempty"`
-	Reset      bool         `json:"reset,omitempty"`
-	Hang       bool         `json:"hang,omitempty"`
-	Malformed  bool         `json:"malformed,omitempty"`
-	Oversized  int          `json:"oversized,omitempty"`
-	Close      bool         `json:"close,omitempty"`
+	Latency        jsonDuration `json:"latency,omitzero"`
+	Status         int          `json:"status,omitempty"`
+	Body           string       `json:"body,omitempty"`
+	RetryAfter     string       `json:"retry_after,omitempty"`
+	Reset          bool         `json:"reset,omitempty"`
+	Hang           bool         `json:"hang,omitempty"`
+	Malformed      bool         `json:"malformed,omitempty"`
+	Oversized      int          `json:"oversized,omitempty"`
+	Close          bool         `json:"close,omitempty"`
+	ServeThenClose bool         `json:"serve_then_close,omitempty"`
 }
 
 // jsonDuration is a time.Duration written as a Go duration string.
@@ -60,6 +61,7 @@ func (f faultJSON) fault() Fault {
 	return Fault{
 		Latency: time.Duration(f.Latency), Status: f.Status, Body: f.Body, RetryAfter: f.RetryAfter,
 		Reset: f.Reset, Hang: f.Hang, Malformed: f.Malformed, Oversized: f.Oversized, Close: f.Close,
+		ServeThenClose: f.ServeThenClose,
 	}
 }
 
@@ -67,6 +69,7 @@ func toFaultJSON(f Fault) faultJSON {
 	return faultJSON{
 		Latency: jsonDuration(f.Latency), Status: f.Status, Body: f.Body, RetryAfter: f.RetryAfter,
 		Reset: f.Reset, Hang: f.Hang, Malformed: f.Malformed, Oversized: f.Oversized, Close: f.Close,
+		ServeThenClose: f.ServeThenClose,
 	}
 }
 

@@ -77,3 +77,18 @@ func TestFaultsEndpointRejects(t *testing.T) {
 		})
 	}
 }
+
+// serve_then_close is scripted over HTTP like any fault: a client not
+// written in Go can make Pigello apply a write and lose its answer.
+func TestFaultsEndpointServeThenClose(t *testing.T) {
+	f := setup(t, emulator.Config{})
+	f.call(t, "POST", "/_emulator/faults", `{"match": {"method": "PATCH"}, "faults": [{"serve_then_close": true}]}`, noCreds).
+		check(t, 200, `[{"match": {"method": "PATCH", "id": ""}, "repeat": false, "faults": [{"serve_then_close": true}]}]`)
+	if resp, err := f.send(freshClient(t), "PATCH", firstDemo(f), `{"name": "Applied, unheard"}`); err == nil {
+		resp.Body.Close()
+		t.Errorf("PATCH answered %d, want the connection dropped", resp.StatusCode)
+	}
+	if got := f.call(t, "GET", firstDemo(f), "").object(t)["name"]; got != "Applied, unheard" {
+		t.Errorf("name = %v, want the PATCH applied", got)
+	}
+}

@@ -26,6 +26,10 @@ func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request, pk string,
 	case f.Hang:
 		e.hold(w, r, -1)
 		return
+	case f.ServeThenClose:
+		e.capture(r, b) // served for real: a write is applied
+		dropConnection(w)
+		return
 	}
 	ans, ok := f.answer(r, pk)
 	switch {

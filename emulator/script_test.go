@@ -133,6 +133,8 @@ func TestScriptRejectsInvalidFaults(t *testing.T) {
 		{"two answers", emulator.Match{}, emulator.Fault{Status: 503, Malformed: true}, "status/body, malformed exclude each other"},
 		{"hang and close", emulator.Match{}, emulator.Fault{Hang: true, Close: true}, "hang, close exclude each other"},
 		{"reset of nothing", emulator.Match{}, emulator.Fault{Close: true, Reset: true}, "reset and retry_after cannot apply"},
+		{"close twice", emulator.Match{}, emulator.Fault{Close: true, ServeThenClose: true}, "close, serve_then_close exclude each other"},
+		{"retry_after on a lost answer", emulator.Match{}, emulator.Fault{ServeThenClose: true, RetryAfter: "1"}, "reset and retry_after cannot apply"},
 		{"huge", emulator.Match{}, emulator.Fault{Oversized: 1 << 30}, "oversized 1073741824 is not between 0 and 67108864"},
 		{"header injection", emulator.Match{}, emulator.Fault{RetryAfter: "1\r\nX-Evil: 1"}, "is not a valid header value"},
 		{"bad id", emulator.Match{ID: "42"}, emulator.Fault{}, `match: id "42" is not a UUID`},

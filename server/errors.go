@@ -29,6 +29,7 @@ const (
 	ReasonCanceled            = "CANCELED"
 	ReasonInternal            = "INTERNAL"
 	ReasonUnreachable         = "PIGELLO_UNREACHABLE"
+	ReasonOutcomeUnknown      = "PIGELLO_OUTCOME_UNKNOWN"
 	ReasonMalformedResponse   = "PIGELLO_MALFORMED_RESPONSE"
 	ReasonResponseTooLarge    = "PIGELLO_RESPONSE_TOO_LARGE"
 	ReasonUnexpectedStatus    = "PIGELLO_UNEXPECTED_STATUS"
@@ -102,6 +103,9 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 	var violations *protovalidate.ValidationError
 	var pigello *upstream.Error
 	var missing *missingCredentialsError
+	if st := endedStatus(ctx, err); st != nil {
+		return st // the code the caller got, whatever else went wrong
+	}
 	switch {
 	case errors.Is(err, auth.ErrMissingToken):
 		return newStatus(codes.Unauthenticated, ReasonTokenMissing, "a bearer token is required (authorization: Bearer <token>)", nil)
@@ -127,10 +131,10 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 		return newStatus(codes.Internal, ReasonResponseTooLarge, "Pigello's response was too large", answered(err))
 	case errors.Is(err, upstream.ErrMalformedResponse):
 		return newStatus(codes.Internal, ReasonMalformedResponse, "Pigello's response could not be read", answered(err))
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return newStatus(codes.DeadlineExceeded, ReasonDeadlineExceeded, "the deadline passed before Pigello answered", nil)
-	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
-		return newStatus(codes.Canceled, ReasonCanceled, "the call was canceled", nil)
+	case errors.Is(err, upstream.ErrOutcomeUnknown):
+		// Before the timeout and unreachable cases, whose errors it wraps.
+		return newStatus(codes.Unavailable, ReasonOutcomeUnknown,
+			"Pigello's answer was lost"+outcomeUnknown+"; read the work engagement before trying again", nil)
 	case errors.Is(err, upstream.ErrAttemptTimeout):
 		return newStatus(codes.DeadlineExceeded, ReasonTimeout, "Pigello did not answer in time", nil)
 	case errors.Is(err, upstream.ErrUnreachable):

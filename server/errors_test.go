@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -85,9 +86,21 @@ func TestToStatusRetryInfo(t *testing.T) {
 	}
 }
 
+// canceledWithDeadline returns a context canceled (not timed out) with its
+// deadline d away, as a gRPC server's context is when the client cancels.
+func canceledWithDeadline(t *testing.T, d time.Duration) context.Context {
+	parent, cancel := context.WithCancel(context.Background())
+	ctx, stop := context.WithTimeout(parent, d)
+	t.Cleanup(stop)
+	cancel()
+	return ctx
+}
+
 func TestToStatusFacadeErrors(t *testing.T) {
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
+	timedOut, stop := context.WithDeadline(context.Background(), time.Now())
+	defer stop()
 	tests := []struct {
 		name   string
 		ctx    context.Context
@@ -101,6 +114,12 @@ func TestToStatusFacadeErrors(t *testing.T) {
 		{"malformed", context.Background(), malformed("x"), codes.Internal, "PIGELLO_MALFORMED_RESPONSE"},
 		{"deadline", context.Background(), fmt.Errorf("x: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
 		{"canceled", canceled, errors.New("x"), codes.Canceled, "CANCELED"},
+		// A gRPC client cancels the stream when its deadline passes, a
+		// moment before the facade's timer for it fires.
+		{"canceled at the deadline", canceledWithDeadline(t, 10*time.Millisecond), fmt.Errorf("x: %w", context.Canceled), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
+		{"canceled long before the deadline", canceledWithDeadline(t, time.Hour), fmt.Errorf("x: %w", context.Canceled), codes.Canceled, "CANCELED"},
+		{"the wait for a slot ended by the deadline", timedOut, fmt.Errorf("x: %w: %w", upstream.ErrOverloaded, context.DeadlineExceeded), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
+		{"Pigello's answer after the deadline", timedOut, &upstream.Error{StatusCode: 503}, codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
 		{"overloaded", context.Background(), fmt.Errorf("x: %w", upstream.ErrOverloaded), codes.ResourceExhausted, "FACADE_OVERLOADED"},
 		{"circuit open", context.Background(), fmt.Errorf("x: %w", upstream.ErrCircuitOpen), codes.Unavailable, "PIGELLO_CIRCUIT_OPEN"},
 		{"missing token", context.Background(), auth.ErrMissingToken, codes.Unauthenticated, "TOKEN_MISSING"},
@@ -169,4 +188,66 @@ func detail[T any](st *status.Status) T {
 		}
 	}
 	return zero
+}
+
+// TestToStatusLostAnswer uses real connections: a PATCH whose connection
+// Pigello drops once it has read the request may have been applied; one
+// whose dial is refused never left; a PATCH caught by its deadline while
+// Pigello held it says the change may have been made, under its own code.
+func TestToStatusLostAnswer(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc // nil: nothing listens
+		timeout time.Duration    // the caller's, 0 for none
+		code    codes.Code
+		reason  string
+		unknown bool
+	}{
+		{"connection dropped after the request", dropAfterReading, 0, codes.Unavailable, ReasonOutcomeUnknown, true},
+		{"dial refused", nil, 0, codes.Unavailable, ReasonUnreachable, false},
+		{"deadline while Pigello holds it", holdUntilGone, 50 * time.Millisecond, codes.DeadlineExceeded, ReasonDeadlineExceeded, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			if tt.handler == nil {
+				srv.Close()
+			} else {
+				t.Cleanup(srv.Close)
+			}
+			c, err := upstream.New(srv.URL, upstream.NewHTTPClient())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := t.Context()
+			if tt.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+				defer cancel()
+			}
+			_, err = c.UpdateWorkEngagement(ctx, testID, upstream.Patch{Name: upstream.Set("n")})
+			st := toStatus(ctx, err, "work_engagement")
+			assertStatus(t, st, tt.code, tt.reason)
+			if got := strings.Contains(st.Message(), "may or may not have been applied"); got != tt.unknown {
+				t.Errorf("message %q says the change may have been applied: %v, want %v", st.Message(), got, tt.unknown)
+			}
+		})
+	}
+}
+
+// dropAfterReading reads the request, then closes the connection without a
+// byte of answer.
+func dropAfterReading(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err) // httptest servers speak HTTP/1.1: hijacking cannot fail
+	}
+	_ = conn.Close()
+}
+
+// holdUntilGone reads the request and never answers.
+func holdUntilGone(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	<-r.Context().Done()
 }

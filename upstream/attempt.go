@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 )
@@ -18,7 +17,7 @@ type result struct {
 
 	callerDone bool          // the caller's context ended
 	transport  bool          // ErrUnreachable: no whole answer arrived
-	neverSent  bool          // the dial failed, so no byte of the request left
+	sent       bool          // the request may have reached Pigello (watchSend)
 	apiStatus  int           // status of an *Error, 0 if none
 	retryAfter time.Duration // from that *Error
 }
@@ -42,6 +41,9 @@ func (c *Client) run(ctx context.Context, x *callSpec) error {
 			r.err = nil // gone either way: perhaps by the attempt that failed
 		}
 		delay, again := c.retryDelay(ctx, x, &r, n)
+		if !again && r.outcomeUnknown(x.method) {
+			r.err = fmt.Errorf("%w; %w", r.err, ErrOutcomeUnknown)
+		}
 		c.report(ctx, x, &r, n, again, delay)
 		if !again {
 			return r.err
@@ -81,16 +83,16 @@ func (c *Client) attempt(ctx context.Context, x *callSpec, n int) (result, error
 		c.stats.retries.Add(1)
 	}
 	start := time.Now()
-	status, err := c.exchange(scope{caller: ctx, attempt: actx}, x)
-	r := classify(ctx, status, err)
+	status, sent, err := c.exchange(scope{caller: ctx, attempt: actx}, x)
+	r := classify(ctx, status, sent, err)
 	r.duration = time.Since(start)
 	t.done(r.verdict())
 	return r, nil
 }
 
 // classify records the facts of an attempt's outcome.
-func classify(ctx context.Context, status int, err error) result {
-	r := result{status: status, err: err}
+func classify(ctx context.Context, status int, sent bool, err error) result {
+	r := result{status: status, err: err, sent: sent}
 	if err == nil {
 		return r
 	}
@@ -99,17 +101,16 @@ func classify(ctx context.Context, status int, err error) result {
 	}
 	r.callerDone = ctx.Err() != nil
 	r.transport = errors.Is(err, ErrUnreachable)
-	r.neverSent = r.transport && !errors.Is(err, ErrAttemptTimeout) && dialFailed(err)
 	return r
 }
 
-// dialFailed reports a failure to open the connection, after which the
-// request cannot have left: refused, unroutable, DNS, dial timeout. A TLS
-// handshake failure is not one of them (net/http reports it otherwise), and
-// neither is a reused connection found closed, since bytes may have left.
-func dialFailed(err error) bool {
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+// outcomeUnknown reports whether r, a call's last attempt, leaves open
+// whether Pigello applied a request that is not idempotent: it may have been
+// sent, and no whole answer came back before the connection failed, the
+// attempt timed out or the caller's context ended.
+func (r *result) outcomeUnknown(method string) bool {
+	answered := r.apiStatus != 0 || errors.As(r.err, new(*BodyError))
+	return r.err != nil && !idempotent(method) && r.sent && !answered && (r.transport || r.callerDone)
 }
 
 // verdict is what an attempt tells the breaker about Pigello's health.

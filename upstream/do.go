@@ -71,11 +71,14 @@ func (c *Client) do(ctx context.Context, op, method, path string, in, out any) e
 type scope struct{ caller, attempt context.Context }
 
 // exchange performs one attempt: one request and the reading of its answer,
-// the body closed before it returns. status is 0 if no response arrived.
-func (c *Client) exchange(s scope, x *callSpec) (status int, err error) {
-	req, err := c.newRequest(s.attempt, x)
+// the body closed before it returns. status is 0 if no response arrived;
+// sent is false only when no byte of the request can have left (see
+// watchSend).
+func (c *Client) exchange(s scope, x *callSpec) (status int, sent bool, err error) {
+	ctx, connected := watchSend(s.attempt, x.method)
+	req, err := c.newRequest(ctx, x)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if c.hook != nil {
 		done := c.hook(req)
@@ -83,16 +86,16 @@ func (c *Client) exchange(s scope, x *callSpec) (status int, err error) {
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return 0, sendError(s, x.op, err)
+		return 0, connected(), sendError(s, x.op, err)
 	}
 	defer func() { err = closeBody(resp.Body, err) }()
 	if err := checkResponse(s, x.op, resp, c.maxBytes); err != nil {
-		return resp.StatusCode, err
+		return resp.StatusCode, true, err
 	}
 	if x.out == nil {
-		return resp.StatusCode, nil
+		return resp.StatusCode, true, nil
 	}
-	return resp.StatusCode, decode(s, x.op, resp, c.maxBytes, x.out)
+	return resp.StatusCode, true, decode(s, x.op, resp, c.maxBytes, x.out)
 }
 
 // newRequest builds the request with the attempt's context, so its deadline

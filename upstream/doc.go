@@ -14,7 +14,9 @@
 // Resilience is opt-in and decided in one place too: WithRetryPolicy
 // retries GET and DELETE after transport failures and 429/502/503/504 with
 // capped, fully jittered exponential backoff and Retry-After, and PATCH only
-// after a failed dial; WithAttemptTimeout bounds each attempt;
+// when it never left (no connection was had for it), and marks a PATCH that
+// may have reached Pigello and got no answer with ErrOutcomeUnknown;
+// WithAttemptTimeout bounds each attempt;
 // WithMaxConcurrency bounds requests in flight (ErrOverloaded);
 // WithBreaker stops calling a failing Pigello (ErrCircuitOpen). No wait
 // ever outlasts the caller's deadline. Stats and the observer's Event

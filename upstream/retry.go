@@ -19,8 +19,11 @@ const (
 // RetryPolicy says how a failed call is tried again. A Client retries only
 // what cannot do harm twice: GET and DELETE after a transport failure
 // (ErrUnreachable, which includes ErrAttemptTimeout) or a 429, 502, 503 or
-// 504; PATCH only when the request provably never left (the connection
-// could not be dialled). Nothing is retried once the caller's context is
+// 504; PATCH only when the request provably never left: no connection was
+// had for it (the dial, DNS lookup or TLS handshake failed, or the attempt
+// timed out before they ended; see watchSend). A PATCH that may have left
+// and got no whole answer ends the call with ErrOutcomeUnknown in its
+// error. Nothing is retried once the caller's context is
 // done, nor when the wait would end after its deadline.
 //
 // The wait before retry n (1-based) is drawn uniformly from
@@ -52,7 +55,8 @@ func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
 // WithAttemptTimeout bounds each attempt by d, in addition to the caller's
 // deadline; 0, the default, sets no bound. An attempt that runs out while
 // the caller's context is alive fails with ErrAttemptTimeout and
-// ErrUnreachable, which GET and DELETE retry and PATCH never does (the
+// ErrUnreachable, which GET and DELETE retry; a PATCH is retried only if it
+// had no connection yet, and otherwise ends with ErrOutcomeUnknown too (the
 // request may have been applied).
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(cl *Client) { cl.attemptTimeout = d }
@@ -119,8 +123,8 @@ func (r *result) retryable(method string) bool {
 	switch {
 	case r.err == nil || r.callerDone:
 		return false
-	case method != http.MethodGet && method != http.MethodDelete:
-		return r.neverSent
+	case !idempotent(method):
+		return r.transport && !r.sent
 	case r.transport:
 		return true
 	}
@@ -131,10 +135,17 @@ func (r *result) retryable(method string) bool {
 	return false
 }
 
+// idempotent reports whether sending a request with method twice does no
+// more than sending it once: GET and DELETE, which are retried.
+func idempotent(method string) bool {
+	return method == http.MethodGet || method == http.MethodDelete
+}
+
 // mayHaveApplied reports whether a retryable failure r leaves open that
-// Pigello acted on the request: anything but a failed dial or a 429.
+// Pigello acted on the request: anything but a request that never left or
+// a 429.
 func (r *result) mayHaveApplied() bool {
-	return !r.neverSent && r.apiStatus != http.StatusTooManyRequests
+	return r.sent && r.apiStatus != http.StatusTooManyRequests
 }
 
 // retryDelay decides whether attempt n, which ended in r, is followed by

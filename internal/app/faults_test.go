@@ -41,6 +41,7 @@ func TestFaults(t *testing.T) {
 		{"GET retried through 503, 502", http.MethodGet, []emulator.Fault{fail(503), fail(502)}, time.Second, codes.OK, "", 3},
 		{"GET retried through 504 and 429", http.MethodGet, []emulator.Fault{fail(504), {Status: 429, RetryAfter: "0"}}, time.Second, codes.OK, "", 3},
 		{"GET retried through a reset mid-body", http.MethodGet, []emulator.Fault{{Reset: true}}, time.Second, codes.OK, "", 2},
+		{"GET retried through a lost answer", http.MethodGet, []emulator.Fault{{ServeThenClose: true}}, time.Second, codes.OK, "", 2},
 		{"GET gives up after max attempts", http.MethodGet, []emulator.Fault{fail(503), fail(503), fail(503)}, 2 * time.Second, codes.Unavailable, "PIGELLO_UNAVAILABLE", 3},
 		{"GET 429 with a long Retry-After is not waited", http.MethodGet, []emulator.Fault{{Status: 429, RetryAfter: "120"}}, time.Second, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", 1},
 		{"GET 500 is not retried", http.MethodGet, []emulator.Fault{fail(500)}, time.Second, codes.Internal, "PIGELLO_INTERNAL_ERROR", 1},
@@ -51,11 +52,13 @@ func TestFaults(t *testing.T) {
 		// the status is its own, with no details ("" skips the ErrorInfo).
 		{"GET slower than the caller's deadline", http.MethodGet, []emulator.Fault{{Latency: 250 * time.Millisecond}}, 200 * time.Millisecond, codes.DeadlineExceeded, "", 1},
 		{"PATCH 503 is not retried", http.MethodPatch, []emulator.Fault{fail(503)}, time.Second, codes.Unavailable, "PIGELLO_UNAVAILABLE", 1},
-		{"PATCH reset mid-body is not retried", http.MethodPatch, []emulator.Fault{{Reset: true}}, time.Second, codes.Unavailable, "PIGELLO_UNREACHABLE", 1},
-		{"PATCH timeout is not retried", http.MethodPatch, []emulator.Fault{{Hang: true}}, 2 * time.Second, codes.DeadlineExceeded, "PIGELLO_TIMEOUT", 1},
+		{"PATCH reset mid-body is not retried", http.MethodPatch, []emulator.Fault{{Reset: true}}, time.Second, codes.Unavailable, "PIGELLO_OUTCOME_UNKNOWN", 1},
+		{"PATCH applied, answer lost, is not retried", http.MethodPatch, []emulator.Fault{{ServeThenClose: true}}, time.Second, codes.Unavailable, "PIGELLO_OUTCOME_UNKNOWN", 1},
+		{"PATCH timeout is not retried", http.MethodPatch, []emulator.Fault{{Hang: true}}, 2 * time.Second, codes.Unavailable, "PIGELLO_OUTCOME_UNKNOWN", 1},
 		{"PATCH 429 is not retried", http.MethodPatch, []emulator.Fault{{Status: 429, RetryAfter: "0"}}, time.Second, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", 1},
 		{"DELETE retried through 503", http.MethodDelete, []emulator.Fault{fail(503)}, time.Second, codes.OK, "", 2},
 		{"DELETE applied, answer lost, then 404: success", http.MethodDelete, []emulator.Fault{{Reset: true}}, time.Second, codes.OK, "", 2},
+		{"DELETE whose every answer is lost stays UNREACHABLE", http.MethodDelete, []emulator.Fault{{Close: true}, {Close: true}, {Close: true}}, 2 * time.Second, codes.Unavailable, "PIGELLO_UNREACHABLE", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

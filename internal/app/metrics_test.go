@@ -61,26 +61,30 @@ func (e *testEnv) scrape(t *testing.T) (metrics, string) {
 // when there is no such series.
 func (m metrics) value(t *testing.T, name string, labels map[string]string) float64 {
 	t.Helper()
-	fam, ok := m[name]
+	v, ok := m.find(name, labels)
 	if !ok {
-		t.Errorf("no metric %s", name)
+		t.Errorf("no series %s%v", name, labels)
 		return -1
 	}
-	for _, s := range fam.GetMetric() {
+	return v
+}
+
+// find is value for a series that may not exist yet.
+func (m metrics) find(name string, labels map[string]string) (float64, bool) {
+	for _, s := range m[name].GetMetric() {
 		if !sameLabels(s.GetLabel(), labels) {
 			continue
 		}
 		switch {
 		case s.Counter != nil:
-			return s.GetCounter().GetValue()
+			return s.GetCounter().GetValue(), true
 		case s.Gauge != nil:
-			return s.GetGauge().GetValue()
+			return s.GetGauge().GetValue(), true
 		case s.Histogram != nil:
-			return float64(s.GetHistogram().GetSampleCount())
+			return float64(s.GetHistogram().GetSampleCount()), true
 		}
 	}
-	t.Errorf("no series %s%v", name, labels)
-	return -1
+	return 0, false
 }
 
 func sameLabels(got []*dto.LabelPair, want map[string]string) bool {

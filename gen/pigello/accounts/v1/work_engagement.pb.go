@@ -445,7 +445,7 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\x03413\x12Y\n" +
 	"?The body is larger than --max-request-bytes (1 MiB by default).\x12\x16\n" +
 	"\x14\x1a\x12.google.rpc.Status\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\xa1\x02\n" +
-	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"\xbe\x01\x92A\x97\x01\x12\x18Delete a work engagement\x1a{Deletes one work engagement (Pigello: DELETE, 204) and answers `{}`. 404 when it does not exist, unless allow_missing=true.\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02B\xce#\x92A\xfd\"\x12\xaa\b\n" +
+	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"\xbe\x01\x92A\x97\x01\x12\x18Delete a work engagement\x1a{Deletes one work engagement (Pigello: DELETE, 204) and answers `{}`. 404 when it does not exist, unless allow_missing=true.\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02B\xb2%\x92A\xe1$\x12\xaa\b\n" +
 	"\x1bpigello-facade REST gateway\x12\x86\bREST/JSON face of pigello-facade, a gRPC facade over the Core API of Pigello's \"Accounts\" application. Each call becomes one authenticated request to Pigello, after the request has been checked against the contract.\n" +
 	"\n" +
 	"JSON uses the proto field names (snake_case) and Pigello's own nulls: an unset organization, custom_id, color_code, tags or customer_columns is null.\n" +
@@ -477,12 +477,12 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\x10application/json\x12\xad\x02{\"code\": 8, \"message\": \"Pigello's rate limit was reached\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"PIGELLO_RATE_LIMITED\", \"domain\": \"pigello.io\", \"metadata\": {\"upstream_status\": \"429\"}}, {\"@type\": \"type.googleapis.com/google.rpc.RetryInfo\", \"retry_delay\": \"30s\"}]}R\xad\x02\n" +
 	"\x03500\x12\xa5\x02\n" +
 	"\x8a\x02INTERNAL or UNKNOWN: Pigello failed (PIGELLO_INTERNAL_ERROR), refused the facade's own credentials (PIGELLO_UNAUTHENTICATED), or answered with a body or status the facade cannot use (PIGELLO_MALFORMED_RESPONSE, PIGELLO_RESPONSE_TOO_LARGE, PIGELLO_UNEXPECTED_STATUS).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusR\x86\x02\n" +
-	"\x03503\x12\xfe\x01\n" +
-	"\xe3\x01UNAVAILABLE: Pigello answered 502 or 503 (PIGELLO_UNAVAILABLE, with a RetryInfo when it sent Retry-After), could not be reached (PIGELLO_UNREACHABLE), or the circuit breaker is open (PIGELLO_CIRCUIT_OPEN). Worth retrying later.\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusR\xaa\x01\n" +
-	"\x03504\x12\xa2\x01\n" +
-	"\x87\x01DEADLINE_EXCEEDED: Pigello answered 504 or an attempt timed out (PIGELLO_TIMEOUT), or the caller's deadline passed (DEADLINE_EXCEEDED).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusR\xbe\x03\n" +
+	"\x03503\x12\xb6\x03\n" +
+	"\x9b\x03UNAVAILABLE: Pigello answered 502 or 503 (PIGELLO_UNAVAILABLE, with a RetryInfo when it sent Retry-After), could not be reached (PIGELLO_UNREACHABLE), or the circuit breaker is open (PIGELLO_CIRCUIT_OPEN). Worth retrying later. An update that may have reached Pigello but got no answer is PIGELLO_OUTCOME_UNKNOWN: the change may or may not have been applied, so read the work engagement before sending it again.\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusR\xd6\x01\n" +
+	"\x03504\x12\xce\x01\n" +
+	"\xb3\x01DEADLINE_EXCEEDED: Pigello answered 504 or an attempt timed out (PIGELLO_TIMEOUT), or the caller's deadline passed (DEADLINE_EXCEEDED; an update may or may not have been applied).\x12\x16\n" +
 	"\x14\x1a\x12.google.rpc.StatusZe\n" +
 	"c\n" +
 	"\x06bearer\x12Y\b\x02\x12DOnly when the facade runs with --auth-tokens-file: `Bearer <token>`.\x1a\rAuthorization \x02b\x00b\f\n" +

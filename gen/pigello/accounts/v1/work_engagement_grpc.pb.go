@@ -46,6 +46,9 @@ type WorkEngagementServiceClient interface {
 	// the work engagement as Pigello stored it (Pigello: PATCH, 200). The PATCH
 	// carries exactly the selected writable fields; a selected field left unset
 	// is sent as null, which clears it. See UpdateWorkEngagementRequest.
+	// UNAVAILABLE with reason PIGELLO_OUTCOME_UNKNOWN when the PATCH may have
+	// reached Pigello but its answer was lost: the change may or may not have
+	// been applied, so read the work engagement before sending it again.
 	UpdateWorkEngagement(ctx context.Context, in *UpdateWorkEngagementRequest, opts ...grpc.CallOption) (*WorkEngagement, error)
 	// DeleteWorkEngagement deletes one work engagement (Pigello: DELETE, 204).
 	// NOT_FOUND when it does not exist, unless allow_missing is set.
@@ -111,6 +114,9 @@ type WorkEngagementServiceServer interface {
 	// the work engagement as Pigello stored it (Pigello: PATCH, 200). The PATCH
 	// carries exactly the selected writable fields; a selected field left unset
 	// is sent as null, which clears it. See UpdateWorkEngagementRequest.
+	// UNAVAILABLE with reason PIGELLO_OUTCOME_UNKNOWN when the PATCH may have
+	// reached Pigello but its answer was lost: the change may or may not have
+	// been applied, so read the work engagement before sending it again.
 	UpdateWorkEngagement(context.Context, *UpdateWorkEngagementRequest) (*WorkEngagement, error)
 	// DeleteWorkEngagement deletes one work engagement (Pigello: DELETE, 204).
 	// NOT_FOUND when it does not exist, unless allow_missing is set.
