@@ -33,10 +33,11 @@ FUZZTIME ?= 20000x
 FUZZ_TARGETS := upstream:FuzzParseDRF upstream:FuzzPatchMarshal server:FuzzMask server:FuzzToProto server:FuzzParseJSONValue gateway:FuzzWorkEngagementJSON
 
 .PHONY: test
-test: checkgenerate lint browser-deps ## Everything CI checks: generate, lint, go test -race (with the browser test), fuzz, Node client, manifests, image
+test: checkgenerate lint browser-deps ## Everything CI checks: generate, lint, go test -race (with the browser test), fuzz, Node client, OpenAPI, manifests, image
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory node-test
+	$(MAKE) --no-print-directory openapi-check
 	$(MAKE) --no-print-directory validate-manifests
 	$(MAKE) --no-print-directory image-test
 
@@ -90,27 +91,37 @@ test-browser: browser-deps ## Open /docs in headless Chromium and run GET throug
 node-test: build ## The Node.js client (clients/node, @grpc/grpc-js) against the facade on its emulator
 	cd clients/node && npm ci --no-audit --no-fund && FACADE_BIN=$(CURDIR)/bin/pigello-facade npm test
 
+.PHONY: openapi-check
+openapi-check: ## Validate /openapi.json with swagger-parser and generate TypeScript types from it with openapi-typescript (docs/openapi-check)
+	cd docs/openapi-check && npm ci --no-audit --no-fund && npm run --silent check
+
 .PHONY: docs-ui
 docs-ui: ## Re-copy Swagger UI from npm into docs/assets/swagger-ui (as pinned in docs/ui/package-lock.json)
 	cd docs/ui && npm ci && npm run vendor
 
+# The OpenAPI 3.1 description /openapi.json serves, converted from
+# protoc-gen-openapiv2's output by internal/cmd/openapiv3.
+OPENAPI := docs/openapi/pigello-facade.json
+
 .PHONY: generate
-generate: ## Regenerate third_party/proto, gen/, docs/openapiv2 and apidesc/ from proto/
+generate: ## Regenerate third_party/proto, gen/, apidesc/ and docs/openapi (OpenAPI 3.1) from proto/
 	rm -rf third_party/proto/buf third_party/proto/google third_party/proto/protoc-gen-openapiv2/options
 	$(GO) run ./internal/cmd/protoexport third_party/proto
 	$(BUF) generate
 	$(BUF) build proto -o apidesc/apidesc.binpb
+	$(GO) run ./internal/cmd/openapiv3 apidesc/apidesc.binpb gen/openapiv2/pigello-facade.swagger.json $(OPENAPI)
 
 .PHONY: checkgenerate
-checkgenerate: ## Fail if gen/, apidesc/ or third_party/proto differ from what proto/ generates
+checkgenerate: ## Fail if gen/, apidesc/, docs/openapi or third_party/proto differ from what proto/ generates
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(GO) run ./internal/cmd/protoexport "$$tmp/third_party/proto"; \
 	$(BUF) generate -o "$$tmp"; \
 	$(BUF) build proto -o "$$tmp/apidesc.binpb"; \
+	$(GO) run ./internal/cmd/openapiv3 "$$tmp/apidesc.binpb" "$$tmp/gen/openapiv2/pigello-facade.swagger.json" "$$tmp/openapi.json"; \
 	diff -r --exclude=README.md --exclude=LICENSE third_party/proto "$$tmp/third_party/proto"; \
 	diff -r gen "$$tmp/gen"; \
-	diff -r docs/openapiv2 "$$tmp/docs/openapiv2"; \
 	cmp apidesc/apidesc.binpb "$$tmp/apidesc.binpb"; \
+	diff $(OPENAPI) "$$tmp/openapi.json"; \
 	echo "generated code is up to date"
 
 .PHONY: image

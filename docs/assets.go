@@ -14,18 +14,19 @@ import (
 )
 
 // The embedded files: only what the page loads, plus the licence texts that
-// must travel with Swagger UI. The OpenAPI file is buf's output (see
-// buf.gen.yaml); a test checks it is byte for byte the one in gen/.
+// must travel with Swagger UI. The OpenAPI file is generated from proto/ by
+// `make generate` (internal/cmd/openapiv3); `make checkgenerate` fails when
+// it differs from what proto/ generates.
 //
-//go:embed openapiv2/pigello-facade.swagger.json
+//go:embed openapi/pigello-facade.json
 //go:embed assets/index.html assets/init.js assets/docs.css
 //go:embed assets/swagger-ui/swagger-ui-bundle.js assets/swagger-ui/swagger-ui.css
 //go:embed assets/swagger-ui/favicon-32x32.png assets/swagger-ui/LICENSE
 //go:embed assets/swagger-ui/NOTICE assets/swagger-ui/swagger-ui-bundle.js.LICENSE.txt
 var embedded embed.FS
 
-// openAPIFile is buf's output, embedded as it is.
-const openAPIFile = "openapiv2/pigello-facade.swagger.json"
+// openAPIFile is the generated OpenAPI 3.1 description, embedded as it is.
+const openAPIFile = "openapi/pigello-facade.json"
 
 // contentType is set from the extension here rather than from the system's
 // MIME table, which differs between machines.

@@ -66,7 +66,7 @@ func TestSwaggerUIInChromium(t *testing.T) {
 				chromedp.Click(chromedp.CSS(patchOp+" .opblock-summary-control")),
 				chromedp.Click(chromedp.CSS(deleteOp+" .opblock-summary-control")),
 				chromedp.Click(chromedp.CSS(".models-control")),
-				chromedp.WaitVisible(chromedp.CSS(".models .model-container")))
+				chromedp.WaitVisible(chromedp.CSS(".models .json-schema-2020-12")))
 			screenshot(t, ctx)
 			checkPageHealth(t, ctx)
 		})

@@ -1,12 +1,13 @@
 // Package docs serves the REST gateway's API documentation on the HTTP port:
-// the OpenAPI v2 description at /openapi.json and Swagger UI at /docs/, where
+// the OpenAPI 3.1 description at /openapi.json and Swagger UI at /docs/, where
 // a person can read the operations and run them against this very facade
 // ("Try it out"; the Authorize button takes a bearer token when the facade
 // runs with tokens).
 //
 // Everything is embedded in the binary and served from the facade's own
 // origin: no CDN, nothing fetched at run time. The OpenAPI file is generated
-// from proto/ by buf (see buf.gen.yaml); the Swagger UI files are copied
+// from proto/ by `make generate` (buf's protoc-gen-openapiv2, converted to
+// OpenAPI 3.1 by internal/cmd/openapiv3); the Swagger UI files are copied
 // from the npm package swagger-ui-dist by ui/vendor.mjs and committed (see
 // assets/swagger-ui/README.md).
 //
@@ -19,7 +20,7 @@ import "net/http"
 
 // Paths the documentation is served under.
 const (
-	// OpenAPIPath serves the OpenAPI v2 description as JSON.
+	// OpenAPIPath serves the OpenAPI 3.1 description as JSON.
 	OpenAPIPath = "/openapi.json"
 	// UIPath is the Swagger UI page; its files live beneath it.
 	UIPath = "/docs/"

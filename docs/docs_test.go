@@ -55,7 +55,7 @@ func TestServe(t *testing.T) {
 		{"/docs/swagger-ui/favicon-32x32.png", "image/png", uiPolicy, "PNG"},
 		{"/docs/swagger-ui/LICENSE", "text/plain; charset=utf-8", uiPolicy, "Apache License"},
 		{"/docs/swagger-ui/NOTICE", "text/plain; charset=utf-8", uiPolicy, "SmartBear"},
-		{"/openapi.json", "application/json", openAPIPolicy, `"swagger": "2.0"`},
+		{"/openapi.json", "application/json", openAPIPolicy, `"openapi": "3.1.0"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -1,107 +1,99 @@
 package docs
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+	"github.com/getkin/kin-openapi/openapi3"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// The parts of an OpenAPI v2 document the tests look at.
-type (
-	openAPI struct {
-		Paths               map[string]map[string]operation `json:"paths"`
-		Definitions         map[string]schema               `json:"definitions"`
-		SecurityDefinitions map[string]map[string]string    `json:"securityDefinitions"`
-		Security            []map[string][]string           `json:"security"`
-	}
-	operation struct {
-		OperationID string              `json:"operationId"`
-		Parameters  []parameter         `json:"parameters"`
-		Responses   map[string]response `json:"responses"`
-	}
-	parameter struct {
-		schema
-		Name   string  `json:"name"`
-		In     string  `json:"in"`
-		Schema *schema `json:"schema"`
-	}
-	response struct {
-		Schema *schema `json:"schema"`
-	}
-	schema struct {
-		Ref        string            `json:"$ref"`
-		Type       string            `json:"type"`
-		Format     string            `json:"format"`
-		MaxLength  *uint64           `json:"maxLength"`
-		MinLength  *uint64           `json:"minLength"`
-		Pattern    string            `json:"pattern"`
-		Properties map[string]schema `json:"properties"`
-	}
-)
-
-func loadOpenAPI(t *testing.T) openAPI {
+// loadOpenAPI returns the embedded description, loaded and validated by
+// kin-openapi.
+func loadOpenAPI(t *testing.T) *openapi3.T {
 	t.Helper()
 	body, err := embedded.ReadFile(openAPIFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc openAPI
-	if err := json.Unmarshal(body, &doc); err != nil {
-		t.Fatalf("decode %s: %v", openAPIFile, err)
+	doc, err := openapi3.NewLoader().LoadFromData(body)
+	if err != nil {
+		t.Fatalf("load %s: %v", openAPIFile, err)
+	}
+	if err := doc.Validate(t.Context()); err != nil {
+		t.Fatalf("%s is not valid OpenAPI: %v", openAPIFile, err)
 	}
 	return doc
-}
-
-// TestOpenAPIIsGenerated checks that the embedded description is the one buf
-// wrote into gen/ (buf.gen.yaml writes both; `make generate` refreshes them).
-func TestOpenAPIIsGenerated(t *testing.T) {
-	inGen, err := os.ReadFile("../gen/" + openAPIFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	embeddedCopy, _ := embedded.ReadFile(openAPIFile)
-	if !bytes.Equal(inGen, embeddedCopy) {
-		t.Errorf("docs/%s differs from gen/%[1]s: run make generate", openAPIFile)
-	}
 }
 
 // TestOpenAPIShapes checks the REST face as the gateway serves it.
 func TestOpenAPIShapes(t *testing.T) {
 	doc := loadOpenAPI(t)
-	ops := doc.Paths["/v1/workEngagements/{id}"]
-	if len(doc.Paths) != 1 || len(ops) != 3 || ops["get"].OperationID == "" || ops["patch"].OperationID == "" || ops["delete"].OperationID == "" {
-		t.Fatalf("paths = %v, want GET, PATCH and DELETE on /v1/workEngagements/{id} only", doc.Paths)
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
 	}
-	patch := params(ops["patch"])
-	if body := patch["work_engagement"]; body.In != "body" || body.Schema == nil || body.Schema.Properties["color_code"].Type != "string" {
+	item := doc.Paths.Value("/v1/workEngagements/{id}")
+	if doc.Paths.Len() != 1 || item == nil || len(item.Operations()) != 3 || item.Get == nil || item.Patch == nil || item.Delete == nil {
+		t.Fatalf("paths = %v, want GET, PATCH and DELETE on /v1/workEngagements/{id} only", doc.Paths.InMatchingOrder())
+	}
+	body := item.Patch.RequestBody.Value.Content.Get("application/json").Schema.Value
+	if color := body.Properties["color_code"]; color == nil || !color.Value.Type.Includes("string") {
 		t.Errorf("PATCH body = %+v, want the work engagement with snake_case fields", body)
 	}
-	if p := patch["update_mask"]; p.In != "query" {
-		t.Errorf("PATCH update_mask in %q, want query", p.In)
+	if len(body.Required) != 0 {
+		t.Errorf("PATCH body requires %q, want nothing: an update is partial", body.Required)
 	}
-	if p := params(ops["delete"])["allow_missing"]; p.In != "query" || p.Type != "boolean" {
+	if p := item.Patch.Parameters.GetByInAndName("query", "update_mask"); p == nil {
+		t.Error("PATCH has no update_mask query parameter")
+	}
+	if p := item.Delete.Parameters.GetByInAndName("query", "allow_missing"); p == nil || !p.Schema.Value.Type.Is("boolean") {
 		t.Errorf("DELETE allow_missing = %+v, want a boolean query parameter", p)
 	}
-	for method, op := range ops {
+	for method, op := range item.Operations() {
+		if op.OperationID == "" {
+			t.Errorf("%s has no operationId", method)
+		}
 		for _, code := range []string{"400", "401", "403", "404", "409", "429", "500", "503", "504", "default"} {
-			if r, ok := op.Responses[code]; !ok || r.Schema == nil || r.Schema.Ref != "#/definitions/Status" {
+			r := op.Responses.Value(code)
+			if r == nil || r.Value.Content.Get("application/json") == nil || r.Value.Content.Get("application/json").Schema.Ref != "#/components/schemas/Status" {
 				t.Errorf("%s response %s = %+v, want a google.rpc.Status", method, code, r)
 			}
 		}
 	}
-	if bearer := doc.SecurityDefinitions["bearer"]; bearer["type"] != "apiKey" || bearer["in"] != "header" || bearer["name"] != "Authorization" {
-		t.Errorf("security definition bearer = %v, want the Authorization header", bearer)
+	bearer := doc.Components.SecuritySchemes["bearer"]
+	if bearer == nil || bearer.Value.Type != "apiKey" || bearer.Value.In != "header" || bearer.Value.Name != "Authorization" {
+		t.Errorf("security scheme bearer = %+v, want the Authorization header", bearer)
 	}
-	if !slices.ContainsFunc(doc.Security, func(r map[string][]string) bool { return len(r) == 0 }) {
+	if !slices.ContainsFunc(doc.Security, func(r openapi3.SecurityRequirement) bool { return len(r) == 0 }) {
 		t.Errorf("security = %v, want anonymous calls allowed ({})", doc.Security)
+	}
+}
+
+// TestOpenAPIPatchExample checks that the update /docs pre-fills changes one
+// field and says so in its mask: an example of every field overwrote them
+// all (the three template lists became [{}]).
+func TestOpenAPIPatchExample(t *testing.T) {
+	patch := loadOpenAPI(t).Paths.Value("/v1/workEngagements/{id}").Patch
+	media := patch.RequestBody.Value.Content.Get("application/json")
+	example, ok := media.Example.(map[string]any)
+	if !ok || len(example) != 1 {
+		t.Fatalf("PATCH body example = %#v, want an object with one field", media.Example)
+	}
+	mask := patch.Parameters.GetByInAndName("query", "update_mask")
+	for field := range example {
+		if mask == nil || mask.Example != field {
+			t.Errorf("update_mask example = %#v, want %q, the one field the body example sets", mask, field)
+		}
+		if prop := media.Schema.Value.Properties[field]; prop == nil || prop.Value.ReadOnly {
+			t.Errorf("PATCH body example sets %q, want a writable field", field)
+		}
+	}
+	if err := media.Schema.Value.VisitJSON(example, openapi3.EnableJSONSchema2020()); err != nil {
+		t.Errorf("PATCH body example does not match the body's schema: %v", err)
 	}
 }
 
@@ -110,15 +102,15 @@ func TestOpenAPIShapes(t *testing.T) {
 // annotations in the proto cannot drift from the rules next to them.
 func TestOpenAPIConstraints(t *testing.T) {
 	doc := loadOpenAPI(t)
-	ops := doc.Paths["/v1/workEngagements/{id}"]
+	item := doc.Paths.Value("/v1/workEngagements/{id}")
 	for _, tt := range []struct {
 		msg    proto.Message
-		fields map[string]schema
+		fields map[string]*openapi3.Schema
 	}{
-		{&accountsv1.WorkEngagement{}, doc.Definitions["WorkEngagement"].Properties},
-		{&accountsv1.Organization{}, doc.Definitions["Organization"].Properties},
-		{&accountsv1.GetWorkEngagementRequest{}, schemas(ops["get"])},
-		{&accountsv1.DeleteWorkEngagementRequest{}, schemas(ops["delete"])},
+		{&accountsv1.WorkEngagement{}, properties(doc.Components.Schemas["WorkEngagement"])},
+		{&accountsv1.Organization{}, properties(doc.Components.Schemas["Organization"])},
+		{&accountsv1.GetWorkEngagementRequest{}, parameters(item.Get)},
+		{&accountsv1.DeleteWorkEngagementRequest{}, parameters(item.Delete)},
 	} {
 		fields := tt.msg.ProtoReflect().Descriptor().Fields()
 		for i := range fields.Len() {
@@ -127,11 +119,15 @@ func TestOpenAPIConstraints(t *testing.T) {
 	}
 }
 
-func checkRules(t *testing.T, fd protoreflect.FieldDescriptor, got schema) {
+func checkRules(t *testing.T, fd protoreflect.FieldDescriptor, got *openapi3.Schema) {
 	t.Helper()
 	rules, _ := proto.GetExtension(fd.Options(), validate.E_Field).(*validate.FieldRules)
 	s := rules.GetString()
 	if s == nil {
+		return
+	}
+	if got == nil {
+		t.Errorf("%s: not described", fd.FullName())
 		return
 	}
 	if s.GetUuid() && got.Format != "uuid" {
@@ -140,13 +136,11 @@ func checkRules(t *testing.T, fd protoreflect.FieldDescriptor, got schema) {
 	if s.Pattern != nil && got.Pattern != s.GetPattern() {
 		t.Errorf("%s: pattern = %q, want %q", fd.FullName(), got.Pattern, s.GetPattern())
 	}
-	for _, c := range []struct {
-		what      string
-		rule, got *uint64
-	}{{"maxLength", s.MaxLen, got.MaxLength}, {"minLength", s.MinLen, got.MinLength}} {
-		if c.rule != nil && (c.got == nil || *c.got != *c.rule) {
-			t.Errorf("%s: %s = %s, want %d", fd.FullName(), c.what, show(c.got), *c.rule)
-		}
+	if s.MaxLen != nil && (got.MaxLength == nil || *got.MaxLength != s.GetMaxLen()) {
+		t.Errorf("%s: maxLength = %s, want %d", fd.FullName(), show(got.MaxLength), s.GetMaxLen())
+	}
+	if s.MinLen != nil && got.MinLength != s.GetMinLen() {
+		t.Errorf("%s: minLength = %d, want %d", fd.FullName(), got.MinLength, s.GetMinLen())
 	}
 }
 
@@ -157,19 +151,20 @@ func show(n *uint64) string {
 	return strconv.FormatUint(*n, 10)
 }
 
-func params(op operation) map[string]parameter {
-	m := map[string]parameter{}
-	for _, p := range op.Parameters {
-		m[p.Name] = p
+// properties gives a component schema's properties by name.
+func properties(ref *openapi3.SchemaRef) map[string]*openapi3.Schema {
+	m := map[string]*openapi3.Schema{}
+	for name, p := range ref.Value.Properties {
+		m[name] = p.Value
 	}
 	return m
 }
 
-// schemas gives the non-body parameters of op as schemas by name.
-func schemas(op operation) map[string]schema {
-	m := map[string]schema{}
+// parameters gives the schemas of op's parameters by name.
+func parameters(op *openapi3.Operation) map[string]*openapi3.Schema {
+	m := map[string]*openapi3.Schema{}
 	for _, p := range op.Parameters {
-		m[p.Name] = p.schema
+		m[p.Value.Name] = p.Value.Schema.Value
 	}
 	return m
 }

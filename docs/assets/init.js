@@ -14,9 +14,9 @@ window.ui = SwaggerUIBundle({
   requestInterceptor: addBearerScheme,
 });
 
-// addBearerScheme lets the Authorize dialog take a bare token: OpenAPI v2 has
-// no bearer scheme, so the description declares the Authorization header as
-// an API key, whose value must be "Bearer <token>".
+// addBearerScheme lets the Authorize dialog take a bare token: the description
+// is converted from OpenAPI v2, which has no bearer scheme, so it declares the
+// Authorization header as an API key, whose value must be "Bearer <token>".
 function addBearerScheme(request) {
   const auth = request.headers.Authorization;
   if (auth && !/^bearer\s/i.test(auth)) {

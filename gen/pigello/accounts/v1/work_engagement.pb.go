@@ -421,11 +421,10 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\fOrganization\x12N\n" +
 	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"j\n" +
 	"\x18GetWorkEngagementRequest\x12N\n" +
-	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\xa6\x06\n" +
-	"\x1bUpdateWorkEngagementRequest\x12X\n" +
-	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementB\n" +
-	"\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\x12\xac\x05\n" +
-	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\xee\x04\x92A\xd6\x012\xd3\x01Fields to write, comma-separated proto field names (`name,color_code`), or `*` for every writable field. Without it, the mask is the body's writable top-level keys. See the operation's description for the rules.\xe2A\x01\x01\xbaH\x8c\x03\xba\x01\x88\x03\n" +
+	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\xd1\x06\n" +
+	"\x1bUpdateWorkEngagementRequest\x12u\n" +
+	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementB'\x92A\x1aJ\x18{\"color_code\": \"1E90ff\"}\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\x12\xba\x05\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\xfc\x04\x92A\xe4\x012\xd3\x01Fields to write, comma-separated proto field names (`name,color_code`), or `*` for every writable field. Without it, the mask is the body's writable top-level keys. See the operation's description for the rules.J\f\"color_code\"\xe2A\x01\x01\xbaH\x8c\x03\xba\x01\x88\x03\n" +
 	"\x14update_mask.writable\x12\xb1\x01paths must be *, or writable fields: name, organization, organization.id, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications\x1a\xbb\x01this.paths.all(p, p in ['*', 'name', 'organization', 'organization.id', 'custom_id', 'color_code', 'template_notifications', 'template_sms_notifications', 'template_email_notifications'])R\n" +
 	"updateMask\"\x92\x01\n" +
 	"\x1bDeleteWorkEngagementRequest\x12N\n" +

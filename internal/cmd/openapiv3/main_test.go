@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/google/go-cmp/cmp"
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
+	_ "google.golang.org/protobuf/types/known/structpb" // registers struct.proto
+)
+
+// TestCommittedOutputIsCurrent converts the committed inputs and compares
+// the result with the committed description, as make checkgenerate does
+// from freshly generated inputs.
+func TestCommittedOutputIsCurrent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "openapi.json")
+	err := run([]string{"../../../apidesc/apidesc.binpb", "../../../gen/openapiv2/pigello-facade.swagger.json", out})
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	got, _ := os.ReadFile(out)
+	want, err := os.ReadFile("../../../docs/openapi/pigello-facade.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("docs/openapi/pigello-facade.json is not what the committed inputs convert to: run make generate")
+	}
+}
+
+func TestEmitsNull(t *testing.T) {
+	want := map[string]bool{
+		"id": false, "name": false, // plain strings: "" when unset
+		"organization": true, "tags": true, "customer_columns": true, "created_at": true, // messages
+		"custom_id": true, "color_code": true, // proto3 optional
+		"template_notifications": false, "template_sms_notifications": false, "template_email_notifications": false, // lists: []
+	}
+	fields := (&accountsv1.WorkEngagement{}).ProtoReflect().Descriptor().Fields()
+	got := map[string]bool{}
+	for i := range fields.Len() {
+		got[string(fields.Get(i).Name())] = emitsNull(fields.Get(i))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("emitsNull by field (-want +got):\n%s", diff)
+	}
+}
+
+func TestNullable(t *testing.T) {
+	ref := func() *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Ref: "#/components/schemas/Organization", Value: &openapi3.Schema{Type: &openapi3.Types{"object"}}}
+	}
+	tests := []struct {
+		name string
+		in   *openapi3.SchemaRef
+		want string
+	}{
+		{"string", &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: new(uint64(7))}},
+			`{"maxLength":7,"type":["string","null"]}`},
+		{"already nullable", &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string", "null"}}},
+			`{"type":["string","null"]}`},
+		{"reference", ref(),
+			`{"oneOf":[{"$ref":"#/components/schemas/Organization"},{"type":"null"}]}`},
+		{"allOf around a reference", &openapi3.SchemaRef{Value: &openapi3.Schema{Description: "d", ReadOnly: true, AllOf: openapi3.SchemaRefs{ref()}}},
+			`{"description":"d","oneOf":[{"$ref":"#/components/schemas/Organization"},{"type":"null"}],"readOnly":true}`},
+		{"any value", &openapi3.SchemaRef{Value: &openapi3.Schema{Description: "d"}},
+			`{"description":"d"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := json.Marshal(nullable(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("nullable = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCompleteNestedMessages checks that the walk reaches a message through
+// openapiv2's allOf wrapper and completes its fields too.
+func TestCompleteNestedMessages(t *testing.T) {
+	file, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{
+		Name:    proto.String("nested.proto"),
+		Package: proto.String("test"),
+		Syntax:  proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{
+			{Name: proto.String("Outer"), Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("inner"), Number: proto.Int32(1), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(),
+					Type: descriptorpb.FieldDescriptorProto_TYPE_MESSAGE.Enum(), TypeName: proto.String(".test.Inner")},
+			}},
+			{Name: proto.String("Inner"), Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("note"), Number: proto.Int32(1), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(),
+					Type: descriptorpb.FieldDescriptorProto_TYPE_STRING.Enum(), Proto3Optional: proto.Bool(true), OneofIndex: proto.Int32(0)},
+				{Name: proto.String("extra"), Number: proto.Int32(2), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(),
+					Type: descriptorpb.FieldDescriptorProto_TYPE_MESSAGE.Enum(), TypeName: proto.String(".google.protobuf.Struct")},
+			}, OneofDecl: []*descriptorpb.OneofDescriptorProto{{Name: proto.String("_note")}}},
+		},
+		Dependency: []string{"google/protobuf/struct.proto"},
+	}, protoregistry.GlobalFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := &openapi3.SchemaRef{Ref: "#/components/schemas/Inner", Value: &openapi3.Schema{
+		Type: &openapi3.Types{"object"},
+		Properties: openapi3.Schemas{
+			"note":  {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}},
+			"extra": {Value: &openapi3.Schema{Type: &openapi3.Types{"object"}}},
+		},
+	}}
+	outer := &openapi3.SchemaRef{Value: &openapi3.Schema{
+		Type:       &openapi3.Types{"object"},
+		Properties: openapi3.Schemas{"inner": {Value: &openapi3.Schema{Description: "d", AllOf: openapi3.SchemaRefs{inner}}}},
+	}}
+	c := &completer{done: map[*openapi3.Schema]bool{}}
+	c.message(outer, file.Messages().ByName("Outer"))
+
+	got, _ := json.Marshal(map[string]any{"outer": outer.Value, "inner": inner.Value})
+	want := `{"inner":{"properties":{"extra":{"additionalProperties":true,"type":["object","null"]},"note":{"type":["string","null"]}},"type":"object"},` +
+		`"outer":{"properties":{"inner":{"description":"d","oneOf":[{"$ref":"#/components/schemas/Inner"},{"type":"null"}]}},"type":"object"}}`
+	if string(got) != want {
+		t.Errorf("completed schemas = %s\nwant %s", got, want)
+	}
+}
