@@ -10,7 +10,10 @@ GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 BUF     := $(TOOL) buf
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=$(VERSION)
+# internal/app.version is the facade's; main.version is pigello-emulator's
+# (the facade's package main has no such variable, and -X skips a name a
+# binary does not define).
+LDFLAGS := -s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=$(VERSION) -X main.version=$(VERSION)
 IMAGE   ?= localhost/pigello-facade:$(VERSION)
 
 .PHONY: help
