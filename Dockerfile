@@ -27,9 +27,9 @@ COPY . .
 ARG VERSION=dev
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     go build -trimpath \
-      -ldflags "-s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=${VERSION}" \
+      -ldflags "-s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=${VERSION} -X main.version=${VERSION}" \
       -o /out/ ./cmd/pigello-facade ./cmd/pigello-emulator && \
-    /out/pigello-facade --version
+    /out/pigello-facade --version && /out/pigello-emulator --version
 
 FROM scratch
 ARG VERSION=dev

@@ -10,7 +10,10 @@ GO      ?= go
 TOOL    := $(GO) tool -modfile=tools/go.mod
 BUF     := $(TOOL) buf
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=$(VERSION)
+# internal/app.version is the facade's; main.version is pigello-emulator's
+# (the facade's package main has no such variable, and -X skips a name a
+# binary does not define).
+LDFLAGS := -s -w -X github.com/pigello-facade/pigello-facade/internal/app.version=$(VERSION) -X main.version=$(VERSION)
 IMAGE   ?= localhost/pigello-facade:$(VERSION)
 
 .PHONY: help
@@ -38,6 +41,7 @@ test: checkgenerate lint browser-deps ## Everything CI checks: generate, lint, g
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory node-test
 	$(MAKE) --no-print-directory openapi-check
+	$(MAKE) --no-print-directory python-test
 	$(MAKE) --no-print-directory validate-manifests
 	$(MAKE) --no-print-directory image-test
 
@@ -88,12 +92,59 @@ test-browser: browser-deps ## Open /docs in headless Chromium and run GET throug
 	CI=$${CI:-true} $(GO) test -race -count=1 -run '^TestSwaggerUIInChromium$$' -v ./docs/
 
 .PHONY: node-test
-node-test: build ## The Node.js client (clients/node, @grpc/grpc-js) against the facade on its emulator
+node-test: build protos ## The Node.js client (clients/node, @grpc/grpc-js) against the facade on its emulator
 	cd clients/node && npm ci --no-audit --no-fund && FACADE_BIN=$(CURDIR)/bin/pigello-facade npm test
 
 .PHONY: openapi-check
 openapi-check: ## Validate /openapi.json with swagger-parser and generate TypeScript types from it with openapi-typescript (docs/openapi-check)
 	cd docs/openapi-check && npm ci --no-audit --no-fund && npm run --silent check
+
+# The one proto tree every client uses: the contract, its imports, google/rpc
+# (error details) and grpc/health/v1. The google/protobuf well-known types
+# are left out: every protobuf toolchain and runtime ships its own.
+PROTOS := dist/protos
+
+.PHONY: protos
+protos: ## Write the complete proto tree a client in any language needs (contract, google/api, google/rpc, buf/validate, grpc health) to dist/protos
+	rm -rf $(PROTOS)
+	$(BUF) export . -o $(PROTOS)
+	cp third_party/proto/LICENSE $(PROTOS)/LICENSE
+	cp third_party/proto/protoc-gen-openapiv2/LICENSE $(PROTOS)/protoc-gen-openapiv2/LICENSE
+
+# Debian's interpreter, not one on PATH (pyenv): only Debian's packages can
+# be installed here, and they install for /usr/bin/python3.
+PYTHON      := /usr/bin/python3
+PYTHON_DEBS := protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf
+PYTHON_GEN  := dist/python
+
+.PHONY: python-deps
+python-deps: ## Install Debian's protoc, grpc_python_plugin, python3-grpcio and python3-protobuf for the Python client (as root)
+	@if ! command -v protoc >/dev/null || ! command -v grpc_python_plugin >/dev/null || \
+		! $(PYTHON) -c 'import grpc, google.protobuf' 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PYTHON_DEBS) >/dev/null; \
+		else \
+			echo "the Python client needs Debian's $(PYTHON_DEBS): apt-get install them as root"; exit 1; \
+		fi; \
+	fi
+
+# grpc/health/v1/health.proto is compiled as grpc_health/v1/health.proto
+# (protoc's VIRTUAL=DIR include form), as grpcio-health-checking does:
+# Python's grpc package is the runtime, so generated modules cannot live
+# under grpc/.
+.PHONY: python-stubs
+python-stubs: protos python-deps ## Generate the Python client's stubs from dist/protos into dist/python with Debian's protoc
+	rm -rf $(PYTHON_GEN) && mkdir -p $(PYTHON_GEN)
+	protoc -I $(PROTOS) --python_out=$(PYTHON_GEN) --grpc_python_out=$(PYTHON_GEN) \
+		--plugin=protoc-gen-grpc_python=$$(command -v grpc_python_plugin) \
+		$$(cd $(PROTOS) && find . -name '*.proto' ! -path './grpc/*' | sed 's|^\./||' | sort)
+	protoc -I grpc_health/v1=$(PROTOS)/grpc/health/v1 --python_out=$(PYTHON_GEN) --grpc_python_out=$(PYTHON_GEN) \
+		--plugin=protoc-gen-grpc_python=$$(command -v grpc_python_plugin) grpc_health/v1/health.proto
+
+.PHONY: python-test
+python-test: build python-stubs ## The Python client (clients/python, Debian's grpcio) against the facade on its emulator
+	cd clients/python && PYTHONPATH=$(CURDIR)/$(PYTHON_GEN) FACADE_BIN=$(CURDIR)/bin/pigello-facade \
+		$(PYTHON) -m unittest -v test_pigello_client
 
 .PHONY: docs-ui
 docs-ui: ## Re-copy Swagger UI from npm into docs/assets/swagger-ui (as pinned in docs/ui/package-lock.json)
@@ -105,7 +156,7 @@ OPENAPI := docs/openapi/pigello-facade.json
 
 .PHONY: generate
 generate: ## Regenerate third_party/proto, gen/, apidesc/ and docs/openapi (OpenAPI 3.1) from proto/
-	rm -rf third_party/proto/buf third_party/proto/google third_party/proto/protoc-gen-openapiv2/options
+	rm -rf third_party/proto/buf third_party/proto/google third_party/proto/grpc third_party/proto/protoc-gen-openapiv2/options
 	$(GO) run ./internal/cmd/protoexport third_party/proto
 	$(BUF) generate
 	$(BUF) build proto -o apidesc/apidesc.binpb

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // The two 401 details DRF gives: one when credentials are absent, one when
@@ -47,7 +48,7 @@ func (c Credentials) missing() []string {
 // something different from "incorrect".
 func (c Credentials) authenticate(h http.Header) string {
 	for _, want := range c.headers() {
-		if h.Get(want.name) == "" {
+		if received(h, want.name) == "" {
 			return detailNotProvided
 		}
 	}
@@ -55,12 +56,22 @@ func (c Credentials) authenticate(h http.Header) string {
 	// does not tell which header (or how much of it) was right.
 	match := 1
 	for _, want := range c.headers() {
-		match &= subtle.ConstantTimeCompare([]byte(h.Get(want.name)), []byte(want.value))
+		match &= subtle.ConstantTimeCompare([]byte(received(h, want.name)), []byte(want.value))
 	}
 	if match != 1 {
 		return detailIncorrect
 	}
 	return ""
+}
+
+// received returns header name as Django reads it from request.META: a
+// header sent in several field lines arrives as one value, the lines joined
+// with commas (Django's ASGI handler and gunicorn both combine them so, as
+// RFC 9110 allows). A credential sent twice therefore never matches, whether
+// the second value differs or repeats the first, and an empty line followed
+// by the right value is not "not provided" but incorrect.
+func received(h http.Header, name string) string {
+	return strings.Join(h.Values(name), ",")
 }
 
 // Format prints c with every value redacted, whatever the verb, so that

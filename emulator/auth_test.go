@@ -37,6 +37,11 @@ func TestAuth(t *testing.T) {
 		{"wrong service version", "GET", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-SERVICE-VERSION-ID", demo.ServiceID)}, 401, incorrect},
 		{"secret with a suffix", "GET", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-SECRET", demo.ClientSecret+"x")}, 401, incorrect},
 		{"lower-case header names", "GET", firstDemo, "", []func(*http.Request){lowerCaseHeaders}, 200, ""},
+		// A header sent twice reaches Django as one comma-joined value.
+		{"secret repeated with another value", "GET", firstDemo, "", []func(*http.Request){alsoHeader("X-PIGELLO-CLIENT-SECRET", "nope")}, 401, incorrect},
+		{"wrong secret, then the right one", "GET", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-SECRET", "nope"), alsoHeader("X-PIGELLO-CLIENT-SECRET", demo.ClientSecret)}, 401, incorrect},
+		{"secret repeated with the same value", "GET", firstDemo, "", []func(*http.Request){alsoHeader("X-PIGELLO-CLIENT-SECRET", demo.ClientSecret)}, 401, incorrect},
+		{"empty secret, then the right one", "GET", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-SECRET", ""), alsoHeader("X-PIGELLO-CLIENT-SECRET", demo.ClientSecret)}, 401, incorrect},
 		{"before 404 of unknown pk", "GET", unknownRecord, "", []func(*http.Request){withoutHeader("X-PIGELLO-CLIENT-SECRET")}, 401, notProvided},
 		{"before 405", "PUT", firstDemo, "", []func(*http.Request){withHeader("X-PIGELLO-CLIENT-SECRET", "nope")}, 401, incorrect},
 		{"before 415", "POST", collectionOf, "x", []func(*http.Request){withoutHeader("X-PIGELLO-CLIENT-CT"), withHeader("Content-Type", "text/plain")}, 401, notProvided},
@@ -99,6 +104,12 @@ func TestNewPanicsOnBadConfig(t *testing.T) {
 func firstDemo(f *fixture) string   { return detailPath(f.emu.DemoIDs()[0]) }
 func unknownRecord(*fixture) string { return detailPath("11111111-2222-4333-8444-555555555555") }
 func collectionOf(*fixture) string  { return collection }
+
+// alsoHeader adds a value to a header after those it has: the header is
+// then sent as two field lines.
+func alsoHeader(name, value string) func(*http.Request) {
+	return func(r *http.Request) { r.Header.Add(name, value) }
+}
 
 // lowerCaseHeaders sends every header name in lower case, which HTTP allows.
 func lowerCaseHeaders(r *http.Request) {

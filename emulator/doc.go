@@ -20,9 +20,16 @@
 //	srv := httptest.NewServer(emulator.New(emulator.Config{}))
 //	defer srv.Close()
 //
+// A credential header sent twice is refused (401), whether the second value
+// differs or not: Django sees the two joined by a comma, which matches
+// nothing.
+//
 // Besides the Pigello paths it serves GET and DELETE /_emulator/requests, an
 // unauthenticated inspection endpoint listing (and clearing) the requests it
-// has received, with every credential header value redacted.
+// has received, with every credential header value redacted. Every path
+// under /_emulator/ is the emulator's own: never recorded, never faulted,
+// 404 unless ControlEndpoints lists it, and 405 with an Allow header for a
+// method it does not serve.
 //
 // # Faults
 //
@@ -50,12 +57,14 @@
 //	 "faults": [{"status": 503, "retry_after": "1"}, {"latency": "2s"}, {"reset": true}],
 //	 "repeat": false}
 //
-// match is optional, as are both its keys; "repeat": true takes exactly one
-// fault. A fault's keys are those of Fault in snake case: latency (a Go
-// duration string such as "250ms"), status, body, retry_after, reset, hang,
+// match is optional, as are both its keys (method one of GET, HEAD, POST,
+// PUT, PATCH, DELETE and OPTIONS); "repeat": true takes exactly one fault. A
+// fault's keys are those of Fault in snake case: latency (a Go duration
+// string such as "250ms"), status, body, retry_after, reset, hang,
 // malformed, oversized (bytes), close and serve_then_close; {} is a normal
-// answer. Unknown keys
-// and invalid faults are 400 {"detail": ...}. POST and GET answer 200 with
+// answer. Keys are matched exactly: an unknown key, one in another case
+// ("Status") or one given twice is 400 {"detail": ...} naming it by its JSON
+// pointer, as is an invalid fault. POST and GET answer 200 with
 // every script still pending, in the order they are consulted, as a list of
 // such objects; DELETE /_emulator/faults clears them all (204).
 package emulator

@@ -117,16 +117,13 @@ func (e *Emulator) DemoOrganizationIDs() []string {
 }
 
 // ServeHTTP answers r as Pigello would, as a scripted fault says, or
-// serves one of the /_emulator/ endpoints. Every request except those to
-// the /_emulator/ endpoints is recorded first, so tests see even the ones
-// that were refused or faulted.
+// serves one of the /_emulator/ endpoints (ControlEndpoints). Every request
+// except those to paths under /_emulator/ is recorded first, so tests see
+// even the ones that were refused or faulted. A scripted fault applies
+// before the credentials are checked.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.EscapedPath() {
-	case inspectPath:
-		e.serveInspection(w, r)
-		return
-	case faultsPath:
-		e.serveFaults(w, r)
+	if strings.HasPrefix(r.URL.EscapedPath(), controlPrefix) {
+		e.serveControl(w, r)
 		return
 	}
 	b, err := readBody(r)

@@ -3,6 +3,8 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -71,10 +73,19 @@ type Fault struct {
 	ServeThenClose bool
 }
 
+// matchMethods are the methods a Match may name: those a client can send a
+// DRF view and get an answer for. Anything else is a typo ("GTE") that
+// would leave a script waiting for a request that never comes.
+var matchMethods = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+	http.MethodPatch, http.MethodDelete, http.MethodOptions,
+}
+
 // Match limits a scripted fault to some requests. Its zero value matches
 // every request the emulator records: all but those to /_emulator/.
 type Match struct {
-	// Method, if set, is the request method (compared in upper case).
+	// Method, if set, is the request method (compared in upper case): one
+	// of GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS.
 	Method string
 	// ID, if set, is the pk of a detail path; a collection request never
 	// matches a Match with an ID.
@@ -85,8 +96,8 @@ type Match struct {
 // no request could ever match it.
 func (m Match) normalize() (Match, error) {
 	m.Method = strings.ToUpper(m.Method)
-	if strings.ContainsAny(m.Method, " \t\r\n/") {
-		return Match{}, fmt.Errorf("match: method %q is not an HTTP method", m.Method)
+	if m.Method != "" && !slices.Contains(matchMethods, m.Method) {
+		return Match{}, fmt.Errorf("match: method %q is not one of %s", m.Method, strings.Join(matchMethods, ", "))
 	}
 	if m.ID != "" && !uuidPattern.MatchString(m.ID) {
 		return Match{}, fmt.Errorf("match: id %q is not a UUID", m.ID)

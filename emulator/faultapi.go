@@ -1,13 +1,17 @@
 package emulator
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"reflect"
+	"strings"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // scriptJSON is a script as POST /_emulator/faults takes it and GET lists it.
@@ -73,28 +77,27 @@ func toFaultJSON(f Fault) faultJSON {
 	}
 }
 
-// serveFaults serves /_emulator/faults: POST adds a script, GET lists what
-// is scripted, DELETE clears it all. Like the inspection endpoint it needs
-// no credentials and its requests are not recorded.
-func (e *Emulator) serveFaults(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		writeJSON(w, http.StatusOK, e.listFaults())
-	case http.MethodPost:
-		s, err := decodeScript(r)
-		if err != nil {
-			writeDetail(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		e.faults.add(s)
-		writeJSON(w, http.StatusOK, e.listFaults())
-	case http.MethodDelete:
-		e.faults.clear()
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		w.Header().Set("Allow", "GET, POST, DELETE")
-		writeMethodNotAllowed(w, r)
+// getFaults answers GET /_emulator/faults with the pending scripts.
+func (e *Emulator) getFaults(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, e.listFaults())
+}
+
+// postFaults answers POST /_emulator/faults: the script in the body is
+// added, and the pending scripts are listed.
+func (e *Emulator) postFaults(w http.ResponseWriter, r *http.Request) {
+	s, err := decodeScript(r)
+	if err != nil {
+		writeDetail(w, http.StatusBadRequest, err.Error())
+		return
 	}
+	e.faults.add(s)
+	writeJSON(w, http.StatusOK, e.listFaults())
+}
+
+// deleteFaults answers DELETE /_emulator/faults: every script is dropped.
+func (e *Emulator) deleteFaults(w http.ResponseWriter, _ *http.Request) {
+	e.faults.clear()
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (e *Emulator) listFaults() []scriptJSON {
@@ -110,8 +113,11 @@ func (e *Emulator) listFaults() []scriptJSON {
 	return out
 }
 
-// decodeScript reads a POST body strictly: one JSON object, no unknown
-// keys, at least one fault, and exactly one when it repeats.
+// decodeScript reads a POST body strictly: one JSON object whose keys are
+// spelled exactly as documented (no unknown, differently cased or repeated
+// key), at least one fault, and exactly one when it repeats. encoding/json
+// would match "Status" or "STATUS" to status and let a repeated key win
+// silently; the JSON v2 decoder refuses both.
 func decodeScript(r *http.Request) (*script, error) {
 	b, err := readBody(r)
 	if err != nil {
@@ -120,14 +126,9 @@ func decodeScript(r *http.Request) (*script, error) {
 	if b.tooLarge {
 		return nil, errors.New("request body too large: at most 1 MiB")
 	}
-	dec := json.NewDecoder(bytes.NewReader(b.data))
-	dec.DisallowUnknownFields()
 	var sj scriptJSON
-	if err := dec.Decode(&sj); err != nil {
-		return nil, fmt.Errorf("JSON parse error - %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("JSON parse error - data after the object")
+	if err := jsonv2.Unmarshal(b.data, &sj, jsonv2.RejectUnknownMembers(true)); err != nil {
+		return nil, decodeError(err)
 	}
 	switch {
 	case len(sj.Faults) == 0:
@@ -140,4 +141,62 @@ func decodeScript(r *http.Request) (*script, error) {
 		faults[i] = f.fault()
 	}
 	return newScript(Match{Method: sj.Match.Method, ID: sj.Match.ID}, faults, sj.Repeat)
+}
+
+// decodeError says where a body failed to decode, by JSON pointer, and
+// what was expected there, without the decoder's Go internals.
+func decodeError(err error) error {
+	var se *jsonv2.SemanticError
+	if errors.As(err, &se) {
+		where := cmp.Or(se.JSONPointer, "/")
+		if errors.Is(se.Err, jsonv2.ErrUnknownName) {
+			return fmt.Errorf("JSON parse error - %s: unknown key", where)
+		}
+		return fmt.Errorf("JSON parse error - %s: expected %s", where, describeType(se.GoType))
+	}
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) && errors.Is(syn.Err, jsontext.ErrDuplicateName) {
+		return fmt.Errorf("JSON parse error - %s: duplicate key", cmp.Or(syn.JSONPointer, "/"))
+	}
+	return fmt.Errorf("JSON parse error - %s", strings.TrimPrefix(err.Error(), "jsontext: "))
+}
+
+// describeType names, for a person writing JSON, what a Go type takes.
+func describeType(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeFor[jsonDuration]():
+		return `a duration string such as "250ms"`
+	case t == nil:
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		return "a whole number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "an array"
+	case reflect.Struct:
+		return "an object"
+	}
+	return "another value"
+}
+
+// postFaultsDoc describes POST /_emulator/faults, its fault keys read from
+// faultJSON's tags so the text cannot fall behind the decoder.
+func postFaultsDoc() string {
+	return `queue faults: {"match": {"method": "GET", "id": "<uuid>"}, "faults": [{"status": 503, "retry_after": "1"}, {"latency": "2s"}], "repeat": false}; ` +
+		"fault keys: " + strings.Join(jsonKeys(reflect.TypeFor[faultJSON]()), ", ")
+}
+
+// jsonKeys returns the JSON names of struct type t's fields, in order.
+func jsonKeys(t reflect.Type) []string {
+	keys := make([]string, 0, t.NumField())
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		keys = append(keys, name)
+	}
+	return keys
 }

@@ -11,20 +11,17 @@ type inspectedRequest struct {
 	Body     string      `json:"body"`
 }
 
-// serveInspection serves /_emulator/requests: GET lists the recorded
-// requests with credentials redacted, DELETE clears them. It needs no
-// credentials, which is why it must never return one.
-func (e *Emulator) serveInspection(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		writeJSON(w, http.StatusOK, inspect(e.log.list()))
-	case http.MethodDelete:
-		e.log.reset()
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		w.Header().Set("Allow", "GET, DELETE")
-		writeMethodNotAllowed(w, r)
-	}
+// listRequests answers GET /_emulator/requests with the recorded requests,
+// credentials redacted. The endpoint needs no credentials, which is why it
+// must never return one.
+func (e *Emulator) listRequests(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, inspect(e.log.list()))
+}
+
+// clearRequests answers DELETE /_emulator/requests: the log is emptied.
+func (e *Emulator) clearRequests(w http.ResponseWriter, _ *http.Request) {
+	e.log.reset()
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func inspect(reqs []Request) []inspectedRequest {

@@ -10,11 +10,6 @@ const (
 	// collectionPath is where records are created; a detail path is this
 	// followed by "<pk>/".
 	collectionPath = "/accounts/users/organization/workengagement/"
-	// inspectPath serves the recorded requests; it is outside every Pigello
-	// path so it can never shadow one.
-	inspectPath = "/_emulator/requests"
-	// faultsPath scripts faults over HTTP, for clients not written in Go.
-	faultsPath = "/_emulator/faults"
 
 	allowCollection = "POST"
 	allowDetail     = "GET, PATCH, DELETE"

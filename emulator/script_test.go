@@ -138,7 +138,8 @@ func TestScriptRejectsInvalidFaults(t *testing.T) {
 		{"huge", emulator.Match{}, emulator.Fault{Oversized: 1 << 30}, "oversized 1073741824 is not between 0 and 67108864"},
 		{"header injection", emulator.Match{}, emulator.Fault{RetryAfter: "1\r\nX-Evil: 1"}, "is not a valid header value"},
 		{"bad id", emulator.Match{ID: "42"}, emulator.Fault{}, `match: id "42" is not a UUID`},
-		{"bad method", emulator.Match{Method: "GET /"}, emulator.Fault{}, "is not an HTTP method"},
+		{"bad method", emulator.Match{Method: "GET /"}, emulator.Fault{}, `match: method "GET /" is not one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS`},
+		{"unknown method", emulator.Match{Method: "gte"}, emulator.Fault{}, `match: method "GTE" is not one of`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

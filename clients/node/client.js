@@ -14,6 +14,7 @@
 //
 // Run as a script it prints one work engagement:
 //   node client.js localhost:9090 3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import grpc from '@grpc/grpc-js';
@@ -21,17 +22,23 @@ import protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
 
-// The facade's contract and the imports that the repository ships. The
-// google/protobuf well-known types come bundled with protobufjs.
+// protoDir is the proto tree `make protos` writes: the contract, its imports
+// and google/rpc, the one tree every client in this repository uses.
+// PIGELLO_PROTOS points elsewhere. The google/protobuf well-known types come
+// bundled with protobufjs.
+export const protoDir = process.env.PIGELLO_PROTOS || path.resolve(here, '../../dist/protos');
+if (!existsSync(path.join(protoDir, 'pigello/accounts/v1/work_engagement.proto'))) {
+  throw new Error(`no proto tree at ${protoDir}: run \`make protos\` in the repository (or set PIGELLO_PROTOS)`);
+}
+
 export const loaderOptions = {
   keepCase: true,
   longs: String,
   enums: String,
   defaults: false,
   oneofs: true,
-  includeDirs: [path.join(repoRoot, 'proto'), path.join(repoRoot, 'third_party/proto')],
+  includeDirs: [protoDir],
 };
 
 const packageDefinition = protoLoader.loadSync('pigello/accounts/v1/work_engagement.proto', loaderOptions);
@@ -78,11 +85,11 @@ export class WorkEngagements {
   }
 }
 
-// The google.rpc types the facade puts in grpc-status-details-bin (minimal
-// local copies in ./proto; googleapis is not vendored in this repository).
+// The google.rpc types the facade puts in grpc-status-details-bin, from the
+// same proto tree.
 const rpcRoot = new protobuf.Root();
 rpcRoot.loadSync(
-  [path.join(here, 'proto/google/rpc/status.proto'), path.join(here, 'proto/google/rpc/error_details.proto')],
+  [path.join(protoDir, 'google/rpc/status.proto'), path.join(protoDir, 'google/rpc/error_details.proto')],
   { keepCase: true },
 );
 const Status = rpcRoot.lookupType('google.rpc.Status');

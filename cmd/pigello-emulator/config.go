@@ -15,7 +15,13 @@ type config struct {
 	addr        string
 	credentials emulator.Credentials
 	demo        bool // credentials are the public demo ones
+	version     bool // print the version and exit
 }
+
+// versionFlag names the one flag with no environment variable: asking for
+// the version is a one-off, and EMULATOR_VERSION=true left in an environment
+// would turn every start into printing it.
+const versionFlag = "version"
 
 // credentialVar ties one credential to its environment variable and the
 // header it is sent in.
@@ -44,6 +50,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	fs := flag.NewFlagSet("pigello-emulator", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8000", "`address` to listen on (host:port; port 0 picks a free one)")
+	fs.BoolVar(&cfg.version, versionFlag, false, "print the version and exit")
+	fs.Usage = func() { printUsage(stdout, fs) }
 	if err := envDefaults(fs, getenv); err != nil {
 		return config{}, err
 	}
@@ -56,6 +64,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("pigello-emulator: unexpected arguments %q", fs.Args())
 	}
+	if cfg.version {
+		return cfg, nil // nothing else is needed, so nothing else can fail
+	}
 	creds, demo, err := credentialsFromEnv(getenv)
 	if err != nil {
 		return config{}, err
@@ -64,12 +75,24 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	return cfg, nil
 }
 
-// envDefaults sets each flag from EMULATOR_<NAME> when that is set, before
-// the command line is parsed, so that the command line wins.
+// envName returns the environment variable of flag name, EMULATOR_ and the
+// name in upper snake case, or "" for the version flag, which has none.
+func envName(name string) string {
+	if name == versionFlag {
+		return ""
+	}
+	return "EMULATOR_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// envDefaults sets each flag from its variable (envName) when that is set,
+// before the command line is parsed, so that the command line wins.
 func envDefaults(fs *flag.FlagSet, getenv func(string) string) error {
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
-		name := "EMULATOR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		name := envName(f.Name)
+		if name == "" {
+			return
+		}
 		if v := getenv(name); v != "" {
 			if err := f.Value.Set(v); err != nil {
 				errs = append(errs, fmt.Errorf("pigello-emulator: %s: %w", name, err))

@@ -5,9 +5,13 @@
 // Usage:
 //
 //	pigello-emulator [--addr 127.0.0.1:8000]
+//	pigello-emulator --version
+//	pigello-emulator --help
 //
-// Every flag can also be set from the environment as EMULATOR_ plus its name
-// in upper snake case (EMULATOR_ADDR); a flag given on the command line wins.
+// Every flag but --version can also be set from the environment as EMULATOR_
+// plus its name in upper snake case (EMULATOR_ADDR); a flag given on the
+// command line wins. --help lists the flags and their variables, the
+// credential variables with the demo values, and the /_emulator/ endpoints.
 // The credentials to accept come from PIGELLO_APPLICATION_ID,
 // PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY, PIGELLO_CLIENT_SECRET,
 // PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID: all
@@ -34,6 +38,10 @@ import (
 	"github.com/pigello-facade/pigello-facade/emulator"
 )
 
+// version is what --version prints, set at build time by
+// -ldflags "-X main.version=..." (make build and the Dockerfile do).
+var version = "dev"
+
 // shutdownTimeout bounds how long in-flight requests may take to finish
 // once a stop is asked for.
 const shutdownTimeout = 10 * time.Second
@@ -58,6 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	if err != nil {
 		return err
+	}
+	if cfg.version {
+		fmt.Fprintf(stdout, "pigello-emulator %s\n", version)
+		return nil
 	}
 	emu := emulator.New(emulator.Config{Credentials: cfg.credentials})
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.addr)

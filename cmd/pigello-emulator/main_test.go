@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -173,6 +176,95 @@ func TestRunConfigErrors(t *testing.T) {
 				t.Errorf("run returned %v, want an error starting %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// --help lists every flag with its variable, the seven credential variables
+// with their headers and demo values, every /_emulator/ endpoint, and when
+// faults apply.
+func TestHelp(t *testing.T) {
+	demo := emulator.DemoCredentials()
+	want := []string{
+		"--addr address", "default 127.0.0.1:8000; variable EMULATOR_ADDR",
+		"--version\n        print the version and exit\n        no variable",
+		"-h, --help",
+		"PIGELLO_APPLICATION_ID      X-PIGELLO-APPLICATION-ID      demo: " + demo.ApplicationID,
+		"PIGELLO_CLIENT_CT           X-PIGELLO-CLIENT-CT           demo: " + demo.ClientCT,
+		"PIGELLO_CLIENT_ENTITY       X-PIGELLO-CLIENT-ENTITY       demo: " + demo.ClientEntity,
+		"PIGELLO_CLIENT_SECRET       X-PIGELLO-CLIENT-SECRET       demo: " + demo.ClientSecret,
+		"PIGELLO_CUSTOMER_ID         X-PIGELLO-CUSTOMER-ID         demo: " + demo.CustomerID,
+		"PIGELLO_SERVICE_ID          X-PIGELLO-SERVICE-ID          demo: " + demo.ServiceID,
+		"PIGELLO_SERVICE_VERSION_ID  X-PIGELLO-SERVICE-VERSION-ID  demo: " + demo.ServiceVersionID,
+		"A scripted fault applies before the credential check",
+		"fault keys: latency, status, body, retry_after, reset, hang, malformed, oversized, close",
+	}
+	for _, ep := range emulator.ControlEndpoints() {
+		want = append(want, fmt.Sprintf("%-6s  %s", ep.Method, ep.Path))
+	}
+	for _, arg := range []string{"--help", "-h"} {
+		t.Run(arg, func(t *testing.T) {
+			var out strings.Builder
+			if err := run(t.Context(), []string{arg}, mapEnv(nil), &out); err != nil {
+				t.Fatalf("run(%s) returned %v, want nil", arg, err)
+			}
+			for _, w := range want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("run(%s) printed\n%s\nwhich does not contain %q", arg, out.String(), w)
+				}
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+	}{
+		{"plain", nil},
+		// Nothing but the version is needed, so nothing else is checked.
+		{"partial credentials", map[string]string{"PIGELLO_CLIENT_SECRET": "x"}},
+		{"unusable address", map[string]string{"EMULATOR_ADDR": "not an address"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			if err := run(t.Context(), []string{"--version"}, mapEnv(tt.env), &out); err != nil {
+				t.Fatalf("run(--version) returned %v, want nil", err)
+			}
+			if got, want := out.String(), "pigello-emulator dev\n"; got != want {
+				t.Errorf("run(--version) printed %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// --version needs no variable: EMULATOR_VERSION does not turn a start into
+// printing the version.
+func TestVersionHasNoVariable(t *testing.T) {
+	f := setup(t, []string{"--addr", "127.0.0.1:0"}, map[string]string{"EMULATOR_VERSION": "true"})
+	if got := f.get(t, emulator.DemoCredentials()); got != 200 {
+		t.Errorf("GET: status = %d, want 200", got)
+	}
+}
+
+// The version comes from -ldflags "-X main.version=...", as make build and
+// the Dockerfile set it: a built binary prints what it was given.
+func TestVersionFromLdflags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "pigello-emulator")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=v1.2.3-test", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "--version").Output()
+	if err != nil {
+		t.Fatalf("%s --version: %v", bin, err)
+	}
+	if got, want := string(out), "pigello-emulator v1.2.3-test\n"; got != want {
+		t.Errorf("--version printed %q, want %q", got, want)
 	}
 }
 

@@ -1,14 +1,17 @@
-// Command protoexport writes the imported .proto files the contract needs
-// (google/api annotations, buf/validate and the protoc-gen-openapiv2 options)
-// into a directory, printed from the descriptors that the Go modules this
-// service links have registered.
+// Command protoexport writes the .proto files that are not ours but that the
+// contract or its clients need into a directory, printed from the
+// descriptors that the Go modules this service links have registered: the
+// contract's imports (google/api annotations, buf/validate and the
+// protoc-gen-openapiv2 options) and what a client in any language needs
+// beside them (google/rpc status, error details and codes, to decode a failed
+// call's details; grpc/health/v1, to check health).
 //
-// No Go module ships the first two as .proto sources, and nothing outside the
-// Go module proxy can be reached at build time, so the descriptors compiled
-// into the very packages the binary uses are the one offline source whose
-// version always matches what runs (the openapiv2 options are printed the
-// same way, so all imports come from one place). Comments are lost in the round trip;
-// imports do not need them.
+// No Go module ships these as .proto sources, and nothing outside the Go
+// module proxy can be reached at build time, so the descriptors compiled into
+// the very packages the binary uses are the one offline source whose version
+// always matches what runs; every file is printed the same way, so all come
+// from one place. Comments are lost in the round trip; generated code does not
+// need them.
 //
 // Usage: go run ./internal/cmd/protoexport third_party/proto
 package main
@@ -29,9 +32,16 @@ import (
 	// Imported for the descriptors they register.
 	_ "github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	_ "google.golang.org/genproto/googleapis/rpc/code"
+	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
+	_ "google.golang.org/genproto/googleapis/rpc/status"
+	_ "google.golang.org/grpc/health/grpc_health_v1"
 )
 
-// files are the imports of proto/ that buf does not build in itself.
+// files are the imports of proto/ that buf does not build in itself, then
+// the files clients need beside the contract: the facade puts a
+// google.rpc.Status with google.rpc error details in every failed call's
+// grpc-status-details-bin trailer, and serves grpc.health.v1.Health.
 var files = []string{
 	"buf/validate/validate.proto",
 	"google/api/annotations.proto",
@@ -39,6 +49,11 @@ var files = []string{
 	"google/api/http.proto",
 	"protoc-gen-openapiv2/options/annotations.proto",
 	"protoc-gen-openapiv2/options/openapiv2.proto",
+
+	"google/rpc/code.proto",
+	"google/rpc/error_details.proto",
+	"google/rpc/status.proto",
+	"grpc/health/v1/health.proto",
 }
 
 func main() {
