@@ -7,8 +7,9 @@
 # (tools/kubectl-validate/go.mod; built-in schemas, no cluster, no network),
 # and checks it with manifestcheck (tools/kubectl-validate/manifestcheck)
 # against the real binary's `-h`: flags, variables, mounted files, probes,
-# grace period, security context. Then makes sure broken variants are
-# rejected, so a validator that silently passes everything fails here.
+# grace period and drain delay, security context. Then makes sure broken
+# variants are rejected, so a validator that silently passes everything fails
+# here.
 #
 # Settings (environment): K8S_VERSION (schemas to validate against, default
 # 1.30, the newest kubectl-validate v0.0.4 carries), OUT (keep the rendered
@@ -72,8 +73,10 @@ reject bad-quantity 's/memory: 256Mi/memory: 256 megs/'
 reject unknown-flag 's/--auth-tokens-file=/--auth-token-file=/'
 reject unknown-env 's/name: PIGELLO_CLIENT_SECRET_FILE/name: PIGELLO_SECRET_FILE/'
 reject unmounted-file 's#/etc/pigello-facade/tokens/tokens.txt#/etc/tokens.txt#'
-reject short-grace 's/terminationGracePeriodSeconds: 30/terminationGracePeriodSeconds: 15/'
+# 25 s covers --shutdown-timeout (15 s) but not the drain delay (10 s) before it.
+reject short-grace 's/terminationGracePeriodSeconds: 35/terminationGracePeriodSeconds: 25/'
+reject short-drain-delay 's/FACADE_DRAIN_DELAY: 10s/FACADE_DRAIN_DELAY: 5s/'
 reject tls-http-probe 's#--http-addr=:8080#--http-addr=:8080\n        - --tls-cert-file=/etc/pigello-facade/tokens/tokens.txt\n        - --tls-key-file=/etc/pigello-facade/tokens/tokens.txt#'
 reject writable-root 's/readOnlyRootFilesystem: true/readOnlyRootFilesystem: false/'
 [ $bad -eq 0 ] || exit 1
-log "OK: ${dirs[*]} valid for Kubernetes $K8S_VERSION and consistent with pigello-facade's flags; 9 broken variants rejected"
+log "OK: ${dirs[*]} valid for Kubernetes $K8S_VERSION and consistent with pigello-facade's flags; 10 broken variants rejected"

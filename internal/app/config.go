@@ -23,6 +23,7 @@ type Config struct {
 	Emulator        bool
 	LogFormat       string
 	LogLevel        string
+	DrainDelay      time.Duration
 	ShutdownTimeout time.Duration
 	GRPCurlCommand  string
 	ShowVersion     bool

@@ -14,7 +14,8 @@ func defineFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.BoolVar(&cfg.Emulator, "emulator", false, "start an in-process Pigello emulator on loopback and use it instead of Pigello")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to drain in-flight calls on SIGTERM before closing them")
+	fs.DurationVar(&cfg.DrainDelay, "drain-delay", 0, "on SIGTERM/SIGINT, how long to keep serving while reporting not-ready (/readyz 503, gRPC health NOT_SERVING) before the drain begins, so load balancers move traffic away first (0: drain at once)")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 15*time.Second, "how long in-flight calls get to finish once the drain begins (after --drain-delay), when both listeners stop taking new ones; then they are cut off")
 	fs.StringVar(&cfg.GRPCurlCommand, "grpcurl-command", "grpcurl", "how the example commands printed with --emulator invoke grpcurl")
 	fs.BoolVar(&cfg.ShowVersion, "version", false, "print the version and exit")
 

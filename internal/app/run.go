@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"sync/atomic"
-	"time"
 
 	"github.com/pigello-facade/pigello-facade/gateway"
 	"github.com/pigello-facade/pigello-facade/observe"
@@ -28,8 +27,10 @@ import (
 var version = "dev"
 
 // Run starts the facade and serves until ctx is done (SIGINT or SIGTERM in
-// main), then drains in-flight calls and returns. It takes its environment
-// as arguments so tests can run the whole binary in-process.
+// main), then reports not-ready, keeps serving for --drain-delay, drains
+// in-flight calls within --shutdown-timeout and returns (shutdown.go). It
+// takes its environment as arguments so tests can run the whole binary
+// in-process.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
@@ -65,8 +66,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"metrics", cfg.Metrics, "traces_exporter", cfg.Tracing.Exporting())
 	select {
 	case <-ctx.Done():
-		logger.Info("shutting down: draining in-flight calls", "timeout", cfg.ShutdownTimeout)
+		err = f.waitDrainDelay(cfg.DrainDelay, errc)
 	case err = <-errc:
+	}
+	if err != nil {
 		logger.Error("server failed; shutting down", "error", err)
 	}
 	return errors.Join(err, f.shutdown(cfg.ShutdownTimeout))
@@ -83,6 +86,9 @@ type facade struct {
 	debugLis    net.Listener
 	debugServer *http.Server
 	ready       atomic.Bool
+	// calls counts the calls in flight, for the shutdown's log lines.
+	calls  inFlight
+	logger *slog.Logger
 	// stopWatching ends the token and certificate file watchers.
 	stopWatching func()
 	telemetry    *telemetry
@@ -96,7 +102,7 @@ func newFacade(ctx context.Context, cfg Config, logger *slog.Logger) (*facade, e
 	if err != nil {
 		return nil, err
 	}
-	f := &facade{telemetry: tel, stopWatching: func() {}}
+	f := &facade{telemetry: tel, stopWatching: func() {}, logger: logger}
 	if err := f.build(ctx, cfg, logger); err != nil {
 		return nil, errors.Join(err, f.abandon(ctx))
 	}
@@ -123,12 +129,13 @@ func (f *facade) build(ctx context.Context, cfg Config, logger *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	f.httpServer = newHTTPServer(f.telemetry.httpHandler(handler), logger)
+	f.httpServer = newHTTPServer(f.calls.httpHandler(f.telemetry.httpHandler(handler)), logger)
 	return nil
 }
 
 // serverConfig is what the gRPC server and the gateway's in-process calls
-// share: the interceptors every call passes.
+// share: the interceptors every call passes. The count of calls in flight
+// is gRPC-only: REST requests are counted by the HTTP server's handler.
 func (f *facade) serverConfig(cfg Config, logger *slog.Logger, sec *security) server.Config {
 	tel := f.telemetry
 	return server.Config{
@@ -139,8 +146,8 @@ func (f *facade) serverConfig(cfg Config, logger *slog.Logger, sec *security) se
 		ServerOptions:           grpcOptions(cfg),
 		UnaryInterceptors:       tel.unary(),
 		StreamInterceptors:      tel.stream(),
-		GRPCUnaryInterceptors:   []grpc.UnaryServerInterceptor{tel.tracing.UnaryServerInterceptor()},
-		GRPCStreamInterceptors:  []grpc.StreamServerInterceptor{tel.tracing.StreamServerInterceptor()},
+		GRPCUnaryInterceptors:   []grpc.UnaryServerInterceptor{f.calls.unary(), tel.tracing.UnaryServerInterceptor()},
+		GRPCStreamInterceptors:  []grpc.StreamServerInterceptor{f.calls.stream(), tel.tracing.StreamServerInterceptor()},
 	}
 }
 
@@ -210,36 +217,3 @@ func serveErr(name string, err error) error {
 	}
 	return fmt.Errorf("app: %s server: %w", name, err)
 }
-
-// shutdown stops taking calls, lets in-flight ones finish within timeout,
-// and then closes what is left.
-func (f *facade) shutdown(timeout time.Duration) error {
-	f.ready.Store(false)
-	f.health.Shutdown()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	httpErr := f.httpServer.Shutdown(ctx)
-	stopped := make(chan struct{})
-	go func() {
-		f.grpcServer.GracefulStop()
-		close(stopped)
-	}()
-	select {
-	case <-stopped:
-	case <-ctx.Done():
-		f.grpcServer.Stop()
-		<-stopped
-	}
-	f.stopWatching()
-	if f.debugServer != nil {
-		_ = f.debugServer.Close() // a profile being taken is cut short
-	}
-	// The spans of the last calls are sent now; the drain may have used up
-	// ctx, so the flush gets its own bound.
-	flushCtx, cancelFlush := context.WithTimeout(context.Background(), traceFlushTimeout)
-	defer cancelFlush()
-	return errors.Join(httpErr, f.telemetry.tracing.Shutdown(flushCtx))
-}
-
-// traceFlushTimeout bounds sending the last spans at shutdown.
-const traceFlushTimeout = 5 * time.Second

@@ -23,7 +23,8 @@ type running struct {
 	grpcAddr, httpAddr string
 	ids                []string // demo ids from the banner
 	out                *syncBuffer
-	stop               func() error // cancels Run's context and returns its error
+	cancel             context.CancelFunc // cancels Run's context, as SIGTERM does
+	stop               func() error       // cancels Run's context and returns its error
 }
 
 var (
@@ -42,7 +43,7 @@ func startRun(t *testing.T, args []string, env map[string]string) *running {
 	go func() { done <- Run(ctx, args, func(k string) string { return env[k] }, out) }()
 	var result error
 	stopped := false
-	r := &running{out: out, stop: func() error {
+	r := &running{out: out, cancel: cancel, stop: func() error {
 		if !stopped {
 			cancel()
 			select {

@@ -263,13 +263,12 @@ func (k *deploymentCheck) checkScrape() {
 	}
 }
 
-// checkShutdown wants the grace period to cover preStop, then SIGTERM and
-// up to --shutdown-timeout of drain.
+// checkShutdown wants the grace period to cover preStop, then SIGTERM,
+// --drain-delay (still serving, not ready) and up to --shutdown-timeout of
+// drain; and the drain delay to last until the kubelet has seen the readiness
+// probe fail, so the pod is out of the endpoints before its listeners close.
 func (k *deploymentCheck) checkShutdown() {
-	drain, err := time.ParseDuration(k.get("shutdown-timeout"))
-	if err != nil {
-		k.bad("--shutdown-timeout=%q: %v", k.get("shutdown-timeout"), err)
-	}
+	delay, drain := k.getDuration("drain-delay"), k.getDuration("shutdown-timeout")
 	var preStop time.Duration
 	if k.c.Lifecycle != nil && k.c.Lifecycle.PreStop != nil {
 		switch h := k.c.Lifecycle.PreStop; {
@@ -283,9 +282,42 @@ func (k *deploymentCheck) checkShutdown() {
 	if k.spec.TerminationGracePeriodSeconds != nil {
 		grace = time.Duration(*k.spec.TerminationGracePeriodSeconds) * time.Second
 	}
-	if grace <= preStop+drain {
-		k.bad("terminationGracePeriodSeconds (%v) must exceed preStop (%v) + --shutdown-timeout (%v)", grace, preStop, drain)
+	if grace <= preStop+delay+drain {
+		k.bad("terminationGracePeriodSeconds (%v) must exceed preStop (%v) + --drain-delay (%v) + --shutdown-timeout (%v)", grace, preStop, delay, drain)
 	}
+	if p := k.c.ReadinessProbe; p != nil {
+		if seen := readinessFailsWithin(p); delay < seen {
+			k.bad("--drain-delay (%v) is shorter than the readinessProbe's failureThreshold × periodSeconds (%v): the listeners close while the kubelet may still see the pod ready", delay, seen)
+		}
+	}
+}
+
+// readinessFailsWithin is how long after /readyz starts failing the kubelet
+// has certainly marked the pod not ready: failureThreshold probes, one per
+// periodSeconds (Kubernetes' defaults, 3 and 10 s, where unset).
+func readinessFailsWithin(p *corev1.Probe) time.Duration {
+	period, threshold := p.PeriodSeconds, p.FailureThreshold
+	if period == 0 {
+		period = 10
+	}
+	if threshold == 0 {
+		threshold = 3
+	}
+	return time.Duration(period*threshold) * time.Second
+}
+
+// getDuration is a duration flag's value; unset (the help prints no default
+// for zero) is 0.
+func (k *deploymentCheck) getDuration(name string) time.Duration {
+	v := k.get(name)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		k.bad("--%s=%q: %v", name, v, err)
+	}
+	return d
 }
 
 // checkSecurity wants a restricted security context (the container's

@@ -11,7 +11,8 @@
 // file a flag or *_FILE names lies in a mounted Secret or ConfigMap (and among
 // its items), the listen ports match the named container ports, the probes'
 // (and the prometheus.io/scheme annotation's) scheme follows TLS, the grace period outlasts preStop plus
-// --shutdown-timeout, the security context is restricted, resources are set,
+// --drain-delay plus --shutdown-timeout, the drain delay outlasts the readiness probe's failureThreshold ×
+// periodSeconds, the security context is restricted, resources are set,
 // and Services, the HPA and the PDB point at the Deployment.
 package main
 
