@@ -160,7 +160,7 @@ func healthStatus(ctx context.Context, addr string) (string, error) {
 // TestShutdownDrainDelay: from the signal on, health checks fail, but
 // during --drain-delay both listeners still take new connections and calls.
 func TestShutdownDrainDelay(t *testing.T) {
-	r, g := startGated(t, "--drain-delay=5s")
+	r, g := startGated(t, "--drain-delay=10s")
 	r.cancel()
 	r.waitForLog(t, logShutdownRequested)
 	ctx := callCtx(t)
@@ -190,7 +190,7 @@ func TestShutdownDrainDelay(t *testing.T) {
 		}
 	}
 	if len(r.logRecords(logDrainBegan)) > 0 {
-		t.Fatalf("the drain began before the probes ended: the drain delay was cut short or not honoured, or four local calls took over 5s; got %v", got)
+		t.Fatalf("the drain began before the probes ended: the drain delay was cut short or not honoured, or four local calls took over 10s; got %v", got)
 	}
 	for _, p := range probes {
 		if got[p.name] != p.want {
