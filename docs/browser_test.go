@@ -2,6 +2,7 @@ package docs_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +33,10 @@ const (
 // nothing from anywhere but the facade and breaks none of its own
 // Content-Security-Policy.
 //
+// Each step waits for what the page shows once it has done its work, with
+// no time budget: a cold build under -race can make Chromium many times
+// slower, and only hangGuard, a last resort, bounds the whole.
+//
 // It needs Debian's chromium (or $CHROMIUM): without it the test skips,
 // except under CI, where it fails.
 func TestSwaggerUIInChromium(t *testing.T) {
@@ -43,7 +48,10 @@ func TestSwaggerUIInChromium(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			base := startFacade(t, tt.token)
 			ctx := newTab(t, chromium)
-			do(t, ctx, "open /docs", chromedp.Navigate(base+"/docs"), chromedp.WaitVisible(chromedp.CSS(".opblock")))
+			do(t, ctx, "open /docs", chromedp.Navigate(base+"/docs"),
+				chromedp.WaitVisible(chromedp.CSS(getOp)),
+				chromedp.WaitVisible(chromedp.CSS(patchOp)),
+				chromedp.WaitVisible(chromedp.CSS(deleteOp)))
 
 			ops := run(t, ctx, "list operations", chromedp.Evaluate[[]string](`[...document.querySelectorAll('.opblock')].map(op =>
 				op.querySelector('.opblock-summary-method').textContent + ' ' +
@@ -62,11 +70,9 @@ func TestSwaggerUIInChromium(t *testing.T) {
 				t.Errorf("Try it out on GET %s: status %q, body\n%s\nwant 200 and the work engagement", demoID, status, body)
 			}
 			// Open the rest of the page, so the policy check covers it too.
-			do(t, ctx, "expand the other operations and the models",
-				chromedp.Click(chromedp.CSS(patchOp+" .opblock-summary-control")),
-				chromedp.Click(chromedp.CSS(deleteOp+" .opblock-summary-control")),
-				chromedp.Click(chromedp.CSS(".models-control")),
-				chromedp.WaitVisible(chromedp.CSS(".models .json-schema-2020-12")))
+			do(t, ctx, "expand PATCH", expand(patchOp))
+			do(t, ctx, "expand DELETE", expand(deleteOp))
+			do(t, ctx, "expand the models", chromedp.Click(chromedp.CSS(".models-control")), until(modelsShown))
 			screenshot(t, ctx)
 			checkPageHealth(t, ctx)
 		})
@@ -76,29 +82,35 @@ func TestSwaggerUIInChromium(t *testing.T) {
 // authorize gives the Authorize dialog a bare token, as a person would.
 func authorize(t *testing.T, ctx context.Context, token string) {
 	t.Helper()
-	do(t, ctx, "authorize",
-		chromedp.Click(chromedp.CSS(".auth-wrapper .authorize")),
-		chromedp.SendKeys(chromedp.CSS(".modal-ux .auth-container input"), token),
-		chromedp.Click(chromedp.CSS(".modal-ux .auth-btn-wrapper .authorize")),
-		chromedp.Click(chromedp.CSS(".modal-ux .btn-done")),
-		chromedp.WaitNotPresent(chromedp.CSS(".modal-ux")))
+	input := ".modal-ux .auth-container input"
+	do(t, ctx, "open the Authorize dialog", chromedp.Click(chromedp.CSS(".auth-wrapper .authorize")),
+		chromedp.WaitVisible(chromedp.CSS(input)))
+	do(t, ctx, "type the token", chromedp.SendKeys(chromedp.CSS(input), token), until(valueIs(input, token)))
+	// The dialog's Authorize button gives way to Logout once the token is taken.
+	do(t, ctx, "authorize", chromedp.Click(chromedp.CSS(".modal-ux .auth-btn-wrapper .authorize")),
+		chromedp.WaitNotPresent(chromedp.CSS(".modal-ux .auth-btn-wrapper .authorize")))
+	do(t, ctx, "close the dialog", chromedp.Click(chromedp.CSS(".modal-ux .btn-done")),
+		chromedp.WaitNotPresent(chromedp.CSS(".modal-ux")),
+		chromedp.WaitVisible(chromedp.CSS(".auth-wrapper .authorize.locked")))
 }
 
 // tryGet runs GetWorkEngagement for id through Try it out and returns the
 // response's status and body as the page shows them.
 func tryGet(t *testing.T, ctx context.Context, id string) (status, body string) {
 	t.Helper()
-	idInput := chromedp.CSS(getOp + ` tr[data-param-name="id"] input`)
-	do(t, ctx, "try GET",
-		chromedp.Click(chromedp.CSS(getOp+" .opblock-summary-control")),
-		chromedp.Click(chromedp.CSS(getOp+" .try-out__btn")),
-		// Replace the example Swagger UI fills in, as a person would.
-		chromedp.Click(idInput),
+	idInput := getOp + ` tr[data-param-name="id"] input`
+	statusCell := getOp + " .live-responses-table tbody .response-col_status"
+	do(t, ctx, "expand GET", expand(getOp))
+	// Try it out makes the parameters editable and shows Execute.
+	do(t, ctx, "try it out", chromedp.Click(chromedp.CSS(getOp+" .try-out__btn")),
+		chromedp.WaitVisible(chromedp.CSS(getOp+" .execute")))
+	// Replace the example Swagger UI fills in, as a person would.
+	do(t, ctx, "type the id", chromedp.Click(chromedp.CSS(idInput)),
 		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.KeyEvent(id),
-		chromedp.Click(chromedp.CSS(getOp+" .execute")),
-		chromedp.WaitVisible(chromedp.CSS(getOp+" .live-responses-table tbody .response-col_status")))
-	status = run(t, ctx, "read status", chromedp.Text(chromedp.CSS(getOp+" .live-responses-table tbody .response-col_status")))
+		chromedp.KeyEvent(id), until(valueIs(idInput, id)))
+	do(t, ctx, "execute", chromedp.Click(chromedp.CSS(getOp+" .execute")),
+		chromedp.WaitVisible(chromedp.CSS(statusCell)))
+	status = run(t, ctx, "read status", chromedp.Text(chromedp.CSS(statusCell)))
 	body = run(t, ctx, "read body", chromedp.Text(chromedp.CSS(getOp+" .live-responses-table tbody .response-col_description pre")))
 	return strings.TrimSpace(status), body
 }
@@ -163,10 +175,22 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// hangGuard bounds a whole subtest, Chromium's start included. It is a last
+// resort against a browser that hangs, so that the test fails naming the
+// step it hung in rather than being killed by go test's -timeout; the steps
+// themselves wait for what the page shows, however long a busy machine
+// takes to get there.
+const hangGuard = 4 * time.Minute
+
 // newTab starts Chromium with the flags that work on a closed network and
-// returns a tab whose actions must finish within a minute.
+// returns its tab, which lives until the subtest ends or hangGuard passes.
 func newTab(t *testing.T, chromium string) context.Context {
 	t.Helper()
+	limit := hangGuard
+	if deadline, ok := t.Deadline(); ok && time.Until(deadline)-30*time.Second < limit {
+		limit = time.Until(deadline) - 30*time.Second
+	}
+	guard, cancelGuard := context.WithTimeout(context.Background(), limit)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
 		chromedp.NoSandbox,
@@ -176,28 +200,58 @@ func newTab(t *testing.T, chromium string) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 1024),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(guard, opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
 		cancelTab()
 		cancelAlloc()
+		cancelGuard()
 	})
 	do(t, ctx, "start chromium")
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
 		page.AddScriptToEvaluateOnNewDocumentParams{Source: watchPage}); err != nil {
 		t.Fatalf("add page watcher: %v", err)
 	}
-	// The timeout covers the actions only: the browser lives on ctx.
-	tctx, cancel := context.WithTimeout(ctx, time.Minute)
-	t.Cleanup(cancel)
-	return tctx
+	return ctx
 }
 
+// expand opens an operation by its summary and waits until its body shows.
+func expand(op string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Click(chromedp.CSS(op+" .opblock-summary-control")),
+		chromedp.WaitVisible(chromedp.CSS(op+".is-open .opblock-body")))
+}
+
+// modelsShown holds once the models section is open and shows a model. The
+// section is "Models" for Swagger 2.0 and "Schemas" for OpenAPI 3, with the
+// same classes; OpenAPI 3.1's schemas render as .json-schema-2020-12.
+const modelsShown = `(() => {
+	const models = document.querySelector('.models.is-open');
+	return models !== null && models.querySelector('.model-container, .json-schema-2020-12') !== null;
+})()`
+
+// valueIs holds once the input selected by sel holds want, as the page's
+// own state has it after the keystrokes.
+func valueIs(sel, want string) string {
+	return fmt.Sprintf(`document.querySelector(%q)?.value === %q`, sel, want)
+}
+
+// until waits, with no time limit of its own, for the JavaScript expression
+// to hold.
+func until(expression string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expression,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(0))
+}
+
+// do runs one step. Its duration is logged, not checked: it tells where a
+// slow run spent its time.
 func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
+	start := time.Now()
 	if err := chromedp.Do(ctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+		t.Fatalf("%s (after %v): %v", what, time.Since(start).Round(time.Millisecond), err)
 	}
+	t.Logf("%s: %v", what, time.Since(start).Round(time.Millisecond))
 }
 
 func run[T any](t *testing.T, ctx context.Context, what string, action chromedp.Action[T]) T {

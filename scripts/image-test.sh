@@ -13,9 +13,10 @@
 # packages, the builder image, the layers and the Go build cache.
 #
 # Settings (environment): VERSION (default: git describe, else dev), IMAGE
-# (default localhost/pigello-facade:$VERSION), GRPC_PORT and HTTP_PORT (host
-# ports on 127.0.0.1, default 19090 and 18080; the TLS pod uses the next
-# ones), MAX_IMAGE_MB (default 64).
+# (default localhost/pigello-facade:$VERSION), MAX_IMAGE_MB (default 64).
+# The containers' ports are published on 127.0.0.1 at ports podman picks
+# among the free ones, so whatever else listens on the machine is no
+# obstacle; podman port tells the script which.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,14 +26,10 @@ fail() { log "FAIL: $*"; exit 1; }
 
 VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
 IMAGE=${IMAGE:-localhost/pigello-facade:$VERSION}
-GRPC_PORT=${GRPC_PORT:-19090}
-HTTP_PORT=${HTTP_PORT:-18080}
 MAX_IMAGE_MB=${MAX_IMAGE_MB:-64}
 DEMO_ID=3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31
 NAME=pigello-facade-image-test-$$
 POD=$NAME-pod
-TLS_GRPC_PORT=$((GRPC_PORT + 1))
-TLS_HTTP_PORT=$((HTTP_PORT + 1))
 GRPCURL=(go tool -modfile=tools/go.mod grpcurl)
 
 # shellcheck source=scripts/podman-setup.sh
@@ -51,7 +48,7 @@ cleanup() {
 	if [ $rc -eq 0 ]; then log "PASS in $(($(date +%s) - start))s"; else log "FAILED (exit $rc) after $(($(date +%s) - start))s"; fi
 }
 trap cleanup EXIT
-# Containers left by a run that was killed would hold the ports.
+# Containers left by a run that was killed would go on running.
 podman ps -a --format '{{.Names}}' | grep '^pigello-facade-image-test-' | xargs -r podman rm -f -t 0 >/dev/null || true
 
 log "building $IMAGE (VERSION=$VERSION)"
@@ -77,18 +74,32 @@ podman run --rm --read-only --entrypoint /usr/local/bin/pigello-emulator "$IMAGE
 # On the embedded emulator, read-only, non-root, no capabilities.
 podman run -d --name "$NAME" --read-only --user 65532:65532 \
 	--cap-drop=ALL --security-opt=no-new-privileges \
-	-p "127.0.0.1:$GRPC_PORT:9090" -p "127.0.0.1:$HTTP_PORT:8080" \
+	-p 127.0.0.1::9090 -p 127.0.0.1::8080 \
 	"$IMAGE" --emulator --grpc-addr :9090 --http-addr :8080 --log-format json >/dev/null
+# published container port: the 127.0.0.1 port podman picked for the
+# container's port.
+published() {
+	local addr
+	addr=$(podman port "$1" "$2/tcp") || fail "podman port $1 $2: $addr"
+	addr=$(head -n 1 <<<"$addr")
+	[[ $addr == 127.0.0.1:* ]] || fail "podman port $1 $2: '$addr', want 127.0.0.1:<port>"
+	echo "${addr##*:}"
+}
 wait_ready() { # container url [curl options]
 	local c=$1 url=$2 _
 	shift 2
-	for _ in $(seq 1 100); do
+	# A container that exits fails at once; the limit only stops one that
+	# hangs, and is generous for a busy machine.
+	for _ in $(seq 1 600); do
 		curl -fsS -o /dev/null "$@" "$url" 2>/dev/null && return 0
 		[ "$(podman inspect --format '{{.State.Running}}' "$c")" = true ] || fail "$c exited"
 		sleep 0.2
 	done
-	fail "$url did not answer 200 within 20s"
+	fail "$url did not answer 200 within 2 minutes"
 }
+GRPC_PORT=$(published "$NAME" 9090)
+HTTP_PORT=$(published "$NAME" 8080)
+log "published: gRPC on 127.0.0.1:$GRPC_PORT, HTTP on 127.0.0.1:$HTTP_PORT"
 wait_ready "$NAME" "http://127.0.0.1:$HTTP_PORT/readyz"
 log "/readyz: 200"
 curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || fail "/healthz"
@@ -139,7 +150,7 @@ chmod 0750 "$secrets"/* && chmod 0440 "$secrets"/*/*
 
 # One network namespace, as in a pod: the emulator's container holds it (and
 # the published ports), the facade's joins it.
-podman run -d --name "$POD-emulator" -p "127.0.0.1:$TLS_GRPC_PORT:9090" -p "127.0.0.1:$TLS_HTTP_PORT:8080" --read-only --user 65532:65532 --cap-drop=ALL \
+podman run -d --name "$POD-emulator" -p 127.0.0.1::9090 -p 127.0.0.1::8080 --read-only --user 65532:65532 --cap-drop=ALL \
 	--entrypoint /usr/local/bin/pigello-emulator "$IMAGE" --addr 127.0.0.1:8000 >/dev/null
 env_args=(-e PIGELLO_BASE_URL=http://127.0.0.1:8000 -e FACADE_LOG_FORMAT=json -e FACADE_DRAIN_DELAY=10s -e FACADE_SHUTDOWN_TIMEOUT=15s -e GOMEMLIMIT=230MiB)
 for k in application-id client-ct client-entity client-secret customer-id service-id service-version-id; do
@@ -154,6 +165,8 @@ podman run -d --network "container:$POD-emulator" --name "$POD-facade" --read-on
 	"$IMAGE" --grpc-addr=:9090 --http-addr=:8080 \
 	--auth-tokens-file=/etc/pigello-facade/tokens/tokens.txt \
 	--tls-cert-file=/etc/pigello-facade/tls/tls.crt --tls-key-file=/etc/pigello-facade/tls/tls.key >/dev/null
+TLS_GRPC_PORT=$(published "$POD-emulator" 9090)
+TLS_HTTP_PORT=$(published "$POD-emulator" 8080)
 # The kubelet's HTTPS probe: no certificate check, no token.
 wait_ready "$POD-facade" "https://127.0.0.1:$TLS_HTTP_PORT/readyz" -k
 curl -fsSk -o /dev/null "https://127.0.0.1:$TLS_HTTP_PORT/healthz" || fail "TLS /healthz"

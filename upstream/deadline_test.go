@@ -14,8 +14,10 @@ import (
 
 // TestRetriesStopBeforeDeadline: with waits faked, each wait the client asks
 // for ends before the caller's deadline, and it stops when the next would not.
+// The waits are long beside the real time the requests take (up to 15 s here
+// leaves the answer unchanged), so a busy machine cannot change it.
 func TestRetriesStopBeforeDeadline(t *testing.T) {
-	const deadline = 300 * time.Millisecond
+	const deadline = 35 * time.Second
 	s := newScript(respond(503, ""))
 	ctx, cancel := context.WithTimeout(t.Context(), deadline)
 	defer cancel()
@@ -28,13 +30,13 @@ func TestRetriesStopBeforeDeadline(t *testing.T) {
 		waits = append(waits, d)
 		return nil
 	}
-	c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{MaxAttempts: 10, BaseDelay: 100 * time.Millisecond, MaxDelay: time.Second}), WithSleep(sleep))
+	c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{MaxAttempts: 10, BaseDelay: 10 * time.Second, MaxDelay: time.Minute}), WithSleep(sleep))
 	c.jitter = func(d time.Duration) time.Duration { return d }
 	err := callWith(ctx, t, c, http.MethodGet, testID)
 	if e, ok := errors.AsType[*Error](err); !ok || e.StatusCode != 503 {
 		t.Errorf("GetWorkEngagement returned %v, want the last 503 at once", err)
 	}
-	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond} // 400ms would end past 300ms
+	want := []time.Duration{10 * time.Second, 20 * time.Second} // 40s would end past 35s
 	if diff := cmp.Diff(want, waits); diff != "" || s.requests() != 3 {
 		t.Errorf("%d requests; waits mismatch (-want +got):\n%s", s.requests(), diff)
 	}
