@@ -28,6 +28,9 @@ type Config struct {
 	GRPCurlCommand  string
 	ShowVersion     bool
 
+	// InsecureUpstream allows a plain http PigelloBaseURL beyond loopback.
+	InsecureUpstream bool
+
 	// Calls to Pigello under failure.
 	DefaultTimeout         time.Duration
 	AttemptTimeout         time.Duration
@@ -74,34 +77,21 @@ var credentialEnv = []struct {
 
 // parseConfig reads flags, each of which may also come from the environment
 // (FACADE_GRPC_ADDR for --grpc-addr; the Pigello settings read PIGELLO_*);
-// a flag on the command line wins over its variable.
+// a flag on the command line wins over its variable. Every error is one
+// line, naming the setting and never a credential. --help writes to output
+// and returns flag.ErrHelp.
 func parseConfig(args []string, getenv func(string) string, output io.Writer) (Config, error) {
 	var cfg Config
-	fs := flag.NewFlagSet("pigello-facade", flag.ContinueOnError)
-	fs.SetOutput(output)
-	defineFlags(fs, &cfg)
-	fs.Usage = func() {
-		fmt.Fprintf(output, "Usage: pigello-facade [flags]\n\nEach flag may also be set by its environment variable, shown in brackets.\nCredentials come from PIGELLO_APPLICATION_ID, PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY,\nPIGELLO_CLIENT_SECRET, PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID,\neach also as <NAME>_FILE naming a file that holds the value.\nTraces are exported as the standard OTEL_* variables say: OTEL_TRACES_EXPORTER (otlp, console;\ndefault none, or otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set), OTEL_EXPORTER_OTLP_*, OTEL_TRACES_SAMPLER.\n\n")
-		fs.PrintDefaults()
-	}
-	var envErr error
-	fs.VisitAll(func(f *flag.Flag) {
-		name := envName(f.Name)
-		f.Usage += " [" + name + "]"
-		if v := getenv(name); v != "" {
-			if err := f.Value.Set(v); err != nil {
-				envErr = errors.Join(envErr, fmt.Errorf("%s: %w", name, err))
-			}
-		}
-	})
-	if envErr != nil {
-		return Config{}, fmt.Errorf("app: %w", envErr)
-	}
-	if err := fs.Parse(args); err != nil {
+	defs := flagDefs(&cfg)
+	err := setFlags(defs, args, getenv)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printHelp(output, defs)
 		return Config{}, err
-	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("app: unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	case cfg.ShowVersion:
+		return cfg, nil
+	case err != nil:
+		return Config{}, err
 	}
 	creds, err := readCredentials(getenv)
 	if err != nil {
@@ -109,7 +99,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	}
 	cfg.Credentials = creds
 	if cfg.Tracing, err = observe.TracingConfigFromEnv(getenv); err != nil {
-		return Config{}, fmt.Errorf("app: %w", err)
+		return Config{}, err
 	}
 	return cfg, cfg.check()
 }
@@ -118,18 +108,10 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 // code that builds a Config without parsing a command line.
 func defaultConfig() Config {
 	var cfg Config
-	defineFlags(flag.NewFlagSet("defaults", flag.ContinueOnError), &cfg)
-	return cfg
-}
-
-// envName is the variable of a flag: pigello-base-url → PIGELLO_BASE_URL,
-// grpc-addr → FACADE_GRPC_ADDR.
-func envName(flagName string) string {
-	name := strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
-	if strings.HasPrefix(name, "PIGELLO_") {
-		return name
+	for _, d := range flagDefs(&cfg) {
+		d.value.setDefault()
 	}
-	return "FACADE_" + name
+	return cfg
 }
 
 // readCredentials takes each credential from NAME or from the file NAME_FILE
@@ -137,14 +119,16 @@ func envName(flagName string) string {
 // never the value.
 func readCredentials(getenv func(string) string) (upstream.Credentials, error) {
 	var c upstream.Credentials
-	var errs error
+	var errs []string // one line for all of them
 	for _, e := range credentialEnv {
 		v, err := credential(e.name, getenv)
-		errs = errors.Join(errs, err)
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
 		e.set(&c, v)
 	}
 	if errs != nil {
-		return upstream.Credentials{}, fmt.Errorf("app: %w", errs)
+		return upstream.Credentials{}, errors.New(strings.Join(errs, "; "))
 	}
 	return c, nil
 }
@@ -165,11 +149,12 @@ func credential(name string, getenv func(string) string) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// check reports what keeps the configuration from starting: everything
+// check reports what keeps the configuration from starting, once each
+// value has passed its own rule (setFlags): an unsafe base URL, everything
 // missing at once, then inconsistent or unsafe settings.
 func (c Config) check() error {
-	if c.ShowVersion {
-		return nil
+	if err := c.checkPlaintextUpstream(); err != nil {
+		return err
 	}
 	if err := c.checkRequired(); err != nil {
 		return err
@@ -199,7 +184,7 @@ func (c Config) checkRequired() error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("app: missing configuration (or use --emulator): %s", strings.Join(missing, ", "))
+		return fmt.Errorf("missing configuration (or use --emulator): %s", strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -207,9 +192,9 @@ func (c Config) checkRequired() error {
 func (c Config) checkTLS() error {
 	switch {
 	case (c.TLSCertFile == "") != (c.TLSKeyFile == ""):
-		return errors.New("app: --tls-cert-file and --tls-key-file go together")
+		return errors.New("--tls-cert-file and --tls-key-file go together")
 	case c.TLSClientCAFile != "" && c.TLSCertFile == "":
-		return errors.New("app: --tls-client-ca-file needs --tls-cert-file and --tls-key-file")
+		return errors.New("--tls-client-ca-file needs --tls-cert-file and --tls-key-file")
 	}
 	return nil
 }

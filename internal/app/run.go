@@ -47,6 +47,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	if cfg.plaintextUpstream() { // only with --insecure-upstream: check refuses it otherwise
+		logger.Warn("the Pigello credentials travel unencrypted: --pigello-base-url (PIGELLO_BASE_URL) is plain http "+
+			"beyond loopback, allowed by --insecure-upstream (FACADE_INSECURE_UPSTREAM)", "pigello", cfg.PigelloBaseURL)
+	}
 	var demo *embeddedEmulator
 	if cfg.Emulator {
 		if demo, err = startEmulator(cfg.Credentials); err != nil {

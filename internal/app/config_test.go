@@ -1,0 +1,271 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+)
+
+// validEnv is a configuration that starts: loopback listeners on free
+// ports, https Pigello and the seven recognisable testCreds, so a test can
+// assert no message repeats one. extra is laid over it.
+func validEnv(extra map[string]string) map[string]string {
+	env := map[string]string{"PIGELLO_BASE_URL": "https://dev.api.pigello.io",
+		"FACADE_GRPC_ADDR": "127.0.0.1:0", "FACADE_HTTP_ADDR": "127.0.0.1:0"}
+	for header, value := range credentialHeaders {
+		// X-PIGELLO-CLIENT-SECRET is read from PIGELLO_CLIENT_SECRET.
+		env[strings.ReplaceAll(strings.TrimPrefix(header, "X-"), "-", "_")] = value
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+func getenvOf(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+// refusals are values out of their flag's range and why each is refused:
+// the known offenders of issue 9 first, then every other rule.
+var refusals = []struct{ flag, env, value, why string }{
+	{"max-request-bytes", "FACADE_MAX_REQUEST_BYTES", "-5", "must be between 1 and 67108864"},
+	{"default-timeout", "FACADE_DEFAULT_TIMEOUT", "-1s", "must be more than 0s"},
+	{"upstream-max-concurrency", "FACADE_UPSTREAM_MAX_CONCURRENCY", "-1", "must be between 0 and 10000"},
+	{"breaker-min-requests", "FACADE_BREAKER_MIN_REQUESTS", "-1", "must be between 0 and 100000"},
+	{"reload-interval", "FACADE_RELOAD_INTERVAL", "0s", "must be more than 0s"},
+	{"attempt-timeout", "FACADE_ATTEMPT_TIMEOUT", "abc", "not a duration (use e.g. 5s or 250ms)"},
+	{"breaker-failure-ratio", "FACADE_BREAKER_FAILURE_RATIO", "2", "must be more than 0 and at most 1"},
+
+	{"grpc-addr", "FACADE_GRPC_ADDR", "not-an-address", "not host:port (use e.g. :9090 or 127.0.0.1:9090)"},
+	{"http-addr", "FACADE_HTTP_ADDR", "127.0.0.1:99999", "port must be a number from 0 to 65535"},
+	{"http-addr", "FACADE_HTTP_ADDR", "127.0.0.1:http", "port must be a number from 0 to 65535"},
+	{"debug-addr", "FACADE_DEBUG_ADDR", "localhost", "not host:port (use e.g. :9090 or 127.0.0.1:9090)"},
+	{"log-format", "FACADE_LOG_FORMAT", "xml", "must be text or json"},
+	{"log-level", "FACADE_LOG_LEVEL", "verbose", "must be debug, info, warn or error"},
+	{"shutdown-timeout", "FACADE_SHUTDOWN_TIMEOUT", "0s", "must be more than 0s"},
+	{"shutdown-timeout", "FACADE_SHUTDOWN_TIMEOUT", "15", "not a duration (use e.g. 5s or 250ms)"},
+	{"grpcurl-command", "FACADE_GRPCURL_COMMAND", " ", "must not be empty"},
+	{"emulator", "FACADE_EMULATOR", "maybe", "not a boolean (use true or false)"},
+	{"metrics", "FACADE_METRICS", "yes", "not a boolean (use true or false)"},
+	{"insecure", "FACADE_INSECURE", "2", "not a boolean (use true or false)"},
+	{"insecure-upstream", "FACADE_INSECURE_UPSTREAM", "sure", "not a boolean (use true or false)"},
+	{"credentials-from-metadata", "FACADE_CREDENTIALS_FROM_METADATA", "on", "not a boolean (use true or false)"},
+	{"attempt-timeout", "FACADE_ATTEMPT_TIMEOUT", "-1ms", "must be 0s or more"},
+	{"max-attempts", "FACADE_MAX_ATTEMPTS", "0", "must be between 1 and 10"},
+	{"max-attempts", "FACADE_MAX_ATTEMPTS", "11", "must be between 1 and 10"},
+	{"max-attempts", "FACADE_MAX_ATTEMPTS", "three", "not an integer"},
+	{"upstream-max-concurrency", "FACADE_UPSTREAM_MAX_CONCURRENCY", "10001", "must be between 0 and 10000"},
+	{"upstream-queue-timeout", "FACADE_UPSTREAM_QUEUE_TIMEOUT", "-1ms", "must be 0s or more"},
+	{"breaker-window", "FACADE_BREAKER_WINDOW", "0s", "must be more than 0s"},
+	{"breaker-min-requests", "FACADE_BREAKER_MIN_REQUESTS", "99999999999999999999", "must be between 0 and 100000"},
+	{"breaker-failure-ratio", "FACADE_BREAKER_FAILURE_RATIO", "0", "must be more than 0 and at most 1"},
+	{"breaker-failure-ratio", "FACADE_BREAKER_FAILURE_RATIO", "NaN", "not a number (use e.g. 0.5)"},
+	{"breaker-failure-ratio", "FACADE_BREAKER_FAILURE_RATIO", "half", "not a number (use e.g. 0.5)"},
+	{"breaker-open-for", "FACADE_BREAKER_OPEN_FOR", "0s", "must be more than 0s"},
+	{"max-request-bytes", "FACADE_MAX_REQUEST_BYTES", "67108865", "must be between 1 and 67108864"},
+	{"max-request-bytes", "FACADE_MAX_REQUEST_BYTES", "64MiB", "not an integer"},
+}
+
+// TestRunRefusesValues runs Run with each refused value, on the command line
+// and in its variable, over a configuration that otherwise starts: the error
+// is exactly one line naming the flag, its variable, the value and the rule,
+// and nothing is printed besides (no usage dump, no credential).
+func TestRunRefusesValues(t *testing.T) {
+	for _, r := range refusals {
+		t.Run(r.flag+"="+r.value+"/flag", func(t *testing.T) {
+			want := fmt.Sprintf("--%s (%s) = %q: %s", r.flag, r.env, r.value, r.why)
+			assertRefused(t, []string{"--" + r.flag + "=" + r.value}, nil, want)
+		})
+		t.Run(r.flag+"="+r.value+"/env", func(t *testing.T) {
+			want := fmt.Sprintf("%s (--%s) = %q: %s", r.env, r.flag, r.value, r.why)
+			assertRefused(t, nil, map[string]string{r.env: r.value}, want)
+		})
+	}
+}
+
+// TestRunRefusesBaseURL: a base URL that is not a usable base, or plain
+// http beyond loopback, is refused in one line naming the setting. A URL
+// whose form is wrong is never repeated (its user info or query may hold a
+// secret); the plaintext refusal repeats the (well-formed) URL.
+func TestRunRefusesBaseURL(t *testing.T) {
+	const notAbsolute = "not an absolute URL (use e.g. https://api.pigello.io)"
+	malformed := []struct{ value, why string }{
+		{"api.pigello.io", notAbsolute},
+		{"/accounts", notAbsolute},
+		{"https://", notAbsolute},
+		{"https:api.pigello.io", notAbsolute},
+		{"user:hunter2-SECRET@api.pigello.io", notAbsolute},
+		{"https://:443", "has no host"},
+		{"ftp://api.pigello.io", "the scheme must be https (or http)"},
+		{"https://user:hunter2-SECRET@api.pigello.io", "must not hold user info (user:password@): credentials come from the PIGELLO_* variables"},
+		{"https://hunter2-SECRET@api.pigello.io", "must not hold user info (user:password@): credentials come from the PIGELLO_* variables"},
+		{"https://api.pigello.io/?token=hunter2-SECRET", "must not have a query (?…) or fragment (#…)"},
+		{"https://api.pigello.io/?", "must not have a query (?…) or fragment (#…)"},
+		{"https://api.pigello.io/#hunter2-SECRET", "must not have a query (?…) or fragment (#…)"},
+	}
+	for _, m := range malformed {
+		t.Run(m.value+"/flag", func(t *testing.T) {
+			err := assertRefused(t, []string{"--pigello-base-url", m.value}, nil, "--pigello-base-url (PIGELLO_BASE_URL): "+m.why)
+			assertNotContains(t, err, "hunter2")
+		})
+		t.Run(m.value+"/env", func(t *testing.T) {
+			err := assertRefused(t, nil, map[string]string{"PIGELLO_BASE_URL": m.value}, "PIGELLO_BASE_URL (--pigello-base-url): "+m.why)
+			assertNotContains(t, err, "hunter2")
+		})
+	}
+	for _, url := range []string{"http://10.0.0.5:8000", "http://example.com", "http://[fe80::1]:8000",
+		"http://127.0.0.1.example.com", "http://localhost.example.com:8000", "http://[::ffff:10.0.0.5]:8000"} {
+		want := fmt.Sprintf("--pigello-base-url (PIGELLO_BASE_URL) = %q: plain http beyond loopback would send the Pigello credentials unencrypted: "+
+			"use https, or pass --insecure-upstream (FACADE_INSECURE_UPSTREAM) if the network is trusted", url)
+		t.Run(url+"/flag", func(t *testing.T) { assertRefused(t, []string{"--pigello-base-url", url}, nil, want) })
+		t.Run(url+"/env", func(t *testing.T) { assertRefused(t, nil, map[string]string{"PIGELLO_BASE_URL": url}, want) })
+	}
+}
+
+// assertRefused runs Run with args over validEnv with
+// env laid on it, and checks it returns exactly want, prints nothing, and
+// repeats no credential. It returns the error's text.
+func assertRefused(t *testing.T, args []string, env map[string]string, want string) string {
+	t.Helper()
+	var out syncBuffer
+	// Cancelled: a configuration wrongly accepted starts and stops at once.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := Run(ctx, args, getenvOf(validEnv(env)), &out)
+	if err == nil {
+		t.Fatalf("Run returned nil, want %q", want)
+	}
+	if err.Error() != want {
+		t.Errorf("Run returned\n%q\nwant\n%q", err, want)
+	}
+	if out.String() != "" {
+		t.Errorf("Run printed %q besides its error, want nothing", out.String())
+	}
+	assertNoSecret(t, "Run's error", err.Error())
+	return err.Error()
+}
+
+func assertNotContains(t *testing.T, s, secret string) {
+	t.Helper()
+	if strings.Contains(s, secret) {
+		t.Errorf("%q repeats %q", s, secret)
+	}
+}
+
+// TestConfigAccepts: the edges of each range, the special values the docs
+// name, loopback http and --insecure-upstream are accepted and take effect.
+func TestConfigAccepts(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		got  func(Config) any
+		want any
+	}{
+		{"https", nil, nil, func(c Config) any { return c.PigelloBaseURL }, "https://dev.api.pigello.io"},
+		{"http to 127.0.0.1", []string{"--pigello-base-url", "http://127.0.0.1:8000"}, nil, func(c Config) any { return c.PigelloBaseURL }, "http://127.0.0.1:8000"},
+		{"http to 127.1.2.3", nil, map[string]string{"PIGELLO_BASE_URL": "http://127.1.2.3:8000/base/"}, func(c Config) any { return c.PigelloBaseURL }, "http://127.1.2.3:8000/base/"},
+		{"http to ::1", []string{"--pigello-base-url", "http://[::1]:8000"}, nil, func(c Config) any { return c.PigelloBaseURL }, "http://[::1]:8000"},
+		{"http to ::ffff:127.0.0.1", nil, map[string]string{"PIGELLO_BASE_URL": "http://[::ffff:127.0.0.1]:8000"}, func(c Config) any { return c.PigelloBaseURL }, "http://[::ffff:127.0.0.1]:8000"},
+		{"http to localhost", nil, map[string]string{"PIGELLO_BASE_URL": "http://localhost:8000"}, func(c Config) any { return c.PigelloBaseURL }, "http://localhost:8000"},
+		{"http with --insecure-upstream", []string{"--insecure-upstream", "--pigello-base-url", "http://10.0.0.5:8000"}, nil,
+			func(c Config) any { return c.InsecureUpstream }, true},
+		{"http with FACADE_INSECURE_UPSTREAM", nil, map[string]string{"PIGELLO_BASE_URL": "http://example.com", "FACADE_INSECURE_UPSTREAM": "true"},
+			func(c Config) any { return c.InsecureUpstream }, true},
+		{"http ignored with --emulator", []string{"--emulator", "--pigello-base-url", "http://example.com"}, nil, func(c Config) any { return c.Emulator }, true},
+		{"max-attempts 1", []string{"--max-attempts=1"}, nil, func(c Config) any { return c.MaxAttempts }, 1},
+		{"max-attempts 10", nil, map[string]string{"FACADE_MAX_ATTEMPTS": "10"}, func(c Config) any { return c.MaxAttempts }, 10},
+		{"unbounded concurrency", []string{"--upstream-max-concurrency=0"}, nil, func(c Config) any { return c.UpstreamMaxConcurrency }, 0},
+		{"breaker off", nil, map[string]string{"FACADE_BREAKER_MIN_REQUESTS": "0"}, func(c Config) any { return c.BreakerMinRequests }, 0},
+		{"failure ratio 1", []string{"--breaker-failure-ratio=1"}, nil, func(c Config) any { return c.BreakerFailureRatio }, 1.0},
+		{"no attempt timeout", nil, map[string]string{"FACADE_ATTEMPT_TIMEOUT": "0s"}, func(c Config) any { return c.AttemptTimeout }, time.Duration(0)},
+		{"no queueing", []string{"--upstream-queue-timeout=0"}, nil, func(c Config) any { return c.UpstreamQueueTimeout }, time.Duration(0)},
+		{"one-byte requests", []string{"--max-request-bytes=1"}, nil, func(c Config) any { return c.MaxRequestBytes }, 1},
+		{"64 MiB requests", nil, map[string]string{"FACADE_MAX_REQUEST_BYTES": "67108864"}, func(c Config) any { return c.MaxRequestBytes }, 64 << 20},
+		{"profiles off", []string{"--debug-addr="}, map[string]string{"FACADE_DEBUG_ADDR": "127.0.0.1:6060"}, func(c Config) any { return c.DebugAddr }, ""},
+		{"json at debug", nil, map[string]string{"FACADE_LOG_FORMAT": "json", "FACADE_LOG_LEVEL": "debug"}, func(c Config) any { return c.LogFormat + " " + c.LogLevel }, "json debug"},
+		{"flag wins over a bad variable", []string{"--max-attempts=2"}, map[string]string{"FACADE_MAX_ATTEMPTS": "-1"}, func(c Config) any { return c.MaxAttempts }, 2},
+		{"FACADE_VERSION is not read", nil, map[string]string{"FACADE_VERSION": "true"}, func(c Config) any { return c.ShowVersion }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out syncBuffer
+			cfg, err := parseConfig(tt.args, getenvOf(validEnv(tt.env)), &out)
+			if err != nil {
+				t.Fatalf("parseConfig returned %v, want nil", err)
+			}
+			if got := tt.got(cfg); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunVersionIgnoresEnvironment: --version prints the version whatever
+// the variables say, and FACADE_VERSION alone prints nothing.
+func TestRunVersionIgnoresEnvironment(t *testing.T) {
+	var out syncBuffer
+	if err := Run(t.Context(), []string{"--version"}, getenvOf(validEnv(map[string]string{"FACADE_MAX_ATTEMPTS": "abc"})), &out); err != nil {
+		t.Fatalf("Run --version with a bad FACADE_MAX_ATTEMPTS returned %v, want nil", err)
+	}
+	if got, want := out.String(), "pigello-facade "+version+"\n"; got != want {
+		t.Errorf("Run --version printed %q, want %q", got, want)
+	}
+	out = syncBuffer{}
+	err := Run(t.Context(), nil, func(k string) string { return map[string]string{"FACADE_VERSION": "true"}[k] }, &out)
+	if err == nil || !strings.HasPrefix(err.Error(), "missing configuration") {
+		t.Errorf("Run with FACADE_VERSION=true returned %v, want the missing configuration", err)
+	}
+	if strings.Contains(out.String(), version) {
+		t.Errorf("Run with FACADE_VERSION=true printed the version:\n%s", out.String())
+	}
+}
+
+// TestRunInsecureUpstreamWarnsOnce: --insecure-upstream lets a plain http
+// base URL beyond loopback start, with one warning at start naming the
+// setting; an https URL gets none.
+func TestRunInsecureUpstreamWarnsOnce(t *testing.T) {
+	const warning = "the Pigello credentials travel unencrypted: --pigello-base-url (PIGELLO_BASE_URL) is plain http beyond loopback, allowed by --insecure-upstream (FACADE_INSECURE_UPSTREAM)"
+	tests := []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		count int
+	}{
+		{"http with the flag", []string{"--insecure-upstream"}, map[string]string{"PIGELLO_BASE_URL": "http://10.0.0.5:8000"}, 1},
+		{"http with the variable", nil, map[string]string{"PIGELLO_BASE_URL": "http://example.com", "FACADE_INSECURE_UPSTREAM": "true"}, 1},
+		{"https", []string{"--insecure-upstream"}, nil, 0},
+		{"http to loopback", nil, map[string]string{"PIGELLO_BASE_URL": "http://127.0.0.1:8000"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := startRun(t, tt.args, validEnv(tt.env))
+			if err := r.stop(); err != nil {
+				t.Fatalf("Run returned %v, want nil", err)
+			}
+			if got := strings.Count(r.out.String(), warning); got != tt.count {
+				t.Errorf("Run logged the warning %d times, want %d:\n%s", got, tt.count, r.out.String())
+			}
+			assertNoSecret(t, "Run's output", r.out.String())
+		})
+	}
+}
+
+// TestRunStartsAtTheEdges: a facade with every range at an edge the docs
+// name (no retries, no bound, no breaker, no queueing, no attempt timeout)
+// starts and serves.
+func TestRunStartsAtTheEdges(t *testing.T) {
+	r := startRun(t, append([]string{"--emulator", "--max-attempts=1", "--upstream-max-concurrency=0", "--breaker-min-requests=0",
+		"--upstream-queue-timeout=0s", "--attempt-timeout=0s", "--breaker-failure-ratio=1", "--max-request-bytes=67108864"}, loopbackArgs...), nil)
+	if len(r.ids) == 0 {
+		t.Fatalf("banner lists no demo ids:\n%s", r.out.String())
+	}
+	if _, err := grpcClient(t, r.grpcAddr).GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: r.ids[0]}); err != nil {
+		t.Errorf("Get returned %v, want nil", err)
+	}
+}
