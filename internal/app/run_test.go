@@ -152,13 +152,11 @@ func TestRunConfigErrors(t *testing.T) {
 			c, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 			defer cancel()
 			var out syncBuffer
-			start := time.Now()
+			// A configuration wrongly accepted would serve until c ends and
+			// then return nil.
 			err := Run(c, loopbackArgs, func(k string) string { return tt.env[k] }, &out)
 			if err == nil {
 				t.Fatalf("Run returned nil, want an error")
-			}
-			if elapsed := time.Since(start); elapsed > time.Second {
-				t.Errorf("Run took %v to fail, want at once", elapsed)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
