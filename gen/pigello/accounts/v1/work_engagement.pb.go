@@ -429,11 +429,11 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"updateMask\"\x92\x01\n" +
 	"\x1bDeleteWorkEngagementRequest\x12N\n" +
 	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12#\n" +
-	"\rallow_missing\x18\x02 \x01(\bR\fallowMissing2\xfb\x0e\n" +
+	"\rallow_missing\x18\x02 \x01(\bR\fallowMissing2\xb3\x10\n" +
 	"\x15WorkEngagementService\x12\xd8\x01\n" +
-	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\xe2\n" +
-	"\n" +
-	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xf2\t\x92A\xad\t\x12\x18Update a work engagement\x1a\xae\bWrites the fields the update mask selects and returns the work engagement as Pigello stored it (Pigello: PATCH, 200). The body is the work engagement, its id taken from the path; `null` clears a nullable field.\n" +
+	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\x9a\f\n" +
+	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xaa\v\x92A\xe5\n" +
+	"\x12\x18Update a work engagement\x1a\xae\bWrites the fields the update mask selects and returns the work engagement as Pigello stored it (Pigello: PATCH, 200). The body is the work engagement, its id taken from the path; `null` clears a nullable field.\n" +
 	"\n" +
 	"- **Without `update_mask`**, the mask is the body's writable top-level keys: `{\"color_code\": null}` clears the colour and nothing else. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored, so an object read with GET can be sent back as it is. Unknown keys are 400.\n" +
 	"- **`update_mask=name,color_code`** writes exactly those fields; one missing from the body is cleared (sent to Pigello as null), except `name`, which cannot be cleared. `organization.id` means the whole organization reference.\n" +
@@ -443,6 +443,9 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"Writable fields: name, organization, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications. `name` is required of a work engagement, not of a PATCH body.J`\n" +
 	"\x03413\x12Y\n" +
 	"?The body is larger than --max-request-bytes (1 MiB by default).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusJ\xb5\x01\n" +
+	"\x03415\x12\xad\x01\n" +
+	"\x92\x01The body was not sent as JSON: its Content-Type is neither application/json (UTF-8) nor absent. The answer carries Accept-Patch: application/json.\x12\x16\n" +
 	"\x14\x1a\x12.google.rpc.Status\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\xa1\x02\n" +
 	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"\xbe\x01\x92A\x97\x01\x12\x18Delete a work engagement\x1a{Deletes one work engagement (Pigello: DELETE, 204) and answers `{}`. 404 when it does not exist, unless allow_missing=true.\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02B\xb2%\x92A\xe1$\x12\xaa\b\n" +
 	"\x1bpigello-facade REST gateway\x12\x86\bREST/JSON face of pigello-facade, a gRPC facade over the Core API of Pigello's \"Accounts\" application. Each call becomes one authenticated request to Pigello, after the request has been checked against the contract.\n" +
