@@ -4,13 +4,13 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
 	"sync"
-	"time"
 )
 
 // The embedded files: only what the page loads, plus the licence texts that
@@ -28,10 +28,64 @@ var embedded embed.FS
 // openAPIFile is the generated OpenAPI 3.1 description, embedded as it is.
 const openAPIFile = "openapi/pigello-facade.json"
 
-// contentType is set from the extension here rather than from the system's
-// MIME table, which differs between machines.
-func contentType(name string) string {
-	switch path.Ext(name) {
+// subtree is the embedded directory dir, as a file system of its own.
+func subtree(dir string) fs.FS {
+	sub, err := fs.Sub(embedded, dir)
+	if err != nil {
+		panic("docs: " + err.Error()) // cannot happen: dir is a valid path
+	}
+	return sub
+}
+
+// filesOnly hides every directory but the root: http.FileServerFS lists a
+// directory that has no index.html, and this answers 404 for one instead.
+// The root holds the page's index.html, which the file server serves for it.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil || name == "." {
+		return file, err
+	}
+	info, err := file.Stat()
+	if err == nil && info.IsDir() {
+		err = &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
+	return file, nil
+}
+
+// withHeaders sets what every documentation response carries, before the
+// file server answers. The files change only with the binary, so browsers
+// keep them but ask again each time (no-cache); http.ServeContent answers
+// If-None-Match with a 304 from the ETag set here, and drops ETag and
+// Cache-Control again when it answers with an error. policy is the
+// Content-Security-Policy; etag gives the files' validator.
+func withHeaders(policy string, etag func() string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", contentType(r.URL.Path))
+		h.Set("Cache-Control", "no-cache")
+		h.Set("ETag", etag())
+		h.Set("Content-Security-Policy", policy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// contentType is set from the URL's extension here rather than left to the
+// file server, which reads the system's MIME table: that differs between
+// machines (older Debian's /etc/mime.types has application/javascript) and
+// is absent from the container image. A path ending in / is the page.
+func contentType(urlPath string) string {
+	if strings.HasSuffix(urlPath, "/") {
+		urlPath += "index.html"
+	}
+	switch path.Ext(urlPath) {
 	case ".html":
 		return "text/html; charset=utf-8"
 	case ".js":
@@ -47,95 +101,40 @@ func contentType(name string) string {
 	}
 }
 
-// file is one embedded file, ready to serve.
-// The body is not held: embed.FS.ReadFile copies onto the heap, about 2 MB
-// for Swagger UI, while a file opened from embedded reads the binary's own
-// read-only data. Its ETag is computed when first asked for, so a facade
-// whose docs no one opens never reads those pages of the binary into memory.
-type file struct {
-	name        string
-	contentType string
-	etag        func() string
-	policy      string // Content-Security-Policy
+// contentTag returns a strong validator shared by every file of fsys: the
+// SHA-256 of their names, sizes and contents, cut to 128 bits. One tag
+// serves them all because they change only together, with the binary. It is
+// computed on the first request, so a facade whose docs no one opens never
+// reads those pages of the binary into memory (the files are served from
+// the binary's read-only data, never copied onto the heap).
+func contentTag(fsys fs.FS) func() string {
+	return sync.OnceValue(func() string {
+		h := sha256.New()
+		if err := fs.WalkDir(fsys, ".", hashFile(fsys, h)); err != nil {
+			panic("docs: " + err.Error()) // cannot happen: embedded is read-only and complete
+		}
+		return `"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:16]) + `"`
+	})
 }
 
-// fileSet holds the files by the URL path they are served at: the
-// OpenAPI file at OpenAPIPath, assets/x at UIPath+x, assets/index.html
-// at UIPath too.
-type fileSet map[string]*file
-
-func newFileSet() fileSet {
-	files := fileSet{OpenAPIPath: newFile(openAPIFile, openAPIPolicy)}
-	err := fs.WalkDir(embedded, "assets", func(name string, d fs.DirEntry, err error) error {
+// hashFile writes each file's name, size and content to h, so that no two
+// different sets of files write the same bytes.
+func hashFile(fsys fs.FS, h io.Writer) fs.WalkDirFunc {
+	return func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		files[UIPath+strings.TrimPrefix(name, "assets/")] = newFile(name, uiPolicy)
-		return nil
-	})
-	if err != nil {
-		panic("docs: " + err.Error()) // cannot happen: embedded is read-only and complete
-	}
-	files[UIPath] = files[UIPath+"index.html"]
-	return files
-}
-
-func newFile(name, policy string) *file {
-	return &file{
-		name:        name,
-		contentType: contentType(name),
-		etag:        sync.OnceValue(func() string { return etag(name) }),
-		policy:      policy,
-	}
-}
-
-// etag is a strong validator of the embedded file name: its SHA-256, cut
-// to 128 bits.
-func etag(name string) string {
-	h := sha256.New()
-	if err := copyEmbedded(h, name); err != nil {
-		panic("docs: " + err.Error()) // cannot happen: every name is embedded
-	}
-	return `"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:16]) + `"`
-}
-
-// ServeHTTP serves the file at the request's path, or 404.
-func (files fileSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f, ok := files[r.URL.Path]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	f.serve(w, r)
-}
-
-// serve writes f with its validator: the files change only with the binary,
-// so browsers keep them but ask again each time (no-cache), and get a 304
-// while the ETag matches.
-func (f *file) serve(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Type", f.contentType)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", f.etag())
-	h.Set("Content-Security-Policy", f.policy)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	body, err := embedded.Open(f.name)
-	if err != nil {
-		http.Error(w, "docs: "+err.Error(), http.StatusInternalServerError) // cannot happen
-		return
-	}
-	defer body.Close()
-	// embed's files are io.ReadSeekers, as ServeContent needs.
-	http.ServeContent(w, r, f.name, time.Time{}, body.(io.ReadSeeker))
-}
-
-func copyEmbedded(w io.Writer, name string) error {
-	f, err := embedded.Open(name)
-	if err != nil {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", name, info.Size())
+		_, err = io.Copy(h, f)
 		return err
 	}
-	defer f.Close()
-	_, err = io.Copy(w, f)
-	return err
 }

@@ -16,14 +16,18 @@
 // any other.
 package docs
 
-import "net/http"
+import (
+	"net/http"
+	"path"
+	"strings"
+)
 
 // Paths the documentation is served under.
 const (
-	// OpenAPIPath serves the OpenAPI 3.1 description as JSON.
-	OpenAPIPath = "/openapi.json"
-	// UIPath is the Swagger UI page; its files live beneath it.
-	UIPath = "/docs/"
+	// openAPIPath serves the OpenAPI 3.1 description as JSON.
+	openAPIPath = "/openapi.json"
+	// uiPath is the Swagger UI page; its files live beneath it.
+	uiPath = "/docs/"
 )
 
 // The page's policy: only this origin, for scripts, styles, images and the
@@ -42,9 +46,25 @@ const (
 // /docs/ and the files beneath it, and /docs, which redirects to /docs/ so
 // the page's relative links resolve. It panics, as mux does, if another
 // handler already holds one of these patterns.
+//
+// http.FileServerFS and http.ServeFileFS serve the files straight from the
+// binary, with HEAD, Range and conditional requests; withHeaders adds the
+// headers they do not set.
 func Register(mux *http.ServeMux) {
-	files := newFileSet()
-	mux.Handle("GET "+OpenAPIPath, files)
-	mux.Handle("GET "+UIPath, files)
-	mux.Handle("GET /docs", http.RedirectHandler(UIPath, http.StatusMovedPermanently))
+	ui := subtree("assets")
+	uiFiles, uiTag := http.FileServerFS(filesOnly{ui}), contentTag(ui)
+	uiRoot := strings.TrimSuffix(uiPath, "/")
+	mux.Handle("GET "+uiPath, withHeaders(uiPolicy, uiTag, http.StripPrefix(uiRoot, uiFiles)))
+	// The file server redirects any path ending in /index.html to ./; the
+	// page has always answered at /docs/index.html too, so that path is
+	// served as the directory.
+	mux.Handle("GET "+uiPath+"index.html", withHeaders(uiPolicy, uiTag,
+		http.StripPrefix(uiPath+"index.html", uiFiles)))
+	mux.Handle("GET "+uiRoot, http.RedirectHandler(uiPath, http.StatusMovedPermanently))
+
+	openAPI := subtree(path.Dir(openAPIFile))
+	mux.Handle("GET "+openAPIPath, withHeaders(openAPIPolicy, contentTag(openAPI),
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.ServeFileFS(w, r, openAPI, path.Base(openAPIFile))
+		})))
 }

@@ -2,6 +2,7 @@ package docs
 
 import (
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -43,6 +44,9 @@ func get(t *testing.T, srv *httptest.Server, method, path string, header http.He
 
 func TestServe(t *testing.T) {
 	srv := setup(t)
+	// As older Debian's /etc/mime.types says: the types served must not
+	// depend on the machine's MIME table.
+	systemMIMEType(t, ".js", "application/javascript")
 	tests := []struct {
 		path, contentType, policy, contains string
 	}{
@@ -99,7 +103,8 @@ func TestRoutes(t *testing.T) {
 		{http.MethodHead, "/docs/", http.StatusOK, ""},
 		{http.MethodHead, "/openapi.json", http.StatusOK, ""},
 		{http.MethodGet, "/docs/nope.js", http.StatusNotFound, ""},
-		{http.MethodGet, "/docs/swagger-ui/", http.StatusNotFound, ""},
+		{http.MethodGet, "/docs/swagger-ui/", http.StatusNotFound, ""}, // no directory listing
+		{http.MethodGet, "/docs/swagger-ui", http.StatusNotFound, ""},
 		{http.MethodGet, "/docs/swagger-ui/VERSION", http.StatusNotFound, ""}, // not embedded
 		{http.MethodPost, "/docs/", http.StatusMethodNotAllowed, ""},
 		{http.MethodPut, "/openapi.json", http.StatusMethodNotAllowed, ""},
@@ -113,6 +118,17 @@ func TestRoutes(t *testing.T) {
 			t.Errorf("%s %s Location = %q, want %q", tt.method, tt.path, got, tt.location)
 		}
 	}
+}
+
+// systemMIMEType makes the process's MIME table map ext to typ, as another
+// machine's /etc/mime.types could, until the test ends.
+func systemMIMEType(t *testing.T, ext, typ string) {
+	t.Helper()
+	was := mime.TypeByExtension(ext)
+	if err := mime.AddExtensionType(ext, typ); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mime.AddExtensionType(ext, was) })
 }
 
 // TestPageIsSelfContained checks that the page names only files the facade
