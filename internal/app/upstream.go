@@ -38,7 +38,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	if err := tel.registry.Register(observe.NewUpstreamCollector(client)); err != nil {
+	if err := tel.registry.Register(newUpstreamCollector(client)); err != nil {
 		return nil, fmt.Errorf("app: metrics: %w", err)
 	}
 	return client, nil
@@ -50,7 +50,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 func observer(logger *slog.Logger, m *observe.Metrics) func(context.Context, upstream.Event) {
 	return func(ctx context.Context, e upstream.Event) {
 		server.ObserveUpstream(ctx, e)
-		m.ObserveUpstream(ctx, e)
+		m.UpstreamExchange(ctx, e.Operation, e.StatusCode, e.Duration, e.Attempt)
 		if e.Retrying {
 			logger.WarnContext(ctx, "retrying Pigello request", "operation", e.Operation,
 				"attempt", e.Attempt, "upstream_status", e.StatusCode, "retry_in", e.RetryIn, "error", errText(e.Err))
