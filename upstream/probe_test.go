@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
 // openBreaker returns a client whose breaker has just opened.
@@ -96,7 +98,7 @@ func TestBreakerSingleProbe(t *testing.T) {
 func TestBreakerStopsRetries(t *testing.T) {
 	s, rec, log := &switchable{}, &recorder{}, &eventLog{}
 	s.status.Store(503)
-	c, _ := breakerClient(t, s.ServeHTTP, BreakerConfig{MinRequests: 2, FailureRatio: 1},
+	c, _ := breakerClient(t, s.ServeHTTP, resilience.BreakerConfig{MinRequests: 2, FailureRatio: 1},
 		WithRetryPolicy(RetryPolicy{MaxAttempts: 10}), WithSleep(rec.sleep), WithObserver(log.observe))
 	err := call(t, c, http.MethodGet, testID)
 	if e, ok := errors.AsType[*Error](err); !ok || e.StatusCode != 503 || s.n.Load() != 2 {
@@ -111,7 +113,7 @@ func TestBreakerStopsRetries(t *testing.T) {
 // TestBreakerCallerContext: the caller canceling never counts; its deadline
 // passing while Pigello is silent counts as a failure.
 func TestBreakerCallerContext(t *testing.T) {
-	cfg := BreakerConfig{MinRequests: 1, FailureRatio: 1}
+	cfg := resilience.BreakerConfig{MinRequests: 1, FailureRatio: 1}
 	for _, deadline := range []bool{false, true} {
 		t.Run("deadline="+strconv.FormatBool(deadline), func(t *testing.T) {
 			c, _ := breakerClient(t, stallUntilGone, cfg)
@@ -173,7 +175,7 @@ func TestBreakerDropsStaleResults(t *testing.T) {
 			return
 		}
 		s.ServeHTTP(w, r)
-	}, BreakerConfig{MinRequests: 1, FailureRatio: 1, OpenFor: time.Second})
+	}, resilience.BreakerConfig{MinRequests: 1, FailureRatio: 1, OpenFor: time.Second})
 	slow := make(chan error, 1)
 	go func() { slow <- call(t, c, http.MethodDelete, testID) }()
 	for c.Stats().Requests == 0 { // wait until the DELETE is let through

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/pigello-facade/pigello-facade/observe"
+	"github.com/pigello-facade/pigello-facade/resilience"
 	"github.com/pigello-facade/pigello-facade/server"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
@@ -22,7 +23,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: cfg.MaxAttempts}),
 		upstream.WithAttemptTimeout(cfg.AttemptTimeout),
 		upstream.WithMaxConcurrency(cfg.UpstreamMaxConcurrency, cfg.UpstreamQueueTimeout),
-		upstream.WithBreaker(upstream.BreakerConfig{
+		upstream.WithBreaker(resilience.BreakerConfig{
 			Window:       cfg.BreakerWindow,
 			MinRequests:  cfg.BreakerMinRequests,
 			FailureRatio: cfg.BreakerFailureRatio,
