@@ -41,20 +41,21 @@ type request struct {
 
 // newRequest prepares a call to path: in (if non-nil) encoded as its JSON
 // body and, in pass-through mode, the caller's credentials taken from ctx.
-// Its errors leave Pigello untouched: nothing has been sent.
-func (c *Client) newRequest(ctx context.Context, op, method, path string, in any) (*request, error) {
-	r := &request{op: op, method: method, path: path}
+// Its errors leave Pigello untouched: nothing has been sent. The request is
+// a value, so that it stays off the heap on the hot path.
+func (c *Client) newRequest(ctx context.Context, op, method, path string, in any) (request, error) {
+	r := request{op: op, method: method, path: path}
 	if c.fromContext {
 		creds, err := contextCredentials(ctx, op)
 		if err != nil {
-			return nil, err
+			return request{}, err
 		}
 		r.creds = creds
 	}
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return nil, fmt.Errorf("upstream: %s: encode request: %w", op, err)
+			return request{}, fmt.Errorf("upstream: %s: encode request: %w", op, err)
 		}
 		r.body = b
 	}
@@ -65,14 +66,14 @@ func (c *Client) newRequest(ctx context.Context, op, method, path string, in any
 // is decoded into out (if non-nil; otherwise it is ignored), an *Error for
 // any other answer, or why no answer came. It attempts r as the retry policy
 // allows.
-func (c *Client) do(ctx context.Context, r *request, out any) error {
+func (c *Client) do(ctx context.Context, r request, out any) error {
 	var last error
 	applied := false // an earlier attempt may have reached Pigello and acted
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("upstream: %s: %w", r.op, err)
 		}
-		o, refused := c.attempt(ctx, r, n, out)
+		o, refused := c.attempt(ctx, &r, n, out)
 		if refused != nil {
 			if last != nil {
 				return last // a refused retry: what Pigello said says more
@@ -86,7 +87,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 		if !again && o.outcomeUnknown(r.method) {
 			o.err = fmt.Errorf("%w; %w", o.err, ErrOutcomeUnknown)
 		}
-		c.report(ctx, r, &o, n, again, delay)
+		c.report(ctx, &r, &o, n, again, delay)
 		if !again {
 			return o.err
 		}
