@@ -1,6 +1,7 @@
 package resilience
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sync"
@@ -93,15 +94,9 @@ func NewBreaker(cfg BreakerConfig, now func() time.Time) (*Breaker, error) {
 	if cfg.MinRequests <= 0 {
 		return nil, nil
 	}
-	if cfg.Window == 0 {
-		cfg.Window = defaultWindow
-	}
-	if cfg.FailureRatio == 0 {
-		cfg.FailureRatio = defaultFailureRatio
-	}
-	if cfg.OpenFor == 0 {
-		cfg.OpenFor = defaultOpenFor
-	}
+	cfg.Window = cmp.Or(cfg.Window, defaultWindow)
+	cfg.FailureRatio = cmp.Or(cfg.FailureRatio, defaultFailureRatio)
+	cfg.OpenFor = cmp.Or(cfg.OpenFor, defaultOpenFor)
 	if now == nil {
 		now = time.Now
 	}

@@ -1,35 +1,18 @@
 package resilience
 
 import (
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
-
-// fakeClock is a breaker's clock that moves only when told.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 var testConfig = BreakerConfig{Window: 10 * time.Second, MinRequests: 4, FailureRatio: 0.5, OpenFor: 5 * time.Second}
 
 // setup returns a breaker of cfg on a fake clock.
-func setup(t *testing.T, cfg BreakerConfig) (*Breaker, *fakeClock) {
+func setup(t *testing.T, cfg BreakerConfig) (*Breaker, *testkit.Clock) {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testkit.NewClock()
 	b, err := NewBreaker(cfg, clock.Now)
 	if err != nil || b == nil {
 		t.Fatalf("NewBreaker(%+v) = %v, %v; want a breaker", cfg, b, err)
@@ -94,12 +77,12 @@ func TestBreakerWindowRolls(t *testing.T) {
 	for range 3 {
 		pass(t, b, Failure)
 	}
-	clock.advance(testConfig.Window + time.Second) // the three failures age out
+	clock.Advance(testConfig.Window + time.Second) // the three failures age out
 	pass(t, b, Failure)
 	if got := b.State(); got != Closed {
 		t.Errorf("State() = %v, want closed: only 1 request in the window", got)
 	}
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	for range 3 {
 		pass(t, b, Failure)
 	}
@@ -118,7 +101,7 @@ func TestBreakerCountsWhenReported(t *testing.T) {
 		tk, _ := b.Allow()
 		hanging = append(hanging, tk)
 	}
-	clock.advance(30 * time.Second)
+	clock.Advance(30 * time.Second)
 	for _, tk := range hanging {
 		tk.Done(Failure)
 	}
@@ -140,11 +123,11 @@ func TestBreakerHalfOpen(t *testing.T) {
 		t.Run(tt.want.String(), func(t *testing.T) {
 			b, clock := setup(t, testConfig)
 			trip(t, b)
-			clock.advance(testConfig.OpenFor - time.Nanosecond)
+			clock.Advance(testConfig.OpenFor - time.Nanosecond)
 			if _, ok := b.Allow(); ok || b.State() != Open {
 				t.Fatalf("Allow() let a request through before OpenFor, state %v", b.State())
 			}
-			clock.advance(time.Nanosecond)
+			clock.Advance(time.Nanosecond)
 			if got := b.State(); got != HalfOpen {
 				t.Fatalf("State() = %v after OpenFor, want half-open", got)
 			}
@@ -163,7 +146,7 @@ func TestBreakerHalfOpen(t *testing.T) {
 				t.Errorf("State() = %v after a %v probe, want %v", got, tt.probe, tt.want)
 			}
 			if tt.want == Open {
-				clock.advance(testConfig.OpenFor - time.Nanosecond)
+				clock.Advance(testConfig.OpenFor - time.Nanosecond)
 				if b.State() != Open {
 					t.Error("a failed probe did not open the breaker for another OpenFor")
 				}
@@ -177,7 +160,7 @@ func TestBreakerHalfOpen(t *testing.T) {
 func TestBreakerFreshWindow(t *testing.T) {
 	b, clock := setup(t, testConfig)
 	trip(t, b)
-	clock.advance(testConfig.OpenFor)
+	clock.Advance(testConfig.OpenFor)
 	pass(t, b, Success)
 	for range testConfig.MinRequests - 1 {
 		pass(t, b, Failure)
@@ -199,7 +182,7 @@ func TestBreakerDropsStaleResults(t *testing.T) {
 	if got := b.State(); got != Open {
 		t.Fatalf("State() = %v after a stale success, want open", got)
 	}
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	pass(t, b, Success) // the probe closes it
 	slow.Done(Failure)
 	if got := b.State(); got != Closed {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
@@ -28,13 +29,13 @@ func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // breakerClient returns a client with the breaker WithBreaker(cfg) built,
 // put on a fake clock.
-func breakerClient(t *testing.T, h http.HandlerFunc, cfg resilience.BreakerConfig, opts ...Option) (*Client, *fakeClock) {
+func breakerClient(t *testing.T, h http.HandlerFunc, cfg resilience.BreakerConfig, opts ...Option) (*Client, *testkit.Clock) {
 	t.Helper()
 	c, _ := setup(t, h, append([]Option{WithBreaker(cfg)}, opts...)...)
 	if c.breaker == nil {
 		t.Fatalf("WithBreaker(%+v) built no breaker", cfg)
 	}
-	clock := newFakeClock()
+	clock := testkit.NewClock()
 	var err error
 	if c.breaker, err = resilience.NewBreaker(cfg, clock.Now); err != nil {
 		t.Fatal(err)

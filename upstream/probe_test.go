@@ -9,11 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
 // openBreaker returns a client whose breaker has just opened.
-func openBreaker(t *testing.T, h *switchable, gate *blocker) (*Client, *fakeClock) {
+func openBreaker(t *testing.T, h *switchable, gate *blocker) (*Client, *testkit.Clock) {
 	t.Helper()
 	c, clock := breakerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		if gate != nil && h.status.Load() == 0 {
@@ -37,11 +38,11 @@ func TestBreakerHalfOpen(t *testing.T) {
 		t.Run(strconv.Itoa(probe), func(t *testing.T) {
 			s := &switchable{}
 			c, clock := openBreaker(t, s, nil)
-			clock.advance(testBreaker.OpenFor - time.Nanosecond)
+			clock.Advance(testBreaker.OpenFor - time.Nanosecond)
 			if err := call(t, c, http.MethodGet, testID); !errors.Is(err, ErrCircuitOpen) {
 				t.Fatalf("call before OpenFor returned %v, want ErrCircuitOpen", err)
 			}
-			clock.advance(time.Nanosecond)
+			clock.Advance(time.Nanosecond)
 			if got := c.BreakerState(); got != "half-open" {
 				t.Fatalf("BreakerState() = %q after OpenFor, want half-open", got)
 			}
@@ -71,7 +72,7 @@ func TestBreakerHalfOpen(t *testing.T) {
 func TestBreakerSingleProbe(t *testing.T) {
 	s, gate := &switchable{}, newBlocker(t)
 	c, clock := openBreaker(t, s, gate)
-	clock.advance(testBreaker.OpenFor)
+	clock.Advance(testBreaker.OpenFor)
 	s.status.Store(0) // the next request is held at the gate
 	probe := make(chan error, 1)
 	go func() { probe <- call(t, c, http.MethodGet, testID) }()
@@ -147,7 +148,7 @@ func TestBreakerCanceledProbe(t *testing.T) {
 	for range testBreaker.MinRequests {
 		_ = call(t, c, http.MethodGet, testID)
 	}
-	clock.advance(testBreaker.OpenFor)
+	clock.Advance(testBreaker.OpenFor)
 	stall.Store(true)
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(20*time.Millisecond, cancel)
@@ -183,7 +184,7 @@ func TestBreakerDropsStaleResults(t *testing.T) {
 	}
 	s.status.Store(503)
 	_ = call(t, c, http.MethodGet, testID) // opens
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	s.status.Store(200)
 	_ = call(t, c, http.MethodGet, testID) // the probe closes it
 	gate.open()

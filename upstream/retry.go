@@ -1,6 +1,7 @@
 package upstream
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -67,18 +68,10 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 	if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
 		return p, fmt.Errorf("upstream: retry policy fields must not be negative: %+v", p)
 	}
-	if p.MaxAttempts == 0 {
-		p.MaxAttempts = defaultMaxAttempts
-	}
-	if p.BaseDelay == 0 {
-		p.BaseDelay = defaultBaseDelay
-	}
-	if p.MaxDelay == 0 {
-		p.MaxDelay = defaultMaxDelay
-	}
-	if p.MaxRetryAfter == 0 {
-		p.MaxRetryAfter = defaultMaxRetryAfter
-	}
+	p.MaxAttempts = cmp.Or(p.MaxAttempts, defaultMaxAttempts)
+	p.BaseDelay = cmp.Or(p.BaseDelay, defaultBaseDelay)
+	p.MaxDelay = cmp.Or(p.MaxDelay, defaultMaxDelay)
+	p.MaxRetryAfter = cmp.Or(p.MaxRetryAfter, defaultMaxRetryAfter)
 	return p, nil
 }
 
