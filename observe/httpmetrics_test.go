@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pigello-facade/pigello-facade/upstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
@@ -69,7 +68,7 @@ func TestExemplarsOnlyWhenAsked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.ObserveUpstream(ctx, upstream.Event{Operation: "GetWorkEngagement", StatusCode: 200, Duration: time.Millisecond})
+		m.UpstreamExchange(ctx, "GetWorkEngagement", 200, time.Millisecond, 1)
 		var got dto.Metric
 		if err := m.upstreamDuration.WithLabelValues("GetWorkEngagement", "200").(prometheus.Metric).Write(&got); err != nil {
 			t.Fatal(err)

@@ -3,11 +3,13 @@ package observe
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strconv"
+	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
-	"github.com/pigello-facade/pigello-facade/upstream"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 )
@@ -109,16 +111,17 @@ func (m *Metrics) InitializeGRPC(gs *grpc.Server) {
 	m.grpc.InitializeMetrics(gs)
 }
 
-// ObserveUpstream records one exchange with Pigello. Pass it (or a function
-// calling it) to upstream.WithObserver.
-func (m *Metrics) ObserveUpstream(ctx context.Context, e upstream.Event) {
-	status := "error"
-	if e.StatusCode != 0 {
-		status = strconv.Itoa(e.StatusCode)
+// UpstreamExchange records one HTTP exchange with Pigello: attempt n
+// (1-based) of a call to operation, answered with status (0 if no response
+// arrived) after took. The wiring feeds it the Pigello client's events.
+func (m *Metrics) UpstreamExchange(ctx context.Context, operation string, status int, took time.Duration, n int) {
+	label := "error"
+	if status != 0 {
+		label = strconv.Itoa(status)
 	}
-	m.observe(ctx, m.upstreamDuration.WithLabelValues(e.Operation, status), e.Duration.Seconds())
-	if e.Attempt > 1 {
-		m.upstreamRetries.WithLabelValues(e.Operation).Inc()
+	m.observe(ctx, m.upstreamDuration.WithLabelValues(operation, label), took.Seconds())
+	if n > 1 {
+		m.upstreamRetries.WithLabelValues(operation).Inc()
 	}
 }
 
@@ -137,4 +140,16 @@ func (m *Metrics) observe(ctx context.Context, o prometheus.Observer, v float64)
 		return
 	}
 	o.Observe(v)
+}
+
+// MetricsHandler serves g's metrics in the Prometheus text format, or
+// OpenMetrics (with trace exemplars) when the scraper asks for it. A few
+// scrapes at once at most, each bounded in time, so /metrics cannot be
+// turned into a way to load the process.
+func MetricsHandler(g prometheus.Gatherer) http.Handler {
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{
+		EnableOpenMetrics:   true,
+		MaxRequestsInFlight: 4,
+		Timeout:             10 * time.Second,
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"github.com/pigello-facade/pigello-facade/internal/testkit"
-	"github.com/pigello-facade/pigello-facade/upstream"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"net/http"
 	"net/http/httptest"
@@ -80,7 +79,7 @@ func TestTracingPropagates(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 	}))
 	front := tr.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = pigello.GetWorkEngagement(r.Context(), testPK)
+		pigello(r.Context())
 	}))
 	r := httptest.NewRequest(http.MethodGet, "/v1/x", nil)
 	r.Header.Set("traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
@@ -139,9 +138,8 @@ func TestSpansRecordOutcome(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	front := tr.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := pigello.GetWorkEngagement(r.Context(), testPK); err != nil {
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}
+		pigello(r.Context())
+		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	front.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/v1/x", nil))
 	if err := tr.Shutdown(t.Context()); err != nil {
@@ -177,21 +175,26 @@ func TestSpansRecordOutcome(t *testing.T) {
 // testPK is a well-formed work engagement id.
 const testPK = "3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31"
 
-// pigelloClient is a Pigello client with tr's UpstreamHook, one attempt per
-// call, in front of a server answering with h.
-func pigelloClient(t *testing.T, tr *Tracing, h http.Handler) *upstream.Client {
+// pigelloClient returns a function that sends a GET to a server answering
+// with h, through tr's UpstreamHook as the Pigello client calls it: before
+// the request is sent, and once its body is closed.
+func pigelloClient(t *testing.T, tr *Tracing, h http.Handler) func(ctx context.Context) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := upstream.New(srv.URL, upstream.NewHTTPClient(),
-		upstream.WithCredentials(upstream.Credentials{
-			ApplicationID: "a", ClientCT: "b", ClientEntity: "c", ClientSecret: "d",
-			CustomerID: "e", ServiceID: "f", ServiceVersionID: "g",
-		}),
-		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: 1}),
-		upstream.WithRequestHook(tr.UpstreamHook()))
-	if err != nil {
-		t.Fatal(err)
+	hook := tr.UpstreamHook()
+	return func(ctx context.Context) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/"+testPK+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := hook(req)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			done(0, err)
+			return
+		}
+		_ = resp.Body.Close()
+		done(resp.StatusCode, nil)
 	}
-	return c
 }

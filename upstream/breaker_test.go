@@ -6,6 +6,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
+	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
 // switchable answers with whatever status it is set to (200: okFor) and
@@ -24,16 +27,23 @@ func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	okFor(w, r)
 }
 
-// breakerClient returns a client with a breaker on a fake clock.
-func breakerClient(t *testing.T, h http.HandlerFunc, cfg BreakerConfig, opts ...Option) (*Client, *fakeClock) {
+// breakerClient returns a client with the breaker WithBreaker(cfg) built,
+// put on a fake clock.
+func breakerClient(t *testing.T, h http.HandlerFunc, cfg resilience.BreakerConfig, opts ...Option) (*Client, *testkit.Clock) {
 	t.Helper()
 	c, _ := setup(t, h, append([]Option{WithBreaker(cfg)}, opts...)...)
-	clock := newFakeClock()
-	c.breaker.now = clock.Now
+	if c.breaker == nil {
+		t.Fatalf("WithBreaker(%+v) built no breaker", cfg)
+	}
+	clock := testkit.NewClock()
+	var err error
+	if c.breaker, err = resilience.NewBreaker(cfg, clock.Now); err != nil {
+		t.Fatal(err)
+	}
 	return c, clock
 }
 
-var testBreaker = BreakerConfig{Window: 10 * time.Second, MinRequests: 4, FailureRatio: 0.5, OpenFor: 5 * time.Second}
+var testBreaker = resilience.BreakerConfig{Window: 10 * time.Second, MinRequests: 4, FailureRatio: 0.5, OpenFor: 5 * time.Second}
 
 func TestBreakerOpens(t *testing.T) {
 	tests := []struct {
@@ -72,31 +82,10 @@ func TestBreakerOpens(t *testing.T) {
 	}
 }
 
-func TestBreakerWindowRolls(t *testing.T) {
-	s := &switchable{}
-	s.status.Store(500)
-	c, clock := breakerClient(t, s.ServeHTTP, testBreaker)
-	for range 3 {
-		_ = call(t, c, http.MethodGet, testID)
-	}
-	clock.advance(testBreaker.Window + time.Second) // the three failures age out
-	_ = call(t, c, http.MethodGet, testID)
-	if got := c.BreakerState(); got != "closed" {
-		t.Errorf("BreakerState() = %q, want closed: only 1 request in the window", got)
-	}
-	clock.advance(time.Second)
-	for range 3 {
-		_ = call(t, c, http.MethodGet, testID)
-	}
-	if got := c.BreakerState(); got != "open" {
-		t.Errorf("BreakerState() = %q, want open after 4 failures within the window", got)
-	}
-}
-
 func TestBreakerDisabled(t *testing.T) {
 	s := &switchable{}
 	s.status.Store(500)
-	c, _ := setup(t, s.ServeHTTP, WithBreaker(BreakerConfig{}))
+	c, _ := setup(t, s.ServeHTTP, WithBreaker(resilience.BreakerConfig{}))
 	for range 50 {
 		_ = call(t, c, http.MethodGet, testID)
 	}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
 // defaultMaxResponseBytes bounds every body read from Pigello, success or
@@ -35,9 +37,9 @@ type Client struct {
 	sleep          func(context.Context, time.Duration) error
 	jitter         func(ceiling time.Duration) time.Duration // in [0, ceiling)
 	attemptTimeout time.Duration
-	limiter        *limiter // nil: unbounded
-	breakerConfig  *BreakerConfig
-	breaker        *breaker // nil: no breaker
+	limiter        *resilience.Limiter // nil: unbounded
+	breakerConfig  *resilience.BreakerConfig
+	breaker        *resilience.Breaker // nil: no breaker
 	stats          *counters
 
 	// header returns a fresh copy of the request headers, built once in New,
@@ -158,9 +160,11 @@ func (c *Client) buildResilience() error {
 		c.sleep = sleepContext
 	}
 	if c.breakerConfig != nil {
-		c.breaker, err = newBreaker(*c.breakerConfig)
+		if c.breaker, err = resilience.NewBreaker(*c.breakerConfig, nil); err != nil {
+			return fmt.Errorf("upstream: %w", err)
+		}
 	}
-	return err
+	return nil
 }
 
 func (c *Client) buildHeaders() error {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
 // TestRetriesStopBeforeDeadline: with waits faked, each wait the client asks
@@ -130,8 +131,8 @@ func TestNewRejectsBadResilienceOptions(t *testing.T) {
 		{"negative attempts", WithRetryPolicy(RetryPolicy{MaxAttempts: -1})},
 		{"negative delay", WithRetryPolicy(RetryPolicy{BaseDelay: -time.Second})},
 		{"negative attempt timeout", WithAttemptTimeout(-time.Second)},
-		{"ratio over 1", WithBreaker(BreakerConfig{MinRequests: 1, FailureRatio: 1.5})},
-		{"negative window", WithBreaker(BreakerConfig{MinRequests: 1, Window: -time.Second})},
+		{"ratio over 1", WithBreaker(resilience.BreakerConfig{MinRequests: 1, FailureRatio: 1.5})},
+		{"negative window", WithBreaker(resilience.BreakerConfig{MinRequests: 1, Window: -time.Second})},
 		{"both credential sources", WithCredentialsFromContext()},
 	}
 	for _, tt := range tests {

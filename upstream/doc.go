@@ -2,9 +2,14 @@
 // application) that the facade calls on behalf of its gRPC clients.
 //
 // It knows nothing of gRPC or protobuf: it speaks HTTP and JSON, returns its
-// own Go types, and reports every non-2xx answer as an [*Error]. All traffic
-// goes through one unexported do method so that the seven credential headers,
-// bounded reads, status checks and decoding happen in exactly one place.
+// own Go types, and reports every non-2xx answer as an [*Error]. Every call
+// takes one path, laid out in call.go in the order it runs: an operation
+// method builds its request (newRequest) and hands it to do, which makes
+// the attempts; each attempt passes the guards and makes one exchange
+// (bareDo), whose answer checkResponse and decode read (response.go). So
+// the seven credential headers, bounded reads, status checks, decoding and
+// retries happen in exactly one place, and a new operation is a method of
+// a dozen lines.
 //
 // Credentials never appear in logs, errors or formatted output: [Credentials]
 // masks itself for fmt and log/slog, errors carry no URL or header value, and
@@ -13,12 +18,15 @@
 //
 // Resilience is opt-in and decided in one place too: WithRetryPolicy
 // retries GET and DELETE after transport failures and 429/502/503/504 with
-// capped, fully jittered exponential backoff and Retry-After, and PATCH only
-// when it never left (no connection was had for it), and marks a PATCH that
-// may have reached Pigello and got no answer with ErrOutcomeUnknown;
-// WithAttemptTimeout bounds each attempt;
-// WithMaxConcurrency bounds requests in flight (ErrOverloaded);
-// WithBreaker stops calling a failing Pigello (ErrCircuitOpen). No wait
-// ever outlasts the caller's deadline. Stats and the observer's Event
-// report each attempt.
+// capped, fully jittered exponential backoff and Retry-After, and any other
+// method (PATCH, POST) only when it never left (no connection was had for
+// it), and marks one that may have reached Pigello and got no answer with
+// ErrOutcomeUnknown; WithAttemptTimeout bounds each attempt;
+// WithMaxConcurrency bounds requests in flight (ErrOverloaded) and
+// WithBreaker stops calling a failing Pigello (ErrCircuitOpen), both with
+// the guards of package resilience. No wait ever outlasts the caller's
+// deadline. Stats and the observer's Event report each attempt.
+//
+// What Pigello does not document is assumed in named places: the shape of
+// its error bodies in drf.go, its Retry-After at parseRetryAfter.
 package upstream

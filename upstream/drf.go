@@ -1,5 +1,15 @@
 package upstream
 
+// ASSUMPTION: Pigello's error bodies are Django REST framework's.
+//
+// Pigello documents no error body (nor which statuses it answers with).
+// Its API is a Django one (trailing slashes, lower-case UUIDs in paths), so
+// this file reads a non-2xx body as DRF writes errors. It is the only place
+// that assumes a shape: checkResponse calls parseDRF once, and nothing else
+// looks inside an error body. Should the assumption be wrong, Error.Detail
+// and Error.FieldErrors stay empty (the status alone then decides what the
+// caller gets) and Error.Body still holds the body as read.
+
 import (
 	"bytes"
 	"encoding/json"
@@ -16,7 +26,7 @@ const (
 	maxErrorDepth = 32
 )
 
-// parseDRF extracts the message of a Django REST Framework error body:
+// parseDRF extracts the messages of an error body in the assumed DRF shape:
 // {"detail": "..."}, field-keyed lists of messages, nested objects, ListField
 // index dicts ({"1": [...]}) and lists aligned with items ([{}, {...}]),
 // non_field_errors, a top-level list of messages, or a bare string. A body

@@ -1,9 +1,7 @@
 package upstream
 
 import (
-	"bytes"
 	"errors"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -134,67 +132,3 @@ func (e *Error) Error() string {
 
 // Unwrap returns ErrResponseTooLarge if the body was cut short, else nil.
 func (e *Error) Unwrap() error { return e.err }
-
-// checkResponse returns nil for a 2xx answer and an *Error for any other,
-// reading at most limit bytes of its body.
-func checkResponse(s scope, op string, resp *http.Response, limit int64) error {
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		return nil
-	}
-	buf, tooLarge, err := readBody(resp.Body, limit, resp.ContentLength)
-	if err != nil {
-		return readError(s, op, err)
-	}
-	defer putBuffer(buf)
-	e := &Error{
-		StatusCode: resp.StatusCode,
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
-	}
-	if buf.Len() > 0 {
-		e.Body = bytes.Clone(buf.Bytes())
-	}
-	if tooLarge {
-		e.err = ErrResponseTooLarge // a cut JSON body would not parse anyway
-		return e
-	}
-	e.Detail, e.FieldErrors = parseDRF(e.Body)
-	return e
-}
-
-// parseRetryAfter reads RFC 9110 Retry-After: delta-seconds or an HTTP-date,
-// relative to now. Anything else, a date in the past, or a delay too long to
-// represent yields 0.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if isDigits(v) {
-		secs, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || secs > math.MaxInt64/int64(time.Second) {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0
-	}
-	if d := t.Sub(now); d > 0 {
-		return d
-	}
-	return 0
-}
-
-// isDigits reports whether s is non-empty and all ASCII digits; unlike
-// strconv it rejects signs, which delta-seconds does not allow.
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}

@@ -112,26 +112,6 @@ func refusingClient(t *testing.T, refuse int) (*http.Client, *atomic.Int32) {
 	return hc, &dials
 }
 
-// fakeClock is the breaker's clock in tests: it moves only when told.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // eventLog collects observer events.
 type eventLog struct {
 	mu     sync.Mutex

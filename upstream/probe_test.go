@@ -8,10 +8,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
+	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
 // openBreaker returns a client whose breaker has just opened.
-func openBreaker(t *testing.T, h *switchable, gate *blocker) (*Client, *fakeClock) {
+func openBreaker(t *testing.T, h *switchable, gate *blocker) (*Client, *testkit.Clock) {
 	t.Helper()
 	c, clock := breakerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		if gate != nil && h.status.Load() == 0 {
@@ -35,11 +38,11 @@ func TestBreakerHalfOpen(t *testing.T) {
 		t.Run(strconv.Itoa(probe), func(t *testing.T) {
 			s := &switchable{}
 			c, clock := openBreaker(t, s, nil)
-			clock.advance(testBreaker.OpenFor - time.Nanosecond)
+			clock.Advance(testBreaker.OpenFor - time.Nanosecond)
 			if err := call(t, c, http.MethodGet, testID); !errors.Is(err, ErrCircuitOpen) {
 				t.Fatalf("call before OpenFor returned %v, want ErrCircuitOpen", err)
 			}
-			clock.advance(time.Nanosecond)
+			clock.Advance(time.Nanosecond)
 			if got := c.BreakerState(); got != "half-open" {
 				t.Fatalf("BreakerState() = %q after OpenFor, want half-open", got)
 			}
@@ -69,7 +72,7 @@ func TestBreakerHalfOpen(t *testing.T) {
 func TestBreakerSingleProbe(t *testing.T) {
 	s, gate := &switchable{}, newBlocker(t)
 	c, clock := openBreaker(t, s, gate)
-	clock.advance(testBreaker.OpenFor)
+	clock.Advance(testBreaker.OpenFor)
 	s.status.Store(0) // the next request is held at the gate
 	probe := make(chan error, 1)
 	go func() { probe <- call(t, c, http.MethodGet, testID) }()
@@ -96,7 +99,7 @@ func TestBreakerSingleProbe(t *testing.T) {
 func TestBreakerStopsRetries(t *testing.T) {
 	s, rec, log := &switchable{}, &recorder{}, &eventLog{}
 	s.status.Store(503)
-	c, _ := breakerClient(t, s.ServeHTTP, BreakerConfig{MinRequests: 2, FailureRatio: 1},
+	c, _ := breakerClient(t, s.ServeHTTP, resilience.BreakerConfig{MinRequests: 2, FailureRatio: 1},
 		WithRetryPolicy(RetryPolicy{MaxAttempts: 10}), WithSleep(rec.sleep), WithObserver(log.observe))
 	err := call(t, c, http.MethodGet, testID)
 	if e, ok := errors.AsType[*Error](err); !ok || e.StatusCode != 503 || s.n.Load() != 2 {
@@ -111,7 +114,7 @@ func TestBreakerStopsRetries(t *testing.T) {
 // TestBreakerCallerContext: the caller canceling never counts; its deadline
 // passing while Pigello is silent counts as a failure.
 func TestBreakerCallerContext(t *testing.T) {
-	cfg := BreakerConfig{MinRequests: 1, FailureRatio: 1}
+	cfg := resilience.BreakerConfig{MinRequests: 1, FailureRatio: 1}
 	for _, deadline := range []bool{false, true} {
 		t.Run("deadline="+strconv.FormatBool(deadline), func(t *testing.T) {
 			c, _ := breakerClient(t, stallUntilGone, cfg)
@@ -151,7 +154,7 @@ func TestBreakerCanceledProbe(t *testing.T) {
 	for range testBreaker.MinRequests {
 		_ = call(t, c, http.MethodGet, testID)
 	}
-	clock.advance(testBreaker.OpenFor)
+	clock.Advance(testBreaker.OpenFor)
 	stall.Store(true)
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(20*time.Millisecond, cancel)
@@ -179,7 +182,7 @@ func TestBreakerDropsStaleResults(t *testing.T) {
 			return
 		}
 		s.ServeHTTP(w, r)
-	}, BreakerConfig{MinRequests: 1, FailureRatio: 1, OpenFor: time.Second})
+	}, resilience.BreakerConfig{MinRequests: 1, FailureRatio: 1, OpenFor: time.Second})
 	slow := make(chan error, 1)
 	go func() { slow <- call(t, c, http.MethodDelete, testID) }()
 	for c.Stats().Requests == 0 { // wait until the DELETE is let through
@@ -187,7 +190,7 @@ func TestBreakerDropsStaleResults(t *testing.T) {
 	}
 	s.status.Store(503)
 	_ = call(t, c, http.MethodGet, testID) // opens
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	s.status.Store(200)
 	_ = call(t, c, http.MethodGet, testID) // the probe closes it
 	gate.open()

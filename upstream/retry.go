@@ -1,6 +1,7 @@
 package upstream
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -19,12 +20,12 @@ const (
 // RetryPolicy says how a failed call is tried again. A Client retries only
 // what cannot do harm twice: GET and DELETE after a transport failure
 // (ErrUnreachable, which includes ErrAttemptTimeout) or a 429, 502, 503 or
-// 504; PATCH only when the request provably never left: no connection was
-// had for it (the dial, DNS lookup or TLS handshake failed, or the attempt
-// timed out before they ended; see watchSend). A PATCH that may have left
-// and got no whole answer ends the call with ErrOutcomeUnknown in its
-// error. Nothing is retried once the caller's context is
-// done, nor when the wait would end after its deadline.
+// 504; any other method (PATCH, POST) only when the request provably never
+// left: no connection was had for it (the dial, DNS lookup or TLS handshake
+// failed, or the attempt timed out before they ended; see watchSend). Such
+// a request that may have left and got no whole answer ends the call with
+// ErrOutcomeUnknown in its error. Nothing is retried once the caller's
+// context is done, nor when the wait would end after its deadline.
 //
 // The wait before retry n (1-based) is drawn uniformly from
 // [0, min(MaxDelay, BaseDelay·2^(n-1))) ("full jitter"), unless the answer
@@ -67,18 +68,10 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 	if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
 		return p, fmt.Errorf("upstream: retry policy fields must not be negative: %+v", p)
 	}
-	if p.MaxAttempts == 0 {
-		p.MaxAttempts = defaultMaxAttempts
-	}
-	if p.BaseDelay == 0 {
-		p.BaseDelay = defaultBaseDelay
-	}
-	if p.MaxDelay == 0 {
-		p.MaxDelay = defaultMaxDelay
-	}
-	if p.MaxRetryAfter == 0 {
-		p.MaxRetryAfter = defaultMaxRetryAfter
-	}
+	p.MaxAttempts = cmp.Or(p.MaxAttempts, defaultMaxAttempts)
+	p.BaseDelay = cmp.Or(p.BaseDelay, defaultBaseDelay)
+	p.MaxDelay = cmp.Or(p.MaxDelay, defaultMaxDelay)
+	p.MaxRetryAfter = cmp.Or(p.MaxRetryAfter, defaultMaxRetryAfter)
 	return p, nil
 }
 
@@ -103,6 +96,18 @@ func fullJitter(ceiling time.Duration) time.Duration {
 	return rand.N(ceiling)
 }
 
+// waitToRetry waits delay before the next attempt of op, or returns the
+// caller's context error if it ends first.
+func (c *Client) waitToRetry(ctx context.Context, op string, delay time.Duration) error {
+	if err := c.sleep(ctx, delay); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			err = ctxErr
+		}
+		return fmt.Errorf("upstream: %s: wait to retry: %w", op, err)
+	}
+	return nil
+}
+
 // sleepContext waits d or until ctx ends, whichever is first.
 func sleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
@@ -118,17 +123,17 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// retryable reports whether method may be sent again after r.
-func (r *result) retryable(method string) bool {
+// retryable reports whether method may be sent again after o.
+func (o *outcome) retryable(method string) bool {
 	switch {
-	case r.err == nil || r.callerDone:
+	case o.err == nil || o.callerDone:
 		return false
 	case !idempotent(method):
-		return r.transport && !r.sent
-	case r.transport:
+		return o.transport && !o.sent
+	case o.transport:
 		return true
 	}
-	switch r.apiStatus {
+	switch o.apiStatus {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
@@ -141,25 +146,25 @@ func idempotent(method string) bool {
 	return method == http.MethodGet || method == http.MethodDelete
 }
 
-// mayHaveApplied reports whether a retryable failure r leaves open that
+// mayHaveApplied reports whether a retryable failure o leaves open that
 // Pigello acted on the request: anything but a request that never left or
 // a 429.
-func (r *result) mayHaveApplied() bool {
-	return r.sent && r.apiStatus != http.StatusTooManyRequests
+func (o *outcome) mayHaveApplied() bool {
+	return o.sent && o.apiStatus != http.StatusTooManyRequests
 }
 
-// retryDelay decides whether attempt n, which ended in r, is followed by
-// another, and after how long.
-func (c *Client) retryDelay(ctx context.Context, x *callSpec, r *result, n int) (time.Duration, bool) {
-	if n >= c.retry.MaxAttempts || !r.retryable(x.method) || !c.breaker.wouldAllow() {
+// retryDelay decides whether attempt n of a method request, which ended in
+// o, is followed by another, and after how long.
+func (c *Client) retryDelay(ctx context.Context, method string, o *outcome, n int) (time.Duration, bool) {
+	if n >= c.retry.MaxAttempts || !o.retryable(method) || !c.breaker.WouldAllow() {
 		return 0, false
 	}
 	d := c.jitter(c.retry.ceiling(n))
-	if r.retryAfter > 0 {
-		if r.retryAfter > c.retry.MaxRetryAfter {
+	if o.retryAfter > 0 {
+		if o.retryAfter > c.retry.MaxRetryAfter {
 			return 0, false
 		}
-		d = r.retryAfter
+		d = o.retryAfter
 	}
 	if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(d).Before(deadline) {
 		return 0, false // the caller would hear nothing before its deadline

@@ -108,8 +108,12 @@ func (c *Client) GetWorkEngagement(ctx context.Context, id string) (*WorkEngagem
 	if err != nil {
 		return nil, err
 	}
+	req, err := c.newRequest(ctx, opGetWorkEngagement, http.MethodGet, path, nil)
+	if err != nil {
+		return nil, err
+	}
 	w := new(workEngagementJSON)
-	if err := c.do(ctx, opGetWorkEngagement, http.MethodGet, path, nil, w); err != nil {
+	if err := c.do(ctx, req, w); err != nil {
 		return nil, err
 	}
 	return (*WorkEngagement)(w), nil
@@ -122,8 +126,12 @@ func (c *Client) UpdateWorkEngagement(ctx context.Context, id string, p Patch) (
 	if err != nil {
 		return nil, err
 	}
+	req, err := c.newRequest(ctx, opUpdateWorkEngagement, http.MethodPatch, path, &p)
+	if err != nil {
+		return nil, err
+	}
 	w := new(workEngagementJSON)
-	if err := c.do(ctx, opUpdateWorkEngagement, http.MethodPatch, path, &p, w); err != nil {
+	if err := c.do(ctx, req, w); err != nil {
 		return nil, err
 	}
 	return (*WorkEngagement)(w), nil
@@ -136,5 +144,9 @@ func (c *Client) DeleteWorkEngagement(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, opDeleteWorkEngagement, http.MethodDelete, path, nil, nil)
+	req, err := c.newRequest(ctx, opDeleteWorkEngagement, http.MethodDelete, path, nil)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, req, nil)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/pigello-facade/pigello-facade/observe"
+	"github.com/pigello-facade/pigello-facade/resilience"
 	"github.com/pigello-facade/pigello-facade/server"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
@@ -22,7 +23,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: cfg.MaxAttempts}),
 		upstream.WithAttemptTimeout(cfg.AttemptTimeout),
 		upstream.WithMaxConcurrency(cfg.UpstreamMaxConcurrency, cfg.UpstreamQueueTimeout),
-		upstream.WithBreaker(upstream.BreakerConfig{
+		upstream.WithBreaker(resilience.BreakerConfig{
 			Window:       cfg.BreakerWindow,
 			MinRequests:  cfg.BreakerMinRequests,
 			FailureRatio: cfg.BreakerFailureRatio,
@@ -38,7 +39,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	if err := tel.registry.Register(observe.NewUpstreamCollector(client)); err != nil {
+	if err := tel.registry.Register(newUpstreamCollector(client)); err != nil {
 		return nil, fmt.Errorf("app: metrics: %w", err)
 	}
 	return client, nil
@@ -50,7 +51,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 func observer(logger *slog.Logger, m *observe.Metrics) func(context.Context, upstream.Event) {
 	return func(ctx context.Context, e upstream.Event) {
 		server.ObserveUpstream(ctx, e)
-		m.ObserveUpstream(ctx, e)
+		m.UpstreamExchange(ctx, e.Operation, e.StatusCode, e.Duration, e.Attempt)
 		if e.Retrying {
 			logger.WarnContext(ctx, "retrying Pigello request", "operation", e.Operation,
 				"attempt", e.Attempt, "upstream_status", e.StatusCode, "retry_in", e.RetryIn, "error", errText(e.Err))

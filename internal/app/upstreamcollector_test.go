@@ -1,4 +1,4 @@
-package observe
+package app
 
 import (
 	"strings"
@@ -30,7 +30,7 @@ pigello_upstream_limiter_rejections_total 3
 # TYPE pigello_upstream_short_circuits_total counter
 pigello_upstream_short_circuits_total 5
 `
-		if err := testutil.CollectAndCompare(NewUpstreamCollector(src), strings.NewReader(expected)); err != nil {
+		if err := testutil.CollectAndCompare(newUpstreamCollector(src), strings.NewReader(expected)); err != nil {
 			t.Errorf("breaker %s: %v", state, err)
 		}
 	}

@@ -1,25 +1,22 @@
-package observe
+package app
 
 import (
-	"net/http"
-	"time"
-
 	"github.com/pigello-facade/pigello-facade/upstream"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// UpstreamSource is what NewUpstreamCollector reads; *upstream.Client is one.
-type UpstreamSource interface {
+// upstreamSource is what newUpstreamCollector reads; *upstream.Client is
+// one.
+type upstreamSource interface {
 	Stats() upstream.Stats
 	BreakerState() string
 }
 
-// NewUpstreamCollector returns a collector reading the Pigello client's own
+// newUpstreamCollector returns a collector reading the Pigello client's own
 // counters at each scrape: the circuit breaker's state and the attempts the
 // limiter and the breaker refused (those never reach Pigello, so no
 // exchange reports them).
-func NewUpstreamCollector(src UpstreamSource) prometheus.Collector {
+func newUpstreamCollector(src upstreamSource) prometheus.Collector {
 	return &upstreamCollector{src: src}
 }
 
@@ -32,7 +29,7 @@ var (
 		"Attempts refused at once by the open circuit breaker (PIGELLO_CIRCUIT_OPEN).", nil, nil)
 )
 
-type upstreamCollector struct{ src UpstreamSource }
+type upstreamCollector struct{ src upstreamSource }
 
 // Describe implements prometheus.Collector.
 func (c *upstreamCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -57,16 +54,4 @@ func breakerValue(state string) float64 {
 		return 2
 	}
 	return 0
-}
-
-// MetricsHandler serves g's metrics in the Prometheus text format, or
-// OpenMetrics (with trace exemplars) when the scraper asks for it. A few
-// scrapes at once at most, each bounded in time, so /metrics cannot be
-// turned into a way to load the process.
-func MetricsHandler(g prometheus.Gatherer) http.Handler {
-	return promhttp.HandlerFor(g, promhttp.HandlerOpts{
-		EnableOpenMetrics:   true,
-		MaxRequestsInFlight: 4,
-		Timeout:             10 * time.Second,
-	})
 }
