@@ -38,7 +38,6 @@ func TestRetryAfter(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
 				defer cancel()
 			}
-			start := time.Now()
 			err := callWith(ctx, t, c, http.MethodGet, testID)
 			if s.requests() != tt.wantRequests {
 				t.Errorf("server saw %d requests, want %d", s.requests(), tt.wantRequests)
@@ -50,9 +49,6 @@ func TestRetryAfter(t *testing.T) {
 				e, ok := errors.AsType[*Error](err)
 				if !ok || e.StatusCode != tt.status || e.RetryAfter.String() != tt.retryAfter+"s" {
 					t.Errorf("GetWorkEngagement returned %v, want the %d with its Retry-After", err, tt.status)
-				}
-				if el := time.Since(start); el > 500*time.Millisecond {
-					t.Errorf("GetWorkEngagement took %v, want an answer at once", el)
 				}
 			}
 		})

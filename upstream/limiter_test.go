@@ -44,7 +44,8 @@ func TestLimiterOverloaded(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := callWith(ctx, t, c, http.MethodGet, testID)
-	if el := time.Since(start); !errors.Is(err, ErrOverloaded) || errors.Is(err, context.DeadlineExceeded) || el < queue || el > queue+time.Second {
+	// A call that waited for the slot instead would end at ctx's deadline.
+	if el := time.Since(start); !errors.Is(err, ErrOverloaded) || errors.Is(err, context.DeadlineExceeded) || el < queue {
 		t.Errorf("second call returned %v after %v, want ErrOverloaded after the %v queue timeout", err, el, queue)
 	}
 	if seen.Load() != 1 {
@@ -85,9 +86,10 @@ func TestLimiterContextEndsInQueue(t *testing.T) {
 	<-b.arrived
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
-	start := time.Now()
+	// A queue that ignored ctx would end at its 5s timeout, without
+	// context.DeadlineExceeded.
 	err := callWith(ctx, t, c, http.MethodGet, testID)
-	if !errors.Is(err, ErrOverloaded) || !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+	if !errors.Is(err, ErrOverloaded) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("queued call returned %v, want ErrOverloaded and the deadline at once", err)
 	}
 	b.open()
