@@ -25,14 +25,13 @@ type source struct {
 	limit    int64                     // per file, in bytes
 	apply    func(data [][]byte) error // parses and installs; an error keeps the old state
 
-	mu      sync.Mutex // serializes reads and applies: checks and Reload may overlap
+	mu      sync.Mutex // serializes reads and applies, should two goroutines check at once
 	sum     [sha256.Size]byte
 	failing string // the read error last logged, "" when reads work
 }
 
 // reload reads and applies the files whether or not they changed, and
-// returns what went wrong instead of logging it: the first load, and
-// Tokens.Reload.
+// returns what went wrong instead of logging it: the first load.
 func (s *source) reload() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

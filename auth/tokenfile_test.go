@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"io/fs"
@@ -140,9 +141,16 @@ func TestLoadTokens(t *testing.T) {
 		}
 	})
 	t.Run("too large", func(t *testing.T) {
-		writeFile(t, path, []byte(tokenFile("a", "b")))
-		if _, err := LoadTokens(path, WithTokenFileLimit(100)); err == nil {
-			t.Error("LoadTokens over the limit returned nil error")
+		// Comment lines only: nothing but the size is wrong with it.
+		writeFile(t, path, bytes.Repeat([]byte("#\n"), tokenFileLimit/2+1))
+		if _, err := LoadTokens(path); err == nil {
+			t.Error("LoadTokens of a file over 1 MiB returned nil error")
+		}
+	})
+	t.Run("largest", func(t *testing.T) {
+		writeFile(t, path, bytes.Repeat([]byte("#\n"), tokenFileLimit/2))
+		if _, err := LoadTokens(path); err != nil {
+			t.Errorf("LoadTokens of a 1 MiB file returned %v", err)
 		}
 	})
 	t.Run("unreadable", func(t *testing.T) {

@@ -9,9 +9,8 @@ import (
 	"time"
 )
 
-// defaultTokenFileLimit is the largest token file read unless
-// WithTokenFileLimit says otherwise: about 15,000 digests.
-const defaultTokenFileLimit = 1 << 20
+// tokenFileLimit is the largest token file read: about 15,000 digests.
+const tokenFileLimit = 1 << 20
 
 // Tokens is the set of accepted bearer tokens, held as the SHA-256 digests
 // of a token file (see the package documentation for its format). Its
@@ -22,35 +21,15 @@ type Tokens struct {
 	set  atomic.Pointer[digestSet]
 }
 
-// TokenOption configures LoadTokens.
-type TokenOption func(*tokenConfig)
-
-type tokenConfig struct {
-	limit int64
-}
-
-// WithTokenFileLimit sets the largest token file, in bytes, that is read; a
-// larger one is an error. The default, also used for n <= 0, is 1 MiB.
-func WithTokenFileLimit(n int64) TokenOption {
-	return func(c *tokenConfig) {
-		if n > 0 {
-			c.limit = n
-		}
-	}
-}
-
 // LoadTokens reads the token file at path. It fails if the file cannot be
 // read or has a line that is neither blank, a comment nor a digest. An empty
-// file is valid but admits nobody; callers should warn when Count is 0.
-func LoadTokens(path string, opts ...TokenOption) (*Tokens, error) {
-	cfg := tokenConfig{limit: defaultTokenFileLimit}
-	for _, o := range opts {
-		o(&cfg)
-	}
+// file is valid but admits nobody; callers should warn when Count is 0. A
+// file over 1 MiB is an error.
+func LoadTokens(path string) (*Tokens, error) {
 	t := &Tokens{path: path}
 	t.src = &source{
 		what: "tokens file", logAttrs: []any{"file", path},
-		paths: []string{path}, limit: cfg.limit, apply: t.apply,
+		paths: []string{path}, limit: tokenFileLimit, apply: t.apply,
 	}
 	if err := t.src.reload(); err != nil {
 		return nil, err
@@ -107,12 +86,6 @@ func (t *Tokens) digests() digestSet {
 		return *p
 	}
 	return nil
-}
-
-// Reload reads the token file again, now, whether or not it changed: the
-// hook for SIGHUP and tests. On error the tokens in force stay in force.
-func (t *Tokens) Reload() error {
-	return t.src.reload()
 }
 
 // Watch reloads the token file when it changes: written in place, renamed

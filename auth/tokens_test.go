@@ -228,18 +228,18 @@ func TestWatchStopsOnCancel(t *testing.T) {
 func TestReload(t *testing.T) {
 	env := setup(t)
 	writeFile(t, env.path, []byte(tokenFile(tokenA, tokenB)))
-	if err := env.tokens.Reload(); err != nil {
-		t.Fatalf("Reload returned %v", err)
+	if err := env.tokens.src.reload(); err != nil {
+		t.Fatalf("reload returned %v", err)
 	}
 	if got := env.tokens.Count(); got != 2 {
 		t.Errorf("Count returned %d, want 2", got)
 	}
 	writeFile(t, env.path, []byte("nonsense\n"))
-	if err := env.tokens.Reload(); err == nil || !strings.HasPrefix(err.Error(), "auth: ") {
-		t.Errorf("Reload of a bad file returned %v, want an auth: error", err)
+	if err := env.tokens.src.reload(); err == nil || !strings.HasPrefix(err.Error(), "auth: ") {
+		t.Errorf("reload of a bad file returned %v, want an auth: error", err)
 	}
 	if !env.accepts(tokenA) || !env.accepts(tokenB) {
-		t.Error("tokens in force changed after a failed Reload")
+		t.Error("tokens in force changed after a failed reload")
 	}
 }
 
@@ -264,8 +264,8 @@ func TestCheckDuringReload(t *testing.T) {
 	}
 	for i := range 20 {
 		renameOver(t, env.path, []byte(tokenFile(tokenA, tokenB, strings.Repeat("x", i))))
-		if err := env.tokens.Reload(); err != nil {
-			t.Errorf("Reload returned %v", err)
+		if err := env.tokens.src.reload(); err != nil {
+			t.Errorf("reload returned %v", err)
 		}
 	}
 	close(stop)

@@ -1,12 +1,16 @@
 package gateway
 
 import (
+	"context"
 	"net/http"
+	"net/textproto"
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
+	"github.com/pigello-facade/pigello-facade/upstream"
+	"google.golang.org/grpc/metadata"
 )
 
 // requireToken answers 401 to a request whose Authorization header tokens
@@ -26,27 +30,43 @@ func requireToken(tokens server.TokenChecker, next http.Handler) http.Handler {
 	})
 }
 
-// headerMatcher forwards what grpc-gateway forwards by default, the request
-// id (X-Request-Id, which observe.RequestIDHandler has made the call's one
-// sane id) as x-request-id, and, in pass-through mode, the X-Pigello-*
-// credential headers under their lower-case names, which is where the gRPC
-// server reads them.
-func headerMatcher(forwardCredentials bool) runtime.HeaderMatcherFunc {
-	const credentialPrefix = "x-pigello-"
-	return func(key string) (string, bool) {
-		// EqualFold rather than ToLower: this runs for every header of every
-		// request, and lower-casing allocates.
-		if strings.EqualFold(key, observe.RequestIDHeader) {
-			return observe.RequestIDMetadataKey, true
-		}
-		if forwardCredentials && len(key) > len(credentialPrefix) && strings.EqualFold(key[:len(credentialPrefix)], credentialPrefix) {
-			return strings.ToLower(key), true
-		}
-		// Not Grpc-Metadata-*: a second x-request-id or traceparent could
-		// come that way. The trace context is the HTTP handler's span,
-		// already in the request's context.
-		return runtime.DefaultHeaderMatcher(key)
+// forwardCredentials returns, for pass-through mode, a metadata annotator
+// that passes the seven Pigello credential headers on under their
+// lower-case names, which is where the service reads them, each value as it
+// was sent. Not grpc-gateway's header matching: that drops a value gRPC
+// metadata could not carry on a wire (a tab, a non-ASCII byte), and the
+// service would then call a credential sent malformed missing; the call is
+// in process, so the service sees the value and refuses it as malformed.
+// No other X-Pigello-* header is passed on.
+func forwardCredentials() func(context.Context, *http.Request) metadata.MD {
+	var headers []string // in net/http's canonical form, as r.Header holds them
+	for _, k := range upstream.CredentialList() {
+		headers = append(headers, textproto.CanonicalMIMEHeaderKey(k.Header))
 	}
+	return func(_ context.Context, r *http.Request) metadata.MD {
+		md := metadata.MD{}
+		for _, h := range headers {
+			if values := r.Header[h]; len(values) > 0 {
+				md.Append(h, values...) // under h in lower case
+			}
+		}
+		return md
+	}
+}
+
+// headerMatcher forwards what grpc-gateway forwards by default and the
+// request id (X-Request-Id, which observe.RequestIDHandler has made the
+// call's one sane id) as x-request-id.
+func headerMatcher(key string) (string, bool) {
+	// EqualFold rather than ToLower: this runs for every header of every
+	// request, and lower-casing allocates.
+	if strings.EqualFold(key, observe.RequestIDHeader) {
+		return observe.RequestIDMetadataKey, true
+	}
+	// Not Grpc-Metadata-*: a second x-request-id or traceparent could come
+	// that way. The trace context is the HTTP handler's span, already in the
+	// request's context.
+	return runtime.DefaultHeaderMatcher(key)
 }
 
 // outgoingHeaderMatcher returns gRPC header metadata as Grpc-Metadata-*

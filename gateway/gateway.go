@@ -33,8 +33,8 @@ type Options struct {
 	// open. (The service's token interceptor checks again: the header
 	// travels on as metadata.)
 	Tokens server.TokenChecker
-	// ForwardCredentials passes X-Pigello-* headers on as gRPC metadata,
-	// for pass-through mode.
+	// ForwardCredentials passes the seven X-PIGELLO-* credential headers on
+	// as gRPC metadata, for pass-through mode.
 	ForwardCredentials bool
 	// Metrics, when set, is served at GET /metrics, open like the health
 	// endpoints: scrapers bring no token, and it holds no secret.
@@ -56,14 +56,18 @@ func New(ctx context.Context, svc accountsv1.WorkEngagementServiceServer, opts O
 	if err != nil {
 		return nil, err
 	}
-	gw := runtime.NewServeMux(append([]runtime.ServeMuxOption{
+	muxOpts := append([]runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler),
 		runtime.WithErrorHandler(rs.errorHandler),
 		runtime.WithRoutingErrorHandler(rs.routingErrorHandler),
-		runtime.WithIncomingHeaderMatcher(headerMatcher(opts.ForwardCredentials)),
+		runtime.WithIncomingHeaderMatcher(headerMatcher),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeaderMatcher),
 		runtime.WithMetadata(reportRoute),
-	}, matching()...)...)
+	}, matching()...)
+	if opts.ForwardCredentials {
+		muxOpts = append(muxOpts, runtime.WithMetadata(forwardCredentials()))
+	}
+	gw := runtime.NewServeMux(muxOpts...)
 	if err := accountsv1.RegisterWorkEngagementServiceHandlerServer(ctx, gw, svc); err != nil {
 		return nil, fmt.Errorf("gateway: register: %w", err)
 	}

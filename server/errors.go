@@ -22,24 +22,44 @@ import (
 // Domain is the google.rpc.ErrorInfo domain of every error the facade returns.
 const Domain = "pigello.io"
 
-// Reasons the facade's own checks give in google.rpc.ErrorInfo.
+// Reasons are the google.rpc.ErrorInfo reasons (domain Domain) of every
+// error the facade returns, for clients to compare against; README's Errors
+// section says when each is given.
 const (
-	ReasonInvalidRequest      = "INVALID_REQUEST"
-	ReasonDeadlineExceeded    = "DEADLINE_EXCEEDED"
-	ReasonCanceled            = "CANCELED"
-	ReasonInternal            = "INTERNAL"
-	ReasonUnreachable         = "PIGELLO_UNREACHABLE"
-	ReasonOutcomeUnknown      = "PIGELLO_OUTCOME_UNKNOWN"
-	ReasonMalformedResponse   = "PIGELLO_MALFORMED_RESPONSE"
-	ReasonResponseTooLarge    = "PIGELLO_RESPONSE_TOO_LARGE"
-	ReasonUnexpectedStatus    = "PIGELLO_UNEXPECTED_STATUS"
-	ReasonTimeout             = "PIGELLO_TIMEOUT"
-	ReasonCredentialsRejected = "PIGELLO_UNAUTHENTICATED"
-	ReasonTokenMissing        = "TOKEN_MISSING"
-	ReasonTokenInvalid        = "TOKEN_INVALID"
-	ReasonCredentialsMissing  = "PIGELLO_CREDENTIALS_MISSING"
-	ReasonOverloaded          = "FACADE_OVERLOADED"
-	ReasonCircuitOpen         = "PIGELLO_CIRCUIT_OPEN"
+	// The facade's own checks and the call itself.
+	ReasonInvalidRequest   = "INVALID_REQUEST"   // the request breaks the contract's or the mask's rules
+	ReasonDeadlineExceeded = "DEADLINE_EXCEEDED" // the caller's deadline passed
+	ReasonCanceled         = "CANCELED"          // the caller canceled
+	ReasonInternal         = "INTERNAL"          // a failure the facade did not expect (logged)
+	ReasonTokenMissing     = "TOKEN_MISSING"     // no bearer token
+	ReasonTokenInvalid     = "TOKEN_INVALID"     // a bearer token not accepted
+	ReasonOverloaded       = "FACADE_OVERLOADED" // no free slot for a Pigello request in time
+	ReasonNotFound         = "NOT_FOUND"         // REST: no route has the path
+	ReasonUnimplemented    = "UNIMPLEMENTED"     // REST: the path is not served under the method
+
+	// Pass-through credentials.
+	ReasonCredentialsMissing  = "PIGELLO_CREDENTIALS_MISSING" // missing from the call's metadata
+	ReasonCredentialsRejected = "PIGELLO_UNAUTHENTICATED"     // Pigello answered 401
+
+	// Pigello's answers, by HTTP status (upstreamOutcomes).
+	ReasonPigelloBadRequest         = "PIGELLO_BAD_REQUEST"         // 400
+	ReasonPigelloPermissionDenied   = "PIGELLO_PERMISSION_DENIED"   // 403
+	ReasonPigelloNotFound           = "PIGELLO_NOT_FOUND"           // 404
+	ReasonPigelloConflict           = "PIGELLO_CONFLICT"            // 409
+	ReasonPigelloPreconditionFailed = "PIGELLO_PRECONDITION_FAILED" // 412
+	ReasonPigelloRateLimited        = "PIGELLO_RATE_LIMITED"        // 429
+	ReasonPigelloInternalError      = "PIGELLO_INTERNAL_ERROR"      // 500
+	ReasonPigelloNotImplemented     = "PIGELLO_NOT_IMPLEMENTED"     // 501
+	ReasonPigelloUnavailable        = "PIGELLO_UNAVAILABLE"         // 502, 503
+	ReasonTimeout                   = "PIGELLO_TIMEOUT"             // 504, or an attempt timed out
+	ReasonUnexpectedStatus          = "PIGELLO_UNEXPECTED_STATUS"   // any other status
+
+	// Pigello's answer missing or unusable.
+	ReasonUnreachable       = "PIGELLO_UNREACHABLE"        // no connection, or no answer to a Get or Delete
+	ReasonOutcomeUnknown    = "PIGELLO_OUTCOME_UNKNOWN"    // an Update's answer was lost: it may have been applied
+	ReasonMalformedResponse = "PIGELLO_MALFORMED_RESPONSE" // not the documented JSON
+	ReasonResponseTooLarge  = "PIGELLO_RESPONSE_TOO_LARGE" // over 1 MiB
+	ReasonCircuitOpen       = "PIGELLO_CIRCUIT_OPEN"       // the circuit breaker is open
 )
 
 // outcome is how one kind of Pigello answer reaches the caller.
@@ -54,19 +74,19 @@ type outcome struct {
 
 // upstreamOutcomes maps Pigello's HTTP status to the caller's status.
 var upstreamOutcomes = map[int]outcome{
-	400: {codes.InvalidArgument, "PIGELLO_BAD_REQUEST", "Pigello rejected the request", true},
+	400: {codes.InvalidArgument, ReasonPigelloBadRequest, "Pigello rejected the request", true},
 	// The facade's own credentials were refused: operators must act, callers
 	// can do nothing, so they get a plain internal error.
 	401: {codes.Internal, ReasonCredentialsRejected, "the facade could not authenticate to Pigello", false},
-	403: {codes.PermissionDenied, "PIGELLO_PERMISSION_DENIED", "Pigello denied access", true},
-	404: {codes.NotFound, "PIGELLO_NOT_FOUND", "work engagement not found", false},
-	409: {codes.Aborted, "PIGELLO_CONFLICT", "Pigello reported a conflict", true},
-	412: {codes.FailedPrecondition, "PIGELLO_PRECONDITION_FAILED", "Pigello reported a failed precondition", true},
-	429: {codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", "Pigello's rate limit was reached", false},
-	500: {codes.Internal, "PIGELLO_INTERNAL_ERROR", "Pigello failed with an internal error", false},
-	501: {codes.Unimplemented, "PIGELLO_NOT_IMPLEMENTED", "Pigello does not implement this operation", false},
-	502: {codes.Unavailable, "PIGELLO_UNAVAILABLE", "Pigello is unavailable (bad gateway)", false},
-	503: {codes.Unavailable, "PIGELLO_UNAVAILABLE", "Pigello is unavailable", false},
+	403: {codes.PermissionDenied, ReasonPigelloPermissionDenied, "Pigello denied access", true},
+	404: {codes.NotFound, ReasonPigelloNotFound, "work engagement not found", false},
+	409: {codes.Aborted, ReasonPigelloConflict, "Pigello reported a conflict", true},
+	412: {codes.FailedPrecondition, ReasonPigelloPreconditionFailed, "Pigello reported a failed precondition", true},
+	429: {codes.ResourceExhausted, ReasonPigelloRateLimited, "Pigello's rate limit was reached", false},
+	500: {codes.Internal, ReasonPigelloInternalError, "Pigello failed with an internal error", false},
+	501: {codes.Unimplemented, ReasonPigelloNotImplemented, "Pigello does not implement this operation", false},
+	502: {codes.Unavailable, ReasonPigelloUnavailable, "Pigello is unavailable (bad gateway)", false},
+	503: {codes.Unavailable, ReasonPigelloUnavailable, "Pigello is unavailable", false},
 	504: {codes.DeadlineExceeded, ReasonTimeout, "Pigello timed out (gateway timeout)", false},
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pigello-facade/pigello-facade/auth"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -20,6 +21,8 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 )
 
+// TestToStatusUpstreamTable spells the reasons out rather than naming the
+// Reason constants: it proves the values clients see on the wire.
 func TestToStatusUpstreamTable(t *testing.T) {
 	tests := []struct {
 		status int
@@ -45,8 +48,8 @@ func TestToStatusUpstreamTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
 			st := toStatus(context.Background(), &upstream.Error{StatusCode: tt.status, Detail: "d"}, "")
-			assertStatus(t, st, tt.code, tt.reason)
-			info := errorInfo(t, st)
+			testkit.AssertStatus(t, st.Err(), tt.code, tt.reason)
+			info := testkit.ErrorInfo(st)
 			if got, want := info.GetMetadata()["upstream_status"], fmt.Sprint(tt.status); got != want {
 				t.Errorf("upstream_status = %q, want %q", got, want)
 			}
@@ -128,7 +131,7 @@ func TestToStatusFacadeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assertStatus(t, toStatus(tt.ctx, tt.err, ""), tt.code, tt.reason)
+			testkit.AssertStatus(t, toStatus(tt.ctx, tt.err, "").Err(), tt.code, tt.reason)
 		})
 	}
 }
@@ -143,7 +146,7 @@ func TestToStatusUnreachable(t *testing.T) {
 	}
 	_, err = c.GetWorkEngagement(context.Background(), testID)
 	st := toStatus(context.Background(), err, "")
-	assertStatus(t, st, codes.Unavailable, "PIGELLO_UNREACHABLE")
+	testkit.AssertStatus(t, st.Err(), codes.Unavailable, "PIGELLO_UNREACHABLE")
 	if strings.Contains(st.Message(), srv.URL) {
 		t.Errorf("message %q leaks the upstream URL", st.Message())
 	}
@@ -151,33 +154,13 @@ func TestToStatusUnreachable(t *testing.T) {
 
 func TestWithErrorInfo(t *testing.T) {
 	st := WithErrorInfo(status.New(codes.NotFound, "no route"))
-	assertStatus(t, st, codes.NotFound, "NOT_FOUND")
+	testkit.AssertStatus(t, st.Err(), codes.NotFound, "NOT_FOUND")
 	again := WithErrorInfo(st)
 	if n := len(again.Details()); n != 1 {
 		t.Errorf("WithErrorInfo on a status with ErrorInfo has %d details, want 1", n)
 	}
-	assertStatus(t, WithErrorInfo(status.New(codes.InvalidArgument, "bad")), codes.InvalidArgument, "INVALID_REQUEST")
-	assertStatus(t, WithErrorInfo(status.New(codes.DeadlineExceeded, "late")), codes.DeadlineExceeded, "DEADLINE_EXCEEDED")
-}
-
-func assertStatus(t *testing.T, st *status.Status, code codes.Code, reason string) {
-	t.Helper()
-	if st.Code() != code {
-		t.Errorf("code = %v, want %v (message %q)", st.Code(), code, st.Message())
-	}
-	info := errorInfo(t, st)
-	if info.GetReason() != reason || info.GetDomain() != Domain {
-		t.Errorf("ErrorInfo = %v, want reason %s in domain %s", info, reason, Domain)
-	}
-}
-
-func errorInfo(t *testing.T, st *status.Status) *errdetails.ErrorInfo {
-	t.Helper()
-	info := detail[*errdetails.ErrorInfo](st)
-	if info == nil {
-		t.Fatalf("status %v has no ErrorInfo", st)
-	}
-	return info
+	testkit.AssertStatus(t, WithErrorInfo(status.New(codes.InvalidArgument, "bad")).Err(), codes.InvalidArgument, "INVALID_REQUEST")
+	testkit.AssertStatus(t, WithErrorInfo(status.New(codes.DeadlineExceeded, "late")).Err(), codes.DeadlineExceeded, "DEADLINE_EXCEEDED")
 }
 
 func detail[T any](st *status.Status) T {
@@ -227,7 +210,7 @@ func TestToStatusLostAnswer(t *testing.T) {
 			}
 			_, err = c.UpdateWorkEngagement(ctx, testID, upstream.Patch{Name: upstream.Set("n")})
 			st := toStatus(ctx, err, "work_engagement")
-			assertStatus(t, st, tt.code, tt.reason)
+			testkit.AssertStatus(t, st.Err(), tt.code, tt.reason)
 			if got := strings.Contains(st.Message(), "may or may not have been applied"); got != tt.unknown {
 				t.Errorf("message %q says the change may have been applied: %v, want %v", st.Message(), got, tt.unknown)
 			}

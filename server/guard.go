@@ -54,8 +54,8 @@ func WithErrorInfo(st *status.Status) *status.Status {
 }
 
 func codeReason(c codes.Code) string {
-	if c == codes.InvalidArgument {
-		return ReasonInvalidRequest
+	if r, ok := codeReasons[c]; ok {
+		return r
 	}
 	// codes.Code's String is CamelCase ("NotFound"); reasons are UPPER_SNAKE.
 	var b strings.Builder
@@ -66,6 +66,17 @@ func codeReason(c codes.Code) string {
 		b.WriteRune(r)
 	}
 	return strings.ToUpper(b.String())
+}
+
+// codeReasons are the reasons WithErrorInfo gives the codes it is known to
+// meet; any other code gets its own name in UPPER_SNAKE.
+var codeReasons = map[codes.Code]string{
+	codes.InvalidArgument:  ReasonInvalidRequest,
+	codes.NotFound:         ReasonNotFound,
+	codes.Unimplemented:    ReasonUnimplemented,
+	codes.Internal:         ReasonInternal,
+	codes.DeadlineExceeded: ReasonDeadlineExceeded,
+	codes.Canceled:         ReasonCanceled,
 }
 
 // ValidationInterceptor checks each request against the contract's

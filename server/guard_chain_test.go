@@ -100,7 +100,7 @@ func TestGuardInTheChain(t *testing.T) {
 			get := c.build(t, svc, cfg)
 			_, err := get(t.Context(), &accountsv1.GetWorkEngagementRequest{Id: "00000000-0000-4000-8000-000000000000"})
 			st := status.Convert(err)
-			assertStatus(t, st, codes.Internal, ReasonInternal)
+			testkit.AssertStatus(t, st.Err(), codes.Internal, ReasonInternal)
 			if strings.Contains(fmt.Sprint(st.Proto()), panicValue) {
 				t.Errorf("status %v repeats the panic value to the caller", st.Proto())
 			}

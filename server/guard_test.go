@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -19,7 +20,7 @@ func TestGuardInterceptorRecoversPanics(t *testing.T) {
 		panic("secret-value in a panic")
 	})
 	st := status.Convert(err)
-	assertStatus(t, st, codes.Internal, ReasonInternal)
+	testkit.AssertStatus(t, st.Err(), codes.Internal, ReasonInternal)
 	if strings.Contains(st.Message(), "secret-value") {
 		t.Errorf("message %q repeats the panic value to the caller", st.Message())
 	}
@@ -33,5 +34,5 @@ func TestGuardInterceptorAddsErrorInfo(t *testing.T) {
 	_, err := guard(context.Background(), nil, &grpc.UnaryServerInfo{FullMethod: "/m"}, func(context.Context, any) (any, error) {
 		return nil, status.Error(codes.FailedPrecondition, "bare")
 	})
-	assertStatus(t, status.Convert(err), codes.FailedPrecondition, "FAILED_PRECONDITION")
+	testkit.AssertStatus(t, err, codes.FailedPrecondition, "FAILED_PRECONDITION")
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pigello-facade/pigello-facade/auth"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -72,7 +73,7 @@ func TestAuthUnaryInterceptor(t *testing.T) {
 			if reached {
 				t.Error("the handler ran for an unauthenticated call")
 			}
-			assertStatus(t, status.Convert(err), codes.Unauthenticated, tt.reason)
+			testkit.AssertStatus(t, err, codes.Unauthenticated, tt.reason)
 			if strings.Contains(status.Convert(err).Message(), "bad") {
 				t.Errorf("message %q repeats the token", status.Convert(err).Message())
 			}
@@ -106,11 +107,12 @@ func TestPassThroughInterceptor(t *testing.T) {
 	const rpc = "/pigello.accounts.v1.WorkEngagementService/GetWorkEngagement"
 	all := func() metadata.MD {
 		md := metadata.MD{}
-		for _, k := range CredentialMetadataKeys {
-			md.Set(k, "value-of-"+k)
+		for _, k := range upstream.CredentialList() {
+			md.Set(k.Header, "value-of-"+k.Header) // Set lower-cases the key
 		}
 		return md
 	}
+	// The metadata keys are spelled out: they are what callers send.
 	tests := []struct {
 		name   string
 		edit   func(metadata.MD)
@@ -118,10 +120,16 @@ func TestPassThroughInterceptor(t *testing.T) {
 		reason string
 	}{
 		{"all seven", func(metadata.MD) {}, codes.OK, ""},
+		{"256 bytes", func(md metadata.MD) { md.Set("x-pigello-client-ct", strings.Repeat("a", 256)) }, codes.OK, ""},
+		{"spaces inside", func(md metadata.MD) { md.Set("x-pigello-client-ct", "a b") }, codes.OK, ""},
 		{"one missing", func(md metadata.MD) { delete(md, "x-pigello-client-secret") }, codes.Unauthenticated, ReasonCredentialsMissing},
 		{"one empty", func(md metadata.MD) { md.Set("x-pigello-customer-id", "") }, codes.Unauthenticated, ReasonCredentialsMissing},
 		{"too long", func(md metadata.MD) { md.Set("x-pigello-client-ct", strings.Repeat("a", 257)) }, codes.InvalidArgument, ReasonInvalidRequest},
-		{"control character", func(md metadata.MD) { md.Set("x-pigello-client-ct", "a\tb") }, codes.InvalidArgument, ReasonInvalidRequest},
+		{"tab", func(md metadata.MD) { md.Set("x-pigello-client-ct", "a\tb") }, codes.InvalidArgument, ReasonInvalidRequest},
+		{"line break", func(md metadata.MD) { md.Set("x-pigello-application-id", "a\r\nb") }, codes.InvalidArgument, ReasonInvalidRequest},
+		{"non-ASCII", func(md metadata.MD) { md.Set("x-pigello-client-entity", "bolag-å") }, codes.InvalidArgument, ReasonInvalidRequest},
+		{"leading space", func(md metadata.MD) { md.Set("x-pigello-service-version-id", " a") }, codes.InvalidArgument, ReasonInvalidRequest},
+		{"trailing space", func(md metadata.MD) { md.Set("x-pigello-service-version-id", "a ") }, codes.InvalidArgument, ReasonInvalidRequest},
 		{"sent twice", func(md metadata.MD) { md.Append("x-pigello-service-id", "again") }, codes.InvalidArgument, ReasonInvalidRequest},
 	}
 	for _, tt := range tests {
@@ -139,8 +147,7 @@ func TestPassThroughInterceptor(t *testing.T) {
 			if reached {
 				t.Error("the handler ran without usable credentials")
 			}
-			st := status.Convert(err)
-			assertStatus(t, st, tt.code, tt.reason)
+			st := testkit.AssertStatus(t, err, tt.code, tt.reason)
 			if strings.Contains(st.Message(), "value-of-") || strings.Contains(st.Message(), "aaaa") {
 				t.Errorf("message %q contains a credential value", st.Message())
 			}
@@ -151,8 +158,8 @@ func TestPassThroughInterceptor(t *testing.T) {
 func TestPassThroughUnauthenticatedIsTheCallers(t *testing.T) {
 	ctx := context.WithValue(context.Background(), passThroughKey{}, true)
 	st := toStatus(ctx, errors.Join(errPigello401), "")
-	assertStatus(t, st, codes.Unauthenticated, ReasonCredentialsRejected)
-	assertStatus(t, toStatus(context.Background(), errPigello401, ""), codes.Internal, ReasonCredentialsRejected)
+	testkit.AssertStatus(t, st.Err(), codes.Unauthenticated, ReasonCredentialsRejected)
+	testkit.AssertStatus(t, toStatus(context.Background(), errPigello401, "").Err(), codes.Internal, ReasonCredentialsRejected)
 }
 
 var errPigello401 = &upstream.Error{StatusCode: 401}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/pigello-facade/pigello-facade/upstream"
@@ -10,23 +9,24 @@ import (
 	"google.golang.org/grpc/metadata"
 )
 
-// CredentialMetadataKeys are the metadata keys pass-through mode reads, in
-// the order of upstream.Credentials: Pigello's header names in lower case.
-var CredentialMetadataKeys = []string{
-	"x-pigello-application-id",
-	"x-pigello-client-ct",
-	"x-pigello-client-entity",
-	"x-pigello-client-secret",
-	"x-pigello-customer-id",
-	"x-pigello-service-id",
-	"x-pigello-service-version-id",
+// passThroughCredential is a credential and the metadata key it comes in:
+// Pigello's header name in lower case, as HTTP/2 and gRPC carry names.
+type passThroughCredential struct {
+	upstream.Credential
+	key string
 }
 
-// maxCredentialBytes bounds each pass-through value; Pigello's are short.
-const maxCredentialBytes = 256
+// passThroughCredentials lists, once, what each pass-through call reads.
+var passThroughCredentials = func() []passThroughCredential {
+	list := upstream.CredentialList()
+	out := make([]passThroughCredential, len(list))
+	for i, k := range list {
+		out[i] = passThroughCredential{k, strings.ToLower(k.Header)}
+	}
+	return out
+}()
 
-// missingCredentialsError and invalidCredentialsError name metadata keys,
-// never values.
+// missingCredentialsError names metadata keys, never values.
 type missingCredentialsError struct{ keys []string }
 
 func (e *missingCredentialsError) Error() string {
@@ -53,24 +53,26 @@ func PassThroughInterceptor() grpc.UnaryServerInterceptor {
 	}
 }
 
+// credentialsFromMetadata reads the seven credentials of a call, each sent
+// once and passing upstream.CheckCredentialValue. Errors name metadata
+// keys, never values.
 func credentialsFromMetadata(ctx context.Context) (upstream.Credentials, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
-	values := make([]string, len(CredentialMetadataKeys))
+	var creds upstream.Credentials
 	var missing missingCredentialsError
 	var invalid invalidArgumentError
-	for i, key := range CredentialMetadataKeys {
-		v := md.Get(key)
+	for _, k := range passThroughCredentials {
+		v := md.Get(k.key)
 		switch {
 		case len(v) == 0 || v[0] == "":
-			missing.keys = append(missing.keys, key)
+			missing.keys = append(missing.keys, k.key)
 		case len(v) > 1:
-			invalid.add(key, "must be sent once")
-		case len(v[0]) > maxCredentialBytes:
-			invalid.add(key, fmt.Sprintf("must be at most %d bytes", maxCredentialBytes))
-		case strings.ContainsFunc(v[0], isControl):
-			invalid.add(key, "must not contain control characters")
+			invalid.add(k.key, "must be sent once")
 		default:
-			values[i] = v[0]
+			if err := upstream.CheckCredentialValue(v[0]); err != nil {
+				invalid.add(k.key, err.Error())
+			}
+			k.Set(&creds, v[0])
 		}
 	}
 	if len(missing.keys) > 0 {
@@ -79,13 +81,8 @@ func credentialsFromMetadata(ctx context.Context) (upstream.Credentials, error) 
 	if len(invalid.violations) > 0 {
 		return upstream.Credentials{}, &invalid
 	}
-	return upstream.Credentials{
-		ApplicationID: values[0], ClientCT: values[1], ClientEntity: values[2], ClientSecret: values[3],
-		CustomerID: values[4], ServiceID: values[5], ServiceVersionID: values[6],
-	}, nil
+	return creds, nil
 }
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // passThrough reports whether the call's Pigello credentials are the
 // caller's own, so Pigello refusing them is the caller's to fix.

@@ -1,10 +1,13 @@
 package upstream
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Credentials are the seven values Pigello requires on every request.
@@ -19,33 +22,114 @@ type Credentials struct {
 	ApplicationID, ClientCT, ClientEntity, ClientSecret, CustomerID, ServiceID, ServiceVersionID string
 }
 
-// Header names as Pigello documents them. The order is the order of the
-// Credentials fields, which Missing and header building both rely on.
-const (
-	headerApplicationID    = "X-PIGELLO-APPLICATION-ID"
-	headerClientCT         = "X-PIGELLO-CLIENT-CT"
-	headerClientEntity     = "X-PIGELLO-CLIENT-ENTITY"
-	headerClientSecret     = "X-PIGELLO-CLIENT-SECRET"
-	headerCustomerID       = "X-PIGELLO-CUSTOMER-ID"
-	headerServiceID        = "X-PIGELLO-SERVICE-ID"
-	headerServiceVersionID = "X-PIGELLO-SERVICE-VERSION-ID"
-)
+// Credential is one of the seven values, known by the header Pigello reads
+// it from. Every other name a credential has is derived from Header: the
+// gRPC metadata key is Header in lower case (x-pigello-client-secret), the
+// environment variable the facade reads it from is Header without "X-" and
+// with underscores (PIGELLO_CLIENT_SECRET).
+type Credential struct {
+	// Header is the header name as Pigello documents it, such as
+	// X-PIGELLO-CLIENT-SECRET.
+	Header string
+	// get takes Credentials by value, not a pointer as set must: a pointer
+	// passed through a func value escapes, and requests would allocate.
+	get func(Credentials) string
+	set func(*Credentials, string)
+}
+
+// credentialList is the one list of the credentials: Pigello's header names
+// in the order of its documentation and of the Credentials fields.
+var credentialList = [...]Credential{
+	{
+		Header: "X-PIGELLO-APPLICATION-ID",
+		get:    func(c Credentials) string { return c.ApplicationID },
+		set:    func(c *Credentials, v string) { c.ApplicationID = v },
+	},
+	{
+		Header: "X-PIGELLO-CLIENT-CT",
+		get:    func(c Credentials) string { return c.ClientCT },
+		set:    func(c *Credentials, v string) { c.ClientCT = v },
+	},
+	{
+		Header: "X-PIGELLO-CLIENT-ENTITY",
+		get:    func(c Credentials) string { return c.ClientEntity },
+		set:    func(c *Credentials, v string) { c.ClientEntity = v },
+	},
+	{
+		Header: "X-PIGELLO-CLIENT-SECRET",
+		get:    func(c Credentials) string { return c.ClientSecret },
+		set:    func(c *Credentials, v string) { c.ClientSecret = v },
+	},
+	{
+		Header: "X-PIGELLO-CUSTOMER-ID",
+		get:    func(c Credentials) string { return c.CustomerID },
+		set:    func(c *Credentials, v string) { c.CustomerID = v },
+	},
+	{
+		Header: "X-PIGELLO-SERVICE-ID",
+		get:    func(c Credentials) string { return c.ServiceID },
+		set:    func(c *Credentials, v string) { c.ServiceID = v },
+	},
+	{
+		Header: "X-PIGELLO-SERVICE-VERSION-ID",
+		get:    func(c Credentials) string { return c.ServiceVersionID },
+		set:    func(c *Credentials, v string) { c.ServiceVersionID = v },
+	},
+}
 
 // credentialCount is the number of values in Credentials.
-const credentialCount = 7
+const credentialCount = len(credentialList)
+
+// CredentialList returns the seven credentials in Pigello's order, for code
+// that reads, checks or names them one by one instead of by field.
+func CredentialList() []Credential { return slices.Clone(credentialList[:]) }
+
+// Value returns k's value in c.
+func (k Credential) Value(c Credentials) string { return k.get(c) }
+
+// Set stores v as k's value in c.
+func (k Credential) Set(c *Credentials, v string) { k.set(c, v) }
+
+// MaxCredentialBytes bounds each credential value; Pigello's are short, and a
+// caller's metadata must not make the facade hold or send more.
+const MaxCredentialBytes = 256
+
+// CredentialValueRule says in words what CheckCredentialValue accepts.
+func CredentialValueRule() string {
+	return fmt.Sprintf("at most %d bytes of printable ASCII (space to ~), not beginning or ending with a space", MaxCredentialBytes)
+}
+
+// CheckCredentialValue is the one rule for a credential value, wherever it
+// comes from (a variable, a file, a caller's metadata or header):
+// CredentialValueRule. That is what both ways a credential travels carry
+// unchanged. gRPC metadata and grpc-gateway accept only printable ASCII in a
+// text value (grpc-go's client refuses to send anything else, the gateway
+// drops such a header), though HTTP allows tabs and bytes above 0x7e (RFC
+// 9110 field-value, Go's httpguts.ValidHeaderFieldValue); and an HTTP field
+// value never begins or ends with whitespace: HTTP/1.1 strips it, HTTP/2
+// (RFC 9113 section 8.2.1) forbids it. An empty value passes: whether one
+// may be missing is the caller's to say. The error says which part of the
+// rule v breaks, worded to follow the credential's name, and never quotes v.
+func CheckCredentialValue(v string) error {
+	switch {
+	case len(v) > MaxCredentialBytes:
+		return fmt.Errorf("must be at most %d bytes", MaxCredentialBytes)
+	case strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r > '~' }):
+		return errors.New("must hold only printable ASCII, space to ~ (no tab, no line break)")
+	case strings.HasPrefix(v, " ") || strings.HasSuffix(v, " "):
+		return errors.New("must not begin or end with a space")
+	}
+	return nil
+}
 
 // pairs returns header names and values in field order. It returns an array,
 // not a map, so iteration order is fixed and nothing escapes to the heap.
 func (c Credentials) pairs() [credentialCount][2]string {
-	return [credentialCount][2]string{
-		{headerApplicationID, c.ApplicationID},
-		{headerClientCT, c.ClientCT},
-		{headerClientEntity, c.ClientEntity},
-		{headerClientSecret, c.ClientSecret},
-		{headerCustomerID, c.CustomerID},
-		{headerServiceID, c.ServiceID},
-		{headerServiceVersionID, c.ServiceVersionID},
+	var p [credentialCount][2]string
+	for i, k := range credentialList {
+		p[i] = [2]string{k.Header, k.Value(c)}
 	}
+	return p
 }
 
 // Missing returns the header names whose values are empty, in field order,
@@ -79,28 +163,29 @@ func (c Credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.Strin
 // LogValue implements slog.LogValuer with the same masking as String.
 func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
-// validate reports a value that net/http would refuse to send. The error
-// names the header, never the value.
+// validate reports a value CheckCredentialValue refuses. The error names
+// the header, never the value.
 func (c Credentials) validate() error {
-	if name, ok := c.invalidHeader(); ok {
-		return fmt.Errorf("upstream: credential %s contains a character not allowed in a header value", name)
+	if name, err := c.invalidHeader(); err != nil {
+		return fmt.Errorf("upstream: credential %s %w", name, err)
 	}
 	return nil
 }
 
-// invalidHeader returns the name of the first header whose value net/http
-// would refuse to send.
-func (c Credentials) invalidHeader() (string, bool) {
+// invalidHeader returns the name of the first header whose value
+// CheckCredentialValue refuses, and why.
+func (c Credentials) invalidHeader() (string, error) {
 	for _, p := range c.pairs() {
-		if !validHeaderValue(p[1]) {
-			return p[0], true
+		if err := CheckCredentialValue(p[1]); err != nil {
+			return p[0], err
 		}
 	}
-	return "", false
+	return "", nil
 }
 
-// validHeaderValue follows RFC 9110 field-value: visible characters, spaces,
-// tabs and obs-text; no other control characters, so no CR or LF.
+// validHeaderValue follows RFC 9110 field-value as net/http does: visible
+// characters, spaces, tabs and obs-text; no other control characters, so no
+// CR or LF. It is the rule for headers other than the credentials.
 func validHeaderValue(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {

@@ -27,8 +27,8 @@ func ContextWithCredentials(ctx context.Context, c Credentials) context.Context 
 // ContextWithCredentials put in the call's context, not from WithCredentials
 // (the two options exclude each other, so a caller's request can never go
 // out under the facade's own credentials). A call whose context has no
-// credentials, an empty value, or a value net/http would refuse fails with
-// an error wrapping ErrNoCredentials before anything is sent.
+// credentials, an empty value, or a value CheckCredentialValue refuses fails
+// with an error wrapping ErrNoCredentials before anything is sent.
 func WithCredentialsFromContext() Option {
 	return func(cl *Client) { cl.fromContext = true }
 }
@@ -44,8 +44,8 @@ func contextCredentials(ctx context.Context, op string) (*Credentials, error) {
 	if missing := c.Missing(); len(missing) > 0 {
 		return nil, fmt.Errorf("upstream: %s: %w: missing %s", op, ErrNoCredentials, strings.Join(missing, ", "))
 	}
-	if name, bad := c.invalidHeader(); bad {
-		return nil, fmt.Errorf("upstream: %s: %w: %s contains a character not allowed in a header value", op, ErrNoCredentials, name)
+	if name, err := c.invalidHeader(); err != nil {
+		return nil, fmt.Errorf("upstream: %s: %w: %s %w", op, ErrNoCredentials, name, err)
 	}
 	return &c, nil
 }

@@ -60,19 +60,12 @@ type Config struct {
 	Tracing observe.TracingConfig
 }
 
-// credentialEnv names the environment variable of each credential, in the
-// order of upstream.Credentials.
-var credentialEnv = []struct {
-	name string
-	set  func(*upstream.Credentials, string)
-}{
-	{"PIGELLO_APPLICATION_ID", func(c *upstream.Credentials, v string) { c.ApplicationID = v }},
-	{"PIGELLO_CLIENT_CT", func(c *upstream.Credentials, v string) { c.ClientCT = v }},
-	{"PIGELLO_CLIENT_ENTITY", func(c *upstream.Credentials, v string) { c.ClientEntity = v }},
-	{"PIGELLO_CLIENT_SECRET", func(c *upstream.Credentials, v string) { c.ClientSecret = v }},
-	{"PIGELLO_CUSTOMER_ID", func(c *upstream.Credentials, v string) { c.CustomerID = v }},
-	{"PIGELLO_SERVICE_ID", func(c *upstream.Credentials, v string) { c.ServiceID = v }},
-	{"PIGELLO_SERVICE_VERSION_ID", func(c *upstream.Credentials, v string) { c.ServiceVersionID = v }},
+// credentialVar names the variable a credential is read from: its header
+// without "X-", dashes as underscores (X-PIGELLO-CLIENT-SECRET is read
+// from PIGELLO_CLIENT_SECRET, or from the file PIGELLO_CLIENT_SECRET_FILE
+// names).
+func credentialVar(k upstream.Credential) string {
+	return strings.ReplaceAll(strings.TrimPrefix(k.Header, "X-"), "-", "_")
 }
 
 // parseConfig reads flags, each of which may also come from the environment
@@ -104,28 +97,29 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	return cfg, cfg.check()
 }
 
-// defaultConfig is the configuration with every flag at its default, for
-// code that builds a Config without parsing a command line.
-func defaultConfig() Config {
-	var cfg Config
-	for _, d := range flagDefs(&cfg) {
-		d.value.setDefault()
+// missingCredentials names the variable of each credential c lacks.
+func missingCredentials(c upstream.Credentials) []string {
+	var names []string
+	for _, k := range upstream.CredentialList() {
+		if k.Value(c) == "" {
+			names = append(names, credentialVar(k))
+		}
 	}
-	return cfg
+	return names
 }
 
 // readCredentials takes each credential from NAME or from the file NAME_FILE
-// names (as Kubernetes and Docker mount secrets). Errors name the variable,
-// never the value.
+// names (as Kubernetes and Docker mount secrets), and checks it against
+// upstream.CheckCredentialValue. Errors name the variable, never the value.
 func readCredentials(getenv func(string) string) (upstream.Credentials, error) {
 	var c upstream.Credentials
 	var errs []string // one line for all of them
-	for _, e := range credentialEnv {
-		v, err := credential(e.name, getenv)
+	for _, k := range upstream.CredentialList() {
+		v, err := credential(credentialVar(k), getenv)
 		if err != nil {
 			errs = append(errs, err.Error())
 		}
-		e.set(&c, v)
+		k.Set(&c, v)
 	}
 	if errs != nil {
 		return upstream.Credentials{}, errors.New(strings.Join(errs, "; "))
@@ -133,20 +127,26 @@ func readCredentials(getenv func(string) string) (upstream.Credentials, error) {
 	return c, nil
 }
 
+// credential reads the variable name, or the file that name_FILE names,
+// and checks the value. Errors name the variable the value came from.
 func credential(name string, getenv func(string) string) (string, error) {
-	value, file := getenv(name), getenv(name+"_FILE")
+	from, value, file := name, getenv(name), getenv(name+"_FILE")
 	switch {
 	case value != "" && file != "":
 		return "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
-	case file == "":
-		return value, nil
+	case file != "":
+		from = name + "_FILE"
+		b, err := os.ReadFile(file)
+		if err != nil {
+			// The path is configuration, not a secret; the error holds no content.
+			return "", fmt.Errorf("%s: %w", from, err)
+		}
+		value = strings.TrimSpace(string(b))
 	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		// The path is configuration, not a secret; the error holds no content.
-		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	if err := upstream.CheckCredentialValue(value); err != nil {
+		return "", fmt.Errorf("%s: %w", from, err)
 	}
-	return strings.TrimSpace(string(b)), nil
+	return value, nil
 }
 
 // check reports what keeps the configuration from starting, once each
@@ -177,9 +177,7 @@ func (c Config) checkRequired() error {
 		missing = append(missing, "PIGELLO_BASE_URL (or --pigello-base-url)")
 	}
 	if !c.CredentialsFromMetadata {
-		for _, header := range c.Credentials.Missing() {
-			// X-PIGELLO-CLIENT-SECRET is read from PIGELLO_CLIENT_SECRET.
-			name := strings.ReplaceAll(strings.TrimPrefix(header, "X-"), "-", "_")
+		for _, name := range missingCredentials(c.Credentials) {
 			missing = append(missing, name+" (or "+name+"_FILE)")
 		}
 	}

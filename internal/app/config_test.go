@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,12 +16,9 @@ import (
 // ports, https Pigello and the seven recognisable testCreds, so a test can
 // assert no message repeats one. extra is laid over it.
 func validEnv(extra map[string]string) map[string]string {
-	env := map[string]string{"PIGELLO_BASE_URL": "https://dev.api.pigello.io",
-		"FACADE_GRPC_ADDR": "127.0.0.1:0", "FACADE_HTTP_ADDR": "127.0.0.1:0"}
-	for header, value := range credentialHeaders {
-		// X-PIGELLO-CLIENT-SECRET is read from PIGELLO_CLIENT_SECRET.
-		env[strings.ReplaceAll(strings.TrimPrefix(header, "X-"), "-", "_")] = value
-	}
+	env := credentialVars(testCreds)
+	env["PIGELLO_BASE_URL"] = "https://dev.api.pigello.io"
+	env["FACADE_GRPC_ADDR"], env["FACADE_HTTP_ADDR"] = "127.0.0.1:0", "127.0.0.1:0"
 	for k, v := range extra {
 		env[k] = v
 	}
@@ -84,6 +83,34 @@ func TestRunRefusesValues(t *testing.T) {
 		t.Run(r.flag+"="+r.value+"/env", func(t *testing.T) {
 			want := fmt.Sprintf("%s (--%s) = %q: %s", r.env, r.flag, r.value, r.why)
 			assertRefused(t, nil, map[string]string{r.env: r.value}, want)
+		})
+	}
+}
+
+// TestRunRefusesCredentialValues: a credential upstream.CheckCredentialValue
+// refuses stops the start in one line naming the variable (or its _FILE)
+// and the rule, never the value: a tab or a non-ASCII letter would reach
+// Pigello over HTTP but not a caller's over gRPC, so neither is accepted.
+func TestRunRefusesCredentialValues(t *testing.T) {
+	const ascii = "must hold only printable ASCII, space to ~ (no tab, no line break)"
+	file := filepath.Join(t.TempDir(), "client-ct")
+	if err := os.WriteFile(file, []byte("ct\tvalue\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, value string
+		env         map[string]string
+		want        string
+	}{
+		{"tab", "secret\tvalue", map[string]string{"PIGELLO_CLIENT_SECRET": "secret\tvalue"}, "PIGELLO_CLIENT_SECRET: " + ascii},
+		{"non-ASCII", "bolag-å", map[string]string{"PIGELLO_CLIENT_ENTITY": "bolag-å"}, "PIGELLO_CLIENT_ENTITY: " + ascii},
+		{"trailing space", "customer-q9 ", map[string]string{"PIGELLO_CUSTOMER_ID": "customer-q9 "}, "PIGELLO_CUSTOMER_ID: must not begin or end with a space"},
+		{"too long", strings.Repeat("x", 257), map[string]string{"PIGELLO_SERVICE_ID": strings.Repeat("x", 257)}, "PIGELLO_SERVICE_ID: must be at most 256 bytes"},
+		{"tab in a file", "ct\tvalue", map[string]string{"PIGELLO_CLIENT_CT": "", "PIGELLO_CLIENT_CT_FILE": file}, "PIGELLO_CLIENT_CT_FILE: " + ascii},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertNotContains(t, assertRefused(t, nil, tt.env, tt.want), tt.value)
 		})
 	}
 }

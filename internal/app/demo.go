@@ -26,7 +26,7 @@ type embeddedEmulator struct {
 // facade's credentials when all seven are configured, else the public demo
 // ones, so --emulator also works on a machine with no secrets at all.
 func startEmulator(creds upstream.Credentials) (*embeddedEmulator, error) {
-	if missing := creds.Missing(); len(missing) > 0 && len(missing) < 7 {
+	if missing := missingCredentials(creds); len(missing) > 0 && creds != (upstream.Credentials{}) {
 		return nil, fmt.Errorf("app: --emulator: set all seven PIGELLO_* credentials or none; missing %s", strings.Join(missing, ", "))
 	}
 	ec := emulator.Credentials(creds)

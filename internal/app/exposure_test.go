@@ -88,10 +88,8 @@ func TestCheckTLSFlags(t *testing.T) {
 // configuration on the default addresses (every interface) and nothing
 // guarding them: it must refuse at once, in one line, without listening.
 func TestRunRefusesExposure(t *testing.T) {
-	env := map[string]string{"PIGELLO_BASE_URL": "https://dev.api.pigello.io"}
-	for _, e := range credentialEnv {
-		env[e.name] = "value"
-	}
+	env := credentialVars(testCreds)
+	env["PIGELLO_BASE_URL"] = "https://dev.api.pigello.io"
 	var out syncBuffer
 	err := Run(t.Context(), nil, func(k string) string { return env[k] }, &out)
 	if err == nil || !strings.Contains(err.Error(), "refusing to listen") || strings.Contains(err.Error(), "\n") {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -153,7 +154,7 @@ func TestBreaker(t *testing.T) {
 	// probe, which Pigello answers.
 	probe := func() bool {
 		_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
-		if err != nil && errorInfo(status.Convert(err)).GetReason() != "PIGELLO_CIRCUIT_OPEN" {
+		if err != nil && testkit.ErrorInfo(status.Convert(err)).GetReason() != "PIGELLO_CIRCUIT_OPEN" {
 			t.Fatalf("while the breaker is open Get returned %v, want PIGELLO_CIRCUIT_OPEN or the probe's success", err)
 		}
 		return err == nil

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
 // flagDef is one flag: its name, where --help and the README list it, its
@@ -175,7 +177,7 @@ func (f flagText) Set(s string) error { f.given[f.name] = s; return nil }
 // variable, what is allowed and its default, in the layout of Go's flag
 // package (which tools/kubectl-validate/manifestcheck reads).
 func printHelp(w io.Writer, defs []flagDef) {
-	fmt.Fprint(w, helpIntro)
+	fmt.Fprint(w, helpIntro())
 	for _, g := range flagGroups {
 		fmt.Fprintf(w, "\n%s:\n", g)
 		for _, d := range defs {
@@ -186,16 +188,26 @@ func printHelp(w io.Writer, defs []flagDef) {
 	}
 }
 
-const helpIntro = `Usage: pigello-facade [flags]
+// helpIntro is the text above the flags; the credential variables come from
+// upstream's list.
+func helpIntro() string {
+	var b strings.Builder
+	b.WriteString(`Usage: pigello-facade [flags]
 
 Each flag may also be set by its environment variable, shown in brackets; the
 command line wins. A value outside what is allowed stops the start with one line.
-Credentials come from PIGELLO_APPLICATION_ID, PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY,
-PIGELLO_CLIENT_SECRET, PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID,
-each also as <NAME>_FILE naming a file that holds the value.
-Traces are exported as the standard OTEL_* variables say: OTEL_TRACES_EXPORTER (otlp, console;
+Credentials come from these variables, each also as <NAME>_FILE naming a file
+that holds the value:
+`)
+	for _, k := range upstream.CredentialList() {
+		b.WriteString("  " + credentialVar(k) + "\n")
+	}
+	b.WriteString("  allowed: " + upstream.CredentialValueRule() + "\n")
+	b.WriteString(`Traces are exported as the standard OTEL_* variables say: OTEL_TRACES_EXPORTER (otlp, console;
 default none, or otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set), OTEL_EXPORTER_OTLP_*, OTEL_TRACES_SAMPLER.
-`
+`)
+	return b.String()
+}
 
 func printFlagHelp(w io.Writer, d flagDef) {
 	fmt.Fprintf(w, "  -%s", d.name)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
 var updateREADME = flag.Bool("update-readme", false, "rewrite the README's flag tables from flagDefs")
@@ -95,7 +96,13 @@ func TestHelpShowsEveryRule(t *testing.T) {
 			t.Errorf("--help lacks %q:\n%s", want, help)
 		}
 	}
+	for _, k := range upstream.CredentialList() {
+		if want := "  " + credentialVar(k) + "\n"; !strings.Contains(help, want) {
+			t.Errorf("--help lacks the credential variable line %q", want)
+		}
+	}
 	for _, want := range []string{
+		"  allowed: at most 256 bytes of printable ASCII (space to ~), not beginning or ending with a space\n",
 		"allowed: 1 to 67108864 (default 1048576)\n",
 		"allowed: more than 0s (default 5s)\n",
 		"allowed: 1 to 10 (default 3)\n",

@@ -368,6 +368,33 @@ func TestCredentialsFromMetadata(t *testing.T) {
 		}
 	}
 
+	// Values only one protocol can carry, refused as malformed there too
+	// (not as missing): grpc-go will not send a tab or a non-ASCII byte,
+	// which HTTP carries; HTTP/1.1 strips a space at either end.
+	oneProtocol := []struct {
+		transport, name, key, value string
+	}{
+		{"REST", "tab", "x-pigello-client-ct", "ct\tvalue"},
+		{"REST", "non-ASCII", "x-pigello-client-entity", "bolag-å"},
+		{"gRPC", "leading space", "x-pigello-client-secret", " " + demo.ClientSecret},
+	}
+	for _, tr := range env.transports() {
+		for _, tt := range oneProtocol {
+			if tt.transport != tr.name {
+				continue
+			}
+			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+				emu.ResetRequests()
+				md := good.Copy()
+				md.Set(tt.key, tt.value)
+				tr.Get(metadata.NewOutgoingContext(callCtx(t), md), req).assertInvalid(t, tt.key)
+				if n := len(emu.Requests()); n != 0 {
+					t.Errorf("Pigello got %d requests, want none", n)
+				}
+			})
+		}
+	}
+
 	rest, _ := http.NewRequestWithContext(callCtx(t), http.MethodGet, env.restURL+workEngagementsPath(req.GetId()), nil)
 	for k, v := range good {
 		rest.Header.Set(k, v[0])

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -22,59 +20,64 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // testCreds has a distinct, recognisable value per header, so a leak of any
 // one of them into a log line, status message or error is detectable.
-var testCreds = upstream.Credentials{
-	ApplicationID:    "app-SECRET-a1",
-	ClientCT:         "ct-SECRET-b2",
-	ClientEntity:     "entity-SECRET-c3",
-	ClientSecret:     "secret-SECRET-d4",
-	CustomerID:       "customer-SECRET-e5",
-	ServiceID:        "service-SECRET-f6",
-	ServiceVersionID: "version-SECRET-g7",
-}
+var testCreds = credentialsOf("SECRET")
 
 // wrongCreds are credentials the emulator refuses, as distinct as testCreds.
-var wrongCreds = upstream.Credentials{
-	ApplicationID:    "app-WRONG-h8",
-	ClientCT:         "ct-WRONG-i9",
-	ClientEntity:     "entity-WRONG-j0",
-	ClientSecret:     "secret-WRONG-k1",
-	CustomerID:       "customer-WRONG-l2",
-	ServiceID:        "service-WRONG-m3",
-	ServiceVersionID: "version-WRONG-n4",
+var wrongCreds = credentialsOf("WRONG")
+
+// defaultConfig is the configuration with every flag at its default, for
+// tests that build a Config without parsing a command line.
+func defaultConfig() Config {
+	var cfg Config
+	for _, d := range flagDefs(&cfg) {
+		d.value.setDefault()
+	}
+	return cfg
+}
+
+// credentialsOf fills each credential with testkit.CredentialValue(set, …).
+func credentialsOf(set string) upstream.Credentials {
+	var c upstream.Credentials
+	for _, k := range upstream.CredentialList() {
+		k.Set(&c, testkit.CredentialValue(set, k.Header))
+	}
+	return c
 }
 
 // credentialHeaders pairs each X-PIGELLO-* header with the value the facade
 // must send in it.
-var credentialHeaders = map[string]string{
-	"X-PIGELLO-APPLICATION-ID":     testCreds.ApplicationID,
-	"X-PIGELLO-CLIENT-CT":          testCreds.ClientCT,
-	"X-PIGELLO-CLIENT-ENTITY":      testCreds.ClientEntity,
-	"X-PIGELLO-CLIENT-SECRET":      testCreds.ClientSecret,
-	"X-PIGELLO-CUSTOMER-ID":        testCreds.CustomerID,
-	"X-PIGELLO-SERVICE-ID":         testCreds.ServiceID,
-	"X-PIGELLO-SERVICE-VERSION-ID": testCreds.ServiceVersionID,
+var credentialHeaders = func() map[string]string {
+	m := make(map[string]string)
+	for _, k := range upstream.CredentialList() {
+		m[k.Header] = k.Value(testCreds)
+	}
+	return m
+}()
+
+// credentialVars is the environment that configures creds. (TestRunCredentialFiles
+// spells the variables out, to prove their names.)
+func credentialVars(creds upstream.Credentials) map[string]string {
+	env := make(map[string]string)
+	for _, k := range upstream.CredentialList() {
+		env[credentialVar(k)] = k.Value(creds)
+	}
+	return env
 }
 
 // secretValues are strings that must never leave the facade: the test
 // credentials and the emulator's demo secret.
 var secretValues = func() []string {
 	var vs []string
-	for _, v := range credentialHeaders {
-		vs = append(vs, v)
+	for _, k := range upstream.CredentialList() {
+		vs = append(vs, k.Value(testCreds), k.Value(wrongCreds))
 	}
-	w := wrongCreds
-	vs = append(vs, w.ApplicationID, w.ClientCT, w.ClientEntity, w.ClientSecret, w.CustomerID, w.ServiceID, w.ServiceVersionID)
 	return append(vs, emulator.DemoCredentials().ClientSecret)
 }()
 
-// assertNoSecret fails if s contains any credential value.
+// assertNoSecret fails if s contains any of secretValues.
 func assertNoSecret(t *testing.T, what, s string) {
 	t.Helper()
-	for _, v := range secretValues {
-		if strings.Contains(s, v) {
-			t.Errorf("%s contains the credential value %q:\n%s", what, v, s)
-		}
-	}
+	testkit.AssertNoSecret(t, what, s, secretValues)
 }
 
 // syncBuffer is a buffer safe for the concurrent writes of servers and
@@ -227,8 +230,6 @@ func describe(reqs []emulator.Request) []string {
 func itemPath(id string) string {
 	return "/accounts/users/organization/workengagement/" + id + "/"
 }
-
-var upperSnake = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
 
 // callCtx returns a context for one call, bounded so a hang fails the test.
 func callCtx(t *testing.T) context.Context {

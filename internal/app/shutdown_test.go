@@ -60,10 +60,8 @@ func startGated(t *testing.T, args ...string) (*running, *gate) {
 	g := &gate{held: ids[0], free: ids[1], arrived: make(chan struct{}, 8), open: make(chan struct{})}
 	srv := httptest.NewServer(g.wrap(emu))
 	t.Cleanup(srv.Close)
-	env := map[string]string{"PIGELLO_BASE_URL": srv.URL}
-	for header, value := range credentialHeaders { // X-PIGELLO-CLIENT-CT is PIGELLO_CLIENT_CT
-		env[strings.ReplaceAll(strings.TrimPrefix(header, "X-"), "-", "_")] = value
-	}
+	env := credentialVars(testCreds)
+	env["PIGELLO_BASE_URL"] = srv.URL
 	args = append([]string{"--log-format=json", "--default-timeout=10m", "--attempt-timeout=10m"}, args...)
 	return startRun(t, append(args, loopbackArgs...), env), g
 }
