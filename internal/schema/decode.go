@@ -1,0 +1,430 @@
+package schema
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/google/uuid"
+	"google.golang.org/genproto/googleapis/api/annotations"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/structpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+)
+
+// messageRules are what Unmarshal checks of one message in Pigello's JSON,
+// beyond the JSON type of each value.
+type messageRules struct {
+	// identifiers (IDENTIFIER) must be present, and a UUID where the
+	// contract says so: without them the object names nothing.
+	identifiers []protoreflect.FieldDescriptor
+	// required (REQUIRED) must be present in a message inside the
+	// resource, such as a reference's id. The resource's own REQUIRED
+	// fields are what a write needs, not what every answer holds.
+	required []protoreflect.FieldDescriptor
+	// byName finds a field by its proto name, Pigello's member name, or
+	// its lowerCamel JSON name, without allocating for the lookup.
+	byName map[string]protoreflect.FieldDescriptor
+}
+
+// addRules notes the rules of md and of the messages its fields hold.
+func (r *Resource) addRules(md protoreflect.MessageDescriptor, top bool) {
+	if r.messages[md.FullName()] != nil {
+		return
+	}
+	rules := &messageRules{byName: map[string]protoreflect.FieldDescriptor{}}
+	r.messages[md.FullName()] = rules
+	fields := md.Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		rules.byName[string(fd.Name())] = fd
+		rules.byName[fd.JSONName()] = fd // as protojson accepts
+		switch {
+		case hasBehavior(fd, annotations.FieldBehavior_IDENTIFIER):
+			rules.identifiers = append(rules.identifiers, fd)
+		case hasBehavior(fd, annotations.FieldBehavior_REQUIRED) && !top:
+			rules.required = append(rules.required, fd)
+		}
+		if isPlainMessage(fd) {
+			r.addRules(fd.Message(), false)
+		}
+	}
+}
+
+// Unmarshal reads Pigello's JSON object into m, a message of r, after
+// resetting it, as protojson would read it with the proto field names, except where Pigello's JSON
+// differs: null means unset, a null item of a list of messages is an empty
+// message (Pigello documents [null] for its template lists), and members
+// the contract does not know are skipped. It refuses what the contract
+// cannot hold, an object without its identifier, and a reference without its
+// required id. Invalid UTF-8 and a member name given twice are refused, as
+// protojson refuses them (it lets a repeated name pass only for a member it
+// skips).
+//
+// It walks the JSON tokens itself rather than calling protojson: the Get
+// answer is read on every call, and this is faster (BenchmarkUnmarshal, and
+// bench/README.md). Values of other kinds than strings, booleans, messages,
+// google.protobuf.Struct, Value, ListValue and Timestamp are read by
+// protojson; FuzzUnmarshal checks the whole against protojson.
+func (r *Resource) Unmarshal(data []byte, m proto.Message) error {
+	pm := m.ProtoReflect()
+	if pm.Descriptor() != r.desc {
+		return fmt.Errorf("schema: Unmarshal of %s into a %s", r.desc.FullName(), pm.Descriptor().FullName())
+	}
+	proto.Reset(m)
+	d := decoders.Get().(*decoder)
+	defer d.release()
+	d.rules = r.messages
+	d.in.Reset()
+	d.in.Write(data)
+	d.dec.Reset(&d.in)
+	err := d.message(pm, 0)
+	if err == nil {
+		if _, end := d.dec.ReadToken(); end != io.EOF {
+			err = errors.New("more data after the JSON object")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("schema: read %s: %w", r.desc.FullName(), err)
+	}
+	return nil
+}
+
+type decoder struct {
+	rules map[protoreflect.FullName]*messageRules
+	in    bytes.Buffer
+	dec   jsontext.Decoder
+}
+
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
+
+// release returns d to the pool unless it holds a large body, which would
+// stay pinned there.
+func (d *decoder) release() {
+	if d.in.Cap() <= 64<<10 {
+		decoders.Put(d)
+	}
+}
+
+// message reads a JSON object into m; depth is 0 for the resource itself.
+func (d *decoder) message(m protoreflect.Message, depth int) error {
+	if err := d.delim('{', "a JSON object"); err != nil {
+		return err
+	}
+	rules := d.rules[m.Descriptor().FullName()]
+	var seen uint64 // the first 64 fields by index, to refuse one named twice
+	for d.dec.PeekKind() == '"' {
+		name, err := d.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		fd := rules.field(name)
+		if fd == nil {
+			if err := d.dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		if i := fd.Index(); i < 64 {
+			if seen&(1<<i) != 0 {
+				return at(string(fd.Name()), errors.New("given twice"))
+			}
+			seen |= 1 << i
+		}
+		if err := d.field(m, fd, depth); err != nil {
+			return at(string(fd.Name()), err)
+		}
+	}
+	if err := d.delim('}', "a JSON object"); err != nil {
+		return err
+	}
+	return rules.check(m, depth)
+}
+
+// field returns the field a member name (a JSON string) names, or nil.
+func (rules *messageRules) field(name jsontext.Value) protoreflect.FieldDescriptor {
+	if bytes.IndexByte(name, '\\') < 0 {
+		return rules.byName[string(name[1:len(name)-1])]
+	}
+	unquoted, err := jsontext.AppendUnquote(nil, name)
+	if err != nil {
+		return nil
+	}
+	return rules.byName[string(unquoted)]
+}
+
+// check applies the rules to m once it is read.
+func (rules *messageRules) check(m protoreflect.Message, depth int) error {
+	for _, fd := range rules.identifiers {
+		if !m.Has(fd) {
+			return at(string(fd.Name()), errors.New("missing"))
+		}
+		if isUUID(fd) && !validUUID(m.Get(fd).String()) {
+			return at(string(fd.Name()), errors.New("not a UUID"))
+		}
+	}
+	if depth == 0 {
+		return nil
+	}
+	for _, fd := range rules.required {
+		if !m.Has(fd) {
+			return at(string(fd.Name()), errors.New("missing"))
+		}
+	}
+	return nil
+}
+
+// validUUID accepts the 8-4-4-4-12 hexadecimal form protovalidate's
+// string.uuid rule means, in either case.
+func validUUID(s string) bool {
+	return len(s) == 36 && uuid.Validate(s) == nil
+}
+
+// field reads the value of one member into fd of m.
+func (d *decoder) field(m protoreflect.Message, fd protoreflect.FieldDescriptor, depth int) error {
+	if d.dec.PeekKind() == 'n' {
+		_, err := d.dec.ReadToken() // null: Pigello's unset
+		return err
+	}
+	if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() && m.WhichOneof(o) != nil {
+		return fmt.Errorf("a second member of oneof %s", o.Name())
+	}
+	switch {
+	case fd.IsList() && fd.Message() != nil:
+		return d.messages(m.Mutable(fd).List(), depth)
+	case fd.IsList() || fd.IsMap():
+		return d.viaProtojson(m, fd)
+	case fd.Message() != nil:
+		return d.messageValue(m.Mutable(fd).Message(), depth+1)
+	case fd.Kind() == protoreflect.StringKind:
+		t, err := d.token('"', "a string")
+		if err != nil {
+			return err
+		}
+		m.Set(fd, protoreflect.ValueOfString(t.String()))
+		return nil
+	case fd.Kind() == protoreflect.BoolKind:
+		t, err := d.dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		if k := t.Kind(); k != 't' && k != 'f' {
+			return errors.New("not true or false")
+		}
+		m.Set(fd, protoreflect.ValueOfBool(t.Bool()))
+		return nil
+	}
+	return d.viaProtojson(m, fd)
+}
+
+// messages reads a JSON array of messages into l; a null item is an empty
+// message, since a proto list cannot hold a missing one.
+func (d *decoder) messages(l protoreflect.List, depth int) error {
+	if err := d.delim('[', "a JSON array"); err != nil {
+		return err
+	}
+	for i := 0; d.dec.PeekKind() != ']'; i++ {
+		item := l.NewElement()
+		if d.dec.PeekKind() == 'n' {
+			if _, err := d.dec.ReadToken(); err != nil {
+				return err
+			}
+		} else if err := d.messageValue(item.Message(), depth+1); err != nil {
+			return at("["+strconv.Itoa(i)+"]", err)
+		}
+		l.Append(item)
+	}
+	return d.delim(']', "a JSON array")
+}
+
+// messageValue reads one message value: Struct, Value and ListValue as any
+// JSON, a Timestamp as RFC 3339, other well-known types by protojson, the
+// contract's own messages as objects of their fields.
+func (d *decoder) messageValue(m protoreflect.Message, depth int) error {
+	switch x := m.Interface().(type) {
+	case *structpb.Struct:
+		s, err := d.object()
+		if err == nil {
+			x.Fields = s.Fields
+		}
+		return err
+	case *structpb.ListValue:
+		l, err := d.array()
+		if err == nil {
+			x.Values = l.Values
+		}
+		return err
+	case *structpb.Value:
+		v, err := d.value()
+		if err == nil {
+			x.Kind = v.Kind
+		}
+		return err
+	case *timestamppb.Timestamp:
+		t, err := d.token('"', "an RFC 3339 timestamp")
+		if err != nil {
+			return err
+		}
+		return readTimestamp(t.String(), x)
+	}
+	if wellKnown(m.Descriptor()) {
+		raw, err := d.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		return protojson.Unmarshal(raw, m.Interface())
+	}
+	return d.message(m, depth)
+}
+
+// readTimestamp reads an RFC 3339 timestamp into ts by protojson's rules:
+// a time zone is required, at most nine fractional digits, years 1 to 9999.
+func readTimestamp(s string, ts *timestamppb.Timestamp) error {
+	const minSeconds, maxSeconds = -62135596800, 253402300799 // 0001-01-01, 9999-12-31
+	t, err := time.Parse(time.RFC3339Nano, s)
+	frac, zone := strings.LastIndexByte(s, '.'), strings.LastIndexAny(s, "Z-+")
+	switch {
+	case err != nil, t.Unix() < minSeconds, t.Unix() > maxSeconds,
+		frac >= 0 && zone >= frac && zone-frac > len(".999999999"):
+		return fmt.Errorf("%q is not an RFC 3339 timestamp", s)
+	}
+	ts.Seconds, ts.Nanos = t.Unix(), int32(t.Nanosecond())
+	return nil
+}
+
+// viaProtojson lets protojson read the next value into fd of m: the kinds
+// Pigello's objects rarely hold (numbers, enums, bytes, lists of scalars,
+// maps) keep exactly protojson's rules.
+func (d *decoder) viaProtojson(m protoreflect.Message, fd protoreflect.FieldDescriptor) error {
+	raw, err := d.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	doc := make([]byte, 0, len(raw)+len(fd.Name())+4)
+	doc = append(append(append(doc, `{"`...), fd.Name()...), `":`...)
+	doc = append(append(doc, raw...), '}')
+	one := m.New()
+	if err := protojson.Unmarshal(doc, one.Interface()); err != nil {
+		return err
+	}
+	if one.Has(fd) {
+		m.Set(fd, one.Get(fd))
+	}
+	return nil
+}
+
+// value reads any JSON value as a google.protobuf.Value.
+func (d *decoder) value() (*structpb.Value, error) {
+	switch d.dec.PeekKind() {
+	case '{':
+		s, err := d.object()
+		return structpb.NewStructValue(s), err
+	case '[':
+		l, err := d.array()
+		return structpb.NewListValue(l), err
+	}
+	t, err := d.dec.ReadToken()
+	if err != nil {
+		return nil, err
+	}
+	switch t.Kind() {
+	case 'n':
+		return structpb.NewNullValue(), nil
+	case 't', 'f':
+		return structpb.NewBoolValue(t.Bool()), nil
+	case '"':
+		return structpb.NewStringValue(t.String()), nil
+	}
+	// A number: out of float64's range is refused, as by protojson.
+	f, err := strconv.ParseFloat(t.String(), 64)
+	if err != nil {
+		return nil, fmt.Errorf("number %s out of range", t.String())
+	}
+	return structpb.NewNumberValue(f), nil
+}
+
+// object reads a JSON object as a google.protobuf.Struct.
+func (d *decoder) object() (*structpb.Struct, error) {
+	if err := d.delim('{', "a JSON object"); err != nil {
+		return nil, err
+	}
+	s := &structpb.Struct{Fields: map[string]*structpb.Value{}}
+	for d.dec.PeekKind() == '"' {
+		name, err := d.dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		key := name.String()
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		s.Fields[key] = v
+	}
+	return s, d.delim('}', "a JSON object")
+}
+
+// array reads a JSON array as a google.protobuf.ListValue.
+func (d *decoder) array() (*structpb.ListValue, error) {
+	if err := d.delim('[', "a JSON array"); err != nil {
+		return nil, err
+	}
+	l := &structpb.ListValue{}
+	for d.dec.PeekKind() != ']' {
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		l.Values = append(l.Values, v)
+	}
+	return l, d.delim(']', "a JSON array")
+}
+
+// delim reads the next token, which must be the delimiter want.
+func (d *decoder) delim(want jsontext.Kind, what string) error {
+	_, err := d.token(want, what)
+	return err
+}
+
+// token reads the next token, which must be of kind want.
+func (d *decoder) token(want jsontext.Kind, what string) (jsontext.Token, error) {
+	t, err := d.dec.ReadToken()
+	if err != nil {
+		return t, err
+	}
+	if t.Kind() != want {
+		return t, errors.New("not " + what)
+	}
+	return t, nil
+}
+
+// fieldError names the member of Pigello's JSON at fault, as a path such
+// as parts[1].id.
+type fieldError struct {
+	path string
+	err  error
+}
+
+func (e *fieldError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *fieldError) Unwrap() error { return e.err }
+
+// at puts name in front of the path of err.
+func at(name string, err error) error {
+	var fe *fieldError
+	if !errors.As(err, &fe) {
+		return &fieldError{path: name, err: err}
+	}
+	sep := "."
+	if fe.path[0] == '[' {
+		sep = ""
+	}
+	return &fieldError{path: name + sep + fe.path, err: fe.err}
+}
