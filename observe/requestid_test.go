@@ -78,11 +78,11 @@ func TestUpstreamHookSendsRequestID(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 	}))
 
-	_, _ = pigello.GetWorkEngagement(ContextWithRequestID(t.Context(), "req-7"), testPK)
+	_ = pigello.GetWorkEngagement(ContextWithRequestID(t.Context(), "req-7"), testPK, new(any))
 	if len(got) != 1 || got[0] != "req-7" {
 		t.Errorf("server received X-Request-Id %q, want [req-7]", got)
 	}
-	_, _ = pigello.GetWorkEngagement(t.Context(), testPK)
+	_ = pigello.GetWorkEngagement(t.Context(), testPK, new(any))
 	if len(got) != 0 {
 		t.Errorf("without a request id the server received X-Request-Id %q, want none", got)
 	}

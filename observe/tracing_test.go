@@ -80,7 +80,7 @@ func TestTracingPropagates(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 	}))
 	front := tr.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = pigello.GetWorkEngagement(r.Context(), testPK)
+		_ = pigello.GetWorkEngagement(r.Context(), testPK, new(any))
 	}))
 	r := httptest.NewRequest(http.MethodGet, "/v1/x", nil)
 	r.Header.Set("traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
@@ -139,7 +139,7 @@ func TestSpansRecordOutcome(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
 	front := tr.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := pigello.GetWorkEngagement(r.Context(), testPK); err != nil {
+		if err := pigello.GetWorkEngagement(r.Context(), testPK, new(any)); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 	}))

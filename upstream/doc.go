@@ -1,8 +1,11 @@
 // Package upstream is the client for Pigello's REST API (the "Accounts"
 // application) that the facade calls on behalf of its gRPC clients.
 //
-// It knows nothing of gRPC or protobuf: it speaks HTTP and JSON, returns its
-// own Go types, and reports every non-2xx answer as an [*Error]. All traffic
+// It knows nothing of gRPC or protobuf, nor of the fields of Pigello's
+// objects: it speaks HTTP and JSON, sends the JSON bodies its caller builds,
+// decodes each answer into the caller's target with encoding/json (a target
+// that refuses it makes [ErrMalformedResponse]), and reports every non-2xx
+// answer as an [*Error]. All traffic
 // goes through one unexported do method so that the seven credential headers,
 // bounded reads, status checks and decoding happen in exactly one place.
 //
