@@ -65,9 +65,8 @@ func (r *Resource) addRules(md protoreflect.MessageDescriptor, top bool) {
 // message (Pigello documents [null] for its template lists), and members
 // the contract does not know are skipped. It refuses what the contract
 // cannot hold, an object without its identifier, and a reference without its
-// required id. Invalid UTF-8 and a member name given twice are refused, as
-// protojson refuses them (it lets a repeated name pass only for a member it
-// skips).
+// required id. Invalid UTF-8 is refused, and a field or a Struct key given
+// twice, as protojson refuses them.
 //
 // It walks the JSON tokens itself rather than calling protojson: the Get
 // answer is read on every call, and this is faster (BenchmarkUnmarshal, and
@@ -85,7 +84,9 @@ func (r *Resource) Unmarshal(data []byte, m proto.Message) error {
 	d.rules = r.messages
 	d.in.Reset()
 	d.in.Write(data)
-	d.dec.Reset(&d.in)
+	// Names given twice are refused below where protojson refuses them:
+	// a field of the message, a key of a Struct.
+	d.dec.Reset(&d.in, jsontext.AllowDuplicateNames(true))
 	err := d.message(pm, 0)
 	if err == nil {
 		if _, end := d.dec.ReadToken(); end != io.EOF {
@@ -363,6 +364,9 @@ func (d *decoder) object() (*structpb.Struct, error) {
 			return nil, err
 		}
 		key := name.String()
+		if _, dup := s.Fields[key]; dup {
+			return nil, fmt.Errorf("key %q given twice", key)
+		}
 		v, err := d.value()
 		if err != nil {
 			return nil, err

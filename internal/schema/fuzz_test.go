@@ -74,8 +74,8 @@ func ownRule(err error) bool {
 		return fe.err.Error() == "missing" || fe.err.Error() == "not a UUID"
 	}
 	// protojson does not look at a member it skips: invalid UTF-8 in
-	// its name or value passes, as does its name given twice.
-	return strings.Contains(err.Error(), "duplicate object member name") || strings.Contains(err.Error(), "invalid UTF-8")
+	// its name or value passes.
+	return strings.Contains(err.Error(), "invalid UTF-8")
 }
 
 // nullItemsToEmpty rewrites in, a JSON object, with {} for each null item of
