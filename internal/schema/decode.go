@@ -252,23 +252,11 @@ func (d *decoder) messages(l protoreflect.List, depth int) error {
 func (d *decoder) messageValue(m protoreflect.Message, depth int) error {
 	switch x := m.Interface().(type) {
 	case *structpb.Struct:
-		s, err := d.object()
-		if err == nil {
-			x.Fields = s.Fields
-		}
-		return err
+		return d.object(x)
 	case *structpb.ListValue:
-		l, err := d.array()
-		if err == nil {
-			x.Values = l.Values
-		}
-		return err
+		return d.array(x)
 	case *structpb.Value:
-		v, err := d.value()
-		if err == nil {
-			x.Kind = v.Kind
-		}
-		return err
+		return d.value(x)
 	case *timestamppb.Timestamp:
 		t, err := d.token('"', "an RFC 3339 timestamp")
 		if err != nil {
@@ -322,74 +310,77 @@ func (d *decoder) viaProtojson(m protoreflect.Message, fd protoreflect.FieldDesc
 	return nil
 }
 
-// value reads any JSON value as a google.protobuf.Value.
-func (d *decoder) value() (*structpb.Value, error) {
+// value reads any JSON value into v.
+func (d *decoder) value(v *structpb.Value) error {
 	switch d.dec.PeekKind() {
 	case '{':
-		s, err := d.object()
-		return structpb.NewStructValue(s), err
+		s := &structpb.Struct{}
+		v.Kind = &structpb.Value_StructValue{StructValue: s}
+		return d.object(s)
 	case '[':
-		l, err := d.array()
-		return structpb.NewListValue(l), err
+		l := &structpb.ListValue{}
+		v.Kind = &structpb.Value_ListValue{ListValue: l}
+		return d.array(l)
 	}
 	t, err := d.dec.ReadToken()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	switch t.Kind() {
 	case 'n':
-		return structpb.NewNullValue(), nil
+		v.Kind = &structpb.Value_NullValue{}
 	case 't', 'f':
-		return structpb.NewBoolValue(t.Bool()), nil
+		v.Kind = &structpb.Value_BoolValue{BoolValue: t.Bool()}
 	case '"':
-		return structpb.NewStringValue(t.String()), nil
+		v.Kind = &structpb.Value_StringValue{StringValue: t.String()}
+	default:
+		// A number: out of float64's range is refused, as by protojson.
+		f, err := strconv.ParseFloat(t.String(), 64)
+		if err != nil {
+			return fmt.Errorf("number %s out of range", t.String())
+		}
+		v.Kind = &structpb.Value_NumberValue{NumberValue: f}
 	}
-	// A number: out of float64's range is refused, as by protojson.
-	f, err := strconv.ParseFloat(t.String(), 64)
-	if err != nil {
-		return nil, fmt.Errorf("number %s out of range", t.String())
-	}
-	return structpb.NewNumberValue(f), nil
+	return nil
 }
 
-// object reads a JSON object as a google.protobuf.Struct.
-func (d *decoder) object() (*structpb.Struct, error) {
+// object reads a JSON object into s.
+func (d *decoder) object(s *structpb.Struct) error {
 	if err := d.delim('{', "a JSON object"); err != nil {
-		return nil, err
+		return err
 	}
-	s := &structpb.Struct{Fields: map[string]*structpb.Value{}}
+	s.Fields = map[string]*structpb.Value{}
 	for d.dec.PeekKind() == '"' {
 		name, err := d.dec.ReadToken()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		key := name.String()
 		if _, dup := s.Fields[key]; dup {
-			return nil, fmt.Errorf("key %q given twice", key)
+			return fmt.Errorf("key %q given twice", key)
 		}
-		v, err := d.value()
-		if err != nil {
-			return nil, err
+		v := &structpb.Value{}
+		if err := d.value(v); err != nil {
+			return err
 		}
 		s.Fields[key] = v
 	}
-	return s, d.delim('}', "a JSON object")
+	return d.delim('}', "a JSON object")
 }
 
-// array reads a JSON array as a google.protobuf.ListValue.
-func (d *decoder) array() (*structpb.ListValue, error) {
+// array reads a JSON array into l.
+func (d *decoder) array(l *structpb.ListValue) error {
 	if err := d.delim('[', "a JSON array"); err != nil {
-		return nil, err
+		return err
 	}
-	l := &structpb.ListValue{}
 	for d.dec.PeekKind() != ']' {
-		v, err := d.value()
-		if err != nil {
-			return nil, err
+		v := &structpb.Value{}
+		if err := d.value(v); err != nil {
+			return err
 		}
 		l.Values = append(l.Values, v)
 	}
-	return l, d.delim(']', "a JSON array")
+	return d.delim(']', "a JSON array")
 }
 
 // delim reads the next token, which must be the delimiter want.
