@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 )
@@ -17,6 +18,9 @@ func FuzzMask(f *testing.F) {
 		f.Add(seed, "n", true)
 	}
 	f.Fuzz(func(t *testing.T, paths, name string, withColor bool) {
+		if !utf8.ValidString(name) {
+			return // gRPC and the REST gateway refuse it before a handler runs
+		}
 		we := &accountsv1.WorkEngagement{Id: testID, Name: name}
 		if withColor {
 			color := "fff"
