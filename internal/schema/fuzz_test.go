@@ -283,7 +283,7 @@ func FuzzBody(f *testing.F) {
 		}
 		keys, values := members(t, body)
 		var want []string
-		for i, name := range workEngagements.WritableNames() {
+		for i, name := range workEngagements.writableNames() {
 			if sel&(1<<i) != 0 {
 				want = append(want, name)
 			}

@@ -34,8 +34,8 @@ func maskPaths(fd protoreflect.FieldDescriptor) []string {
 	return paths
 }
 
-// Paths lists every update_mask path Select accepts, "*" first.
-func (r *Resource) Paths() []string {
+// paths lists every update_mask path Select accepts, "*" first.
+func (r *Resource) paths() []string {
 	paths := []string{"*"}
 	for _, fd := range r.writable {
 		paths = append(paths, maskPaths(fd)...)
@@ -63,12 +63,12 @@ func (r *Resource) Select(m protoreflect.Message, paths []string) (Selection, []
 	var sel Selection
 	var bad []Violation
 	for _, p := range paths {
-		s, ok := r.paths[p]
+		s, ok := r.byPath[p]
 		if p == "*" {
 			s, ok = r.all, true
 		}
 		if !ok {
-			bad = append(bad, Violation{Description: fmt.Sprintf("path %q names no writable field; writable: %s", p, strings.Join(r.WritableNames(), ", "))})
+			bad = append(bad, Violation{Description: fmt.Sprintf("path %q names no writable field; writable: %s", p, strings.Join(r.writableNames(), ", "))})
 		}
 		sel |= s
 	}

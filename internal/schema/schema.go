@@ -9,10 +9,12 @@
 //   - a message read from Pigello's JSON (Resource.Unmarshal) and written
 //     as the REST answer in that same form (Marshal).
 //
-// Pigello's JSON names its members by the proto field names (snake_case) and
-// writes null for what is unset; protojson does the mapping of each value,
-// and this package the parts protojson has no option for: Pigello's nulls,
-// members chosen by a mask, and Pigello's quirks in what it sends.
+// Pigello's JSON names its members by the proto field names (snake_case)
+// and writes null for what is unset. Values are read and written as
+// protojson reads and writes them; the walk is this package's own, for
+// speed on the hot path and for what protojson has no option for: Pigello's
+// nulls, members chosen by a mask, and Pigello's quirks in what it sends.
+// The fuzz targets hold it to protojson.
 package schema
 
 import (
@@ -35,8 +37,8 @@ type Resource struct {
 	all      Selection // every writable field
 	// keep holds the writable fields that cannot be cleared (REQUIRED).
 	keep Selection
-	// paths maps each update_mask path but "*" to what it selects.
-	paths map[string]Selection
+	// byPath maps each update_mask path but "*" to what it selects.
+	byPath map[string]Selection
 	// messages holds the rules Unmarshal checks, for this message and
 	// every message it contains.
 	messages map[protoreflect.FullName]*messageRules
@@ -47,7 +49,7 @@ type Resource struct {
 
 // New reads the roles of md's fields from their annotations.
 func New(md protoreflect.MessageDescriptor) (*Resource, error) {
-	r := &Resource{desc: md, paths: map[string]Selection{}, messages: map[protoreflect.FullName]*messageRules{}}
+	r := &Resource{desc: md, byPath: map[string]Selection{}, messages: map[protoreflect.FullName]*messageRules{}}
 	fields := md.Fields()
 	for i := range fields.Len() {
 		fd := fields.Get(i)
@@ -64,7 +66,7 @@ func New(md protoreflect.MessageDescriptor) (*Resource, error) {
 			r.keep |= bit
 		}
 		for _, p := range maskPaths(fd) {
-			r.paths[p] = bit
+			r.byPath[p] = bit
 		}
 		r.lowerUUIDs = r.lowerUUIDs || holdsUUID(fd, map[protoreflect.FullName]bool{})
 	}
@@ -82,8 +84,8 @@ func MustNew(md protoreflect.MessageDescriptor) *Resource {
 	return r
 }
 
-// WritableNames lists the names of the writable fields, for messages.
-func (r *Resource) WritableNames() []string {
+// writableNames lists the names of the writable fields, for messages.
+func (r *Resource) writableNames() []string {
 	names := make([]string, len(r.writable))
 	for i, fd := range r.writable {
 		names[i] = string(fd.Name())

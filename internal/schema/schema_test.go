@@ -22,12 +22,12 @@ var workEngagements = MustNew((*accountsv1.WorkEngagement)(nil).ProtoReflect().D
 func TestRoles(t *testing.T) {
 	if diff := cmp.Diff([]string{"name", "organization", "custom_id", "color_code",
 		"template_notifications", "template_sms_notifications", "template_email_notifications",
-	}, workEngagements.WritableNames()); diff != "" {
+	}, workEngagements.writableNames()); diff != "" {
 		t.Errorf("writable fields (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"*", "name", "organization", "organization.id", "custom_id", "color_code",
 		"template_notifications", "template_sms_notifications", "template_email_notifications",
-	}, workEngagements.Paths()); diff != "" {
+	}, workEngagements.paths()); diff != "" {
 		t.Errorf("mask paths (-want +got):\n%s", diff)
 	}
 	readOnly := []string{"id", "tags", "customer_columns", "created_at"}
