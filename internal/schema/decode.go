@@ -6,58 +6,15 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/google/uuid"
-	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
-
-// messageRules are what Unmarshal checks of one message in Pigello's JSON,
-// beyond the JSON type of each value.
-type messageRules struct {
-	// identifiers (IDENTIFIER) must be present, and a UUID where the
-	// contract says so: without them the object names nothing.
-	identifiers []protoreflect.FieldDescriptor
-	// required (REQUIRED) must be present in a message inside the
-	// resource, such as a reference's id. The resource's own REQUIRED
-	// fields are what a write needs, not what every answer holds.
-	required []protoreflect.FieldDescriptor
-	// byName finds a field by its proto name, Pigello's member name, or
-	// its lowerCamel JSON name, without allocating for the lookup.
-	byName map[string]protoreflect.FieldDescriptor
-}
-
-// addRules notes the rules of md and of the messages its fields hold.
-func (r *Resource) addRules(md protoreflect.MessageDescriptor, top bool) {
-	if r.messages[md.FullName()] != nil {
-		return
-	}
-	rules := &messageRules{byName: map[string]protoreflect.FieldDescriptor{}}
-	r.messages[md.FullName()] = rules
-	fields := md.Fields()
-	for i := range fields.Len() {
-		fd := fields.Get(i)
-		rules.byName[string(fd.Name())] = fd
-		rules.byName[fd.JSONName()] = fd // as protojson accepts
-		switch {
-		case hasBehavior(fd, annotations.FieldBehavior_IDENTIFIER):
-			rules.identifiers = append(rules.identifiers, fd)
-		case hasBehavior(fd, annotations.FieldBehavior_REQUIRED) && !top:
-			rules.required = append(rules.required, fd)
-		}
-		if isPlainMessage(fd) {
-			r.addRules(fd.Message(), false)
-		}
-	}
-}
 
 // Unmarshal reads Pigello's JSON object into m, a message of r, after
 // resetting it, as protojson would read it with the proto field names, except where Pigello's JSON
@@ -150,45 +107,6 @@ func (d *decoder) message(m protoreflect.Message, depth int) error {
 	return rules.check(m, depth)
 }
 
-// field returns the field a member name (a JSON string) names, or nil.
-func (rules *messageRules) field(name jsontext.Value) protoreflect.FieldDescriptor {
-	if bytes.IndexByte(name, '\\') < 0 {
-		return rules.byName[string(name[1:len(name)-1])]
-	}
-	unquoted, err := jsontext.AppendUnquote(nil, name)
-	if err != nil {
-		return nil
-	}
-	return rules.byName[string(unquoted)]
-}
-
-// check applies the rules to m once it is read.
-func (rules *messageRules) check(m protoreflect.Message, depth int) error {
-	for _, fd := range rules.identifiers {
-		if !m.Has(fd) {
-			return at(string(fd.Name()), errors.New("missing"))
-		}
-		if isUUID(fd) && !validUUID(m.Get(fd).String()) {
-			return at(string(fd.Name()), errors.New("not a UUID"))
-		}
-	}
-	if depth == 0 {
-		return nil
-	}
-	for _, fd := range rules.required {
-		if !m.Has(fd) {
-			return at(string(fd.Name()), errors.New("missing"))
-		}
-	}
-	return nil
-}
-
-// validUUID accepts the 8-4-4-4-12 hexadecimal form protovalidate's
-// string.uuid rule means, in either case.
-func validUUID(s string) bool {
-	return len(s) == 36 && uuid.Validate(s) == nil
-}
-
 // field reads the value of one member into fd of m.
 func (d *decoder) field(m protoreflect.Message, fd protoreflect.FieldDescriptor, depth int) error {
 	if d.dec.PeekKind() == 'n' {
@@ -274,21 +192,6 @@ func (d *decoder) messageValue(m protoreflect.Message, depth int) error {
 	return d.message(m, depth)
 }
 
-// readTimestamp reads an RFC 3339 timestamp into ts by protojson's rules:
-// a time zone is required, at most nine fractional digits, years 1 to 9999.
-func readTimestamp(s string, ts *timestamppb.Timestamp) error {
-	const minSeconds, maxSeconds = -62135596800, 253402300799 // 0001-01-01, 9999-12-31
-	t, err := time.Parse(time.RFC3339Nano, s)
-	frac, zone := strings.LastIndexByte(s, '.'), strings.LastIndexAny(s, "Z-+")
-	switch {
-	case err != nil, t.Unix() < minSeconds, t.Unix() > maxSeconds,
-		frac >= 0 && zone >= frac && zone-frac > len(".999999999"):
-		return fmt.Errorf("%q is not an RFC 3339 timestamp", s)
-	}
-	ts.Seconds, ts.Nanos = t.Unix(), int32(t.Nanosecond())
-	return nil
-}
-
 // viaProtojson lets protojson read the next value into fd of m: the kinds
 // Pigello's objects rarely hold (numbers, enums, bytes, lists of scalars,
 // maps) keep exactly protojson's rules.
@@ -310,79 +213,6 @@ func (d *decoder) viaProtojson(m protoreflect.Message, fd protoreflect.FieldDesc
 	return nil
 }
 
-// value reads any JSON value into v.
-func (d *decoder) value(v *structpb.Value) error {
-	switch d.dec.PeekKind() {
-	case '{':
-		s := &structpb.Struct{}
-		v.Kind = &structpb.Value_StructValue{StructValue: s}
-		return d.object(s)
-	case '[':
-		l := &structpb.ListValue{}
-		v.Kind = &structpb.Value_ListValue{ListValue: l}
-		return d.array(l)
-	}
-	t, err := d.dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch t.Kind() {
-	case 'n':
-		v.Kind = &structpb.Value_NullValue{}
-	case 't', 'f':
-		v.Kind = &structpb.Value_BoolValue{BoolValue: t.Bool()}
-	case '"':
-		v.Kind = &structpb.Value_StringValue{StringValue: t.String()}
-	default:
-		// A number: out of float64's range is refused, as by protojson.
-		f, err := strconv.ParseFloat(t.String(), 64)
-		if err != nil {
-			return fmt.Errorf("number %s out of range", t.String())
-		}
-		v.Kind = &structpb.Value_NumberValue{NumberValue: f}
-	}
-	return nil
-}
-
-// object reads a JSON object into s.
-func (d *decoder) object(s *structpb.Struct) error {
-	if err := d.delim('{', "a JSON object"); err != nil {
-		return err
-	}
-	s.Fields = map[string]*structpb.Value{}
-	for d.dec.PeekKind() == '"' {
-		name, err := d.dec.ReadToken()
-		if err != nil {
-			return err
-		}
-		key := name.String()
-		if _, dup := s.Fields[key]; dup {
-			return fmt.Errorf("key %q given twice", key)
-		}
-		v := &structpb.Value{}
-		if err := d.value(v); err != nil {
-			return err
-		}
-		s.Fields[key] = v
-	}
-	return d.delim('}', "a JSON object")
-}
-
-// array reads a JSON array into l.
-func (d *decoder) array(l *structpb.ListValue) error {
-	if err := d.delim('[', "a JSON array"); err != nil {
-		return err
-	}
-	for d.dec.PeekKind() != ']' {
-		v := &structpb.Value{}
-		if err := d.value(v); err != nil {
-			return err
-		}
-		l.Values = append(l.Values, v)
-	}
-	return d.delim(']', "a JSON array")
-}
-
 // delim reads the next token, which must be the delimiter want.
 func (d *decoder) delim(want jsontext.Kind, what string) error {
 	_, err := d.token(want, what)
@@ -399,27 +229,4 @@ func (d *decoder) token(want jsontext.Kind, what string) (jsontext.Token, error)
 		return t, errors.New("not " + what)
 	}
 	return t, nil
-}
-
-// fieldError names the member of Pigello's JSON at fault, as a path such
-// as parts[1].id.
-type fieldError struct {
-	path string
-	err  error
-}
-
-func (e *fieldError) Error() string { return e.path + ": " + e.err.Error() }
-func (e *fieldError) Unwrap() error { return e.err }
-
-// at puts name in front of the path of err.
-func at(name string, err error) error {
-	var fe *fieldError
-	if !errors.As(err, &fe) {
-		return &fieldError{path: name, err: err}
-	}
-	sep := "."
-	if fe.path[0] == '[' {
-		sep = ""
-	}
-	return &fieldError{path: name + sep + fe.path, err: fe.err}
 }

@@ -1,13 +1,10 @@
 package schema
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -244,116 +241,5 @@ func (e *encoder) raw(b []byte) error {
 		return err
 	}
 	e.b = append(e.b, v...)
-	return nil
-}
-
-// object writes a Struct with its keys sorted, as protojson does.
-func (e *encoder) object(s *structpb.Struct) error {
-	keys := make([]string, 0, len(s.GetFields()))
-	for k := range s.GetFields() {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	e.b = append(e.b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		if err := e.str(k); err != nil {
-			return err
-		}
-		e.b = append(e.b, ':')
-		if err := e.value(s.GetFields()[k]); err != nil {
-			return at(k, err)
-		}
-	}
-	e.b = append(e.b, '}')
-	return nil
-}
-
-func (e *encoder) list(l *structpb.ListValue) error {
-	e.b = append(e.b, '[')
-	for i, v := range l.GetValues() {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		if err := e.value(v); err != nil {
-			return at("["+strconv.Itoa(i)+"]", err)
-		}
-	}
-	e.b = append(e.b, ']')
-	return nil
-}
-
-// value writes any JSON a Value holds; one without a kind, or a number
-// JSON cannot hold, is refused, as protojson refuses them.
-func (e *encoder) value(v *structpb.Value) error {
-	switch k := v.GetKind().(type) {
-	case *structpb.Value_NullValue:
-		e.b = append(e.b, "null"...)
-	case *structpb.Value_BoolValue:
-		e.b = strconv.AppendBool(e.b, k.BoolValue)
-	case *structpb.Value_NumberValue:
-		return e.number(k.NumberValue)
-	case *structpb.Value_StringValue:
-		return e.str(k.StringValue)
-	case *structpb.Value_StructValue:
-		return e.object(k.StructValue)
-	case *structpb.Value_ListValue:
-		return e.list(k.ListValue)
-	default:
-		return errors.New("a google.protobuf.Value without a value")
-	}
-	return nil
-}
-
-// number writes f as protojson and encoding/json do: the shortest form,
-// with an exponent only for very small or large values.
-func (e *encoder) number(f float64) error {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return fmt.Errorf("%v is not a JSON number", f)
-	}
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	e.b = strconv.AppendFloat(e.b, f, format, -1, 64)
-	if n := len(e.b); format == 'e' && n >= 4 && e.b[n-4] == 'e' && e.b[n-3] == '-' && e.b[n-2] == '0' {
-		e.b[n-2] = e.b[n-1] // e-07 → e-7
-		e.b = e.b[:n-1]
-	}
-	return nil
-}
-
-// timestamp writes RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as
-// protojson does, within its range of years 1 to 9999.
-func (e *encoder) timestamp(ts *timestamppb.Timestamp) error {
-	const minSeconds, maxSeconds = -62135596800, 253402300799
-	secs, nanos := ts.GetSeconds(), ts.GetNanos()
-	if secs < minSeconds || secs > maxSeconds || nanos < 0 || nanos >= 1e9 {
-		return fmt.Errorf("timestamp %ds %dns out of range", secs, nanos)
-	}
-	layout := "2006-01-02T15:04:05.000000000Z"
-	switch {
-	case nanos == 0:
-		layout = "2006-01-02T15:04:05Z"
-	case nanos%1e6 == 0:
-		layout = "2006-01-02T15:04:05.000Z"
-	case nanos%1e3 == 0:
-		layout = "2006-01-02T15:04:05.000000Z"
-	}
-	e.b = append(e.b, '"')
-	e.b = time.Unix(secs, int64(nanos)).UTC().AppendFormat(e.b, layout)
-	e.b = append(e.b, '"')
-	return nil
-}
-
-// str writes a JSON string; invalid UTF-8 is refused, as protojson does.
-func (e *encoder) str(s string) error {
-	b, err := jsontext.AppendQuote(e.b, s)
-	if err != nil {
-		return err
-	}
-	e.b = b
 	return nil
 }
