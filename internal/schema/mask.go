@@ -43,8 +43,9 @@ func (r *Resource) paths() []string {
 	return paths
 }
 
-// Populated selects the writable fields of m that hold a value. A proto
-// list cannot tell [] from unset, so an empty list is not populated.
+// Populated selects the writable fields of m that hold a value: what an
+// update without a mask writes, and all a create may send. A proto list
+// cannot tell [] from unset, so an empty list is not populated.
 func (r *Resource) Populated(m protoreflect.Message) Selection {
 	var sel Selection
 	for i, fd := range r.writable {
