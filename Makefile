@@ -33,7 +33,7 @@ build: ## Build bin/pigello-facade and bin/pigello-emulator
 # -fuzztime deadline as a failure (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
 # package:target pairs run by `make fuzz`.
-FUZZ_TARGETS := upstream:FuzzParseDRF upstream:FuzzPatchMarshal server:FuzzMask server:FuzzToProto server:FuzzParseJSONValue gateway:FuzzWorkEngagementJSON
+FUZZ_TARGETS := upstream:FuzzParseDRF server:FuzzMask internal/schema:FuzzUnmarshal internal/schema:FuzzMarshal internal/schema:FuzzBody
 
 .PHONY: test
 test: checkgenerate lint browser-deps ## Everything CI checks: generate, lint, go test -race (with the browser test), fuzz, Node client, OpenAPI, manifests, image

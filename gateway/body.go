@@ -7,12 +7,10 @@ import (
 	"strings"
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/schema"
 	"github.com/pigello-facade/pigello-facade/server"
-	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // limitBody answers 413 for a body over max instead of reading it.
@@ -74,14 +72,14 @@ func bodyMask(body []byte) (paths []string, ok bool) {
 
 // bodyFields maps each key a work engagement may have in JSON (proto name
 // or lowerCamel JSON name) to its proto name, or to "" for read-only fields
-// (OUTPUT_ONLY or IDENTIFIER in the contract).
+// (schema.ReadOnly, the rule the service's own mask check follows).
 var bodyFields = func() map[string]string {
 	m := map[string]string{}
 	fields := (&accountsv1.WorkEngagement{}).ProtoReflect().Descriptor().Fields()
 	for i := range fields.Len() {
 		fd := fields.Get(i)
 		name := string(fd.Name())
-		if readOnly(fd) {
+		if schema.ReadOnly(fd) {
 			name = ""
 		}
 		m[string(fd.Name())] = name
@@ -89,16 +87,6 @@ var bodyFields = func() map[string]string {
 	}
 	return m
 }()
-
-func readOnly(fd protoreflect.FieldDescriptor) bool {
-	behaviors, _ := proto.GetExtension(fd.Options(), annotations.E_FieldBehavior).([]annotations.FieldBehavior)
-	for _, b := range behaviors {
-		if b == annotations.FieldBehavior_OUTPUT_ONLY || b == annotations.FieldBehavior_IDENTIFIER {
-			return true
-		}
-	}
-	return false
-}
 
 func writeTooLarge(w http.ResponseWriter, max int64) {
 	st := status.Newf(codes.InvalidArgument, "request body exceeds %d bytes", max)

@@ -157,11 +157,3 @@ func TestMarshalPrintsPigellosNulls(t *testing.T) {
 		})
 	}
 }
-
-func TestAppendNullsEmptyObject(t *testing.T) {
-	msg := &accountsv1.WorkEngagement{}
-	got := string(appendNulls([]byte("{ }"), msg.ProtoReflect()))
-	if got != `{ "custom_id":null,"color_code":null}` {
-		t.Errorf("appendNulls({ }) = %s", got)
-	}
-}

@@ -1,94 +1,71 @@
 package server
 
 import (
-	"encoding/json"
-	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"github.com/pigello-facade/pigello-facade/upstream"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
-	"google.golang.org/protobuf/types/known/structpb"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-func TestToProto(t *testing.T) {
-	created := time.Date(2019, 8, 24, 14, 15, 22, 123456000, time.UTC)
-	tmpl, _ := structpb.NewStruct(map[string]any{"kind": "welcome"})
-	tags, _ := structpb.NewValue([]any{map[string]any{"id": "t1"}})
-	cols, _ := structpb.NewValue(map[string]any{"n": 12.0})
-	tests := []struct {
-		name string
-		in   upstream.WorkEngagement
-		want *accountsv1.WorkEngagement
-	}{
-		{
-			name: "every field set",
-			in: upstream.WorkEngagement{
-				ID: testID, Name: "Full-time",
-				Organization: &upstream.Reference{ID: "0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70"},
-				CustomID:     ptr("WE-1"), ColorCode: ptr("fff"),
-				TemplateNotifications:      []json.RawMessage{json.RawMessage(`{"kind":"welcome"}`)},
-				TemplateSMSNotifications:   []json.RawMessage{json.RawMessage(`null`)},
-				TemplateEmailNotifications: []json.RawMessage{},
-				Tags:                       json.RawMessage(`[{"id":"t1"}]`),
-				CustomerColumns:            json.RawMessage(`{"n":12}`),
-				CreatedAt:                  created,
-			},
-			want: &accountsv1.WorkEngagement{
-				Id: testID, Name: "Full-time",
-				Organization: &accountsv1.Organization{Id: "0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70"},
-				CustomId:     proto.String("WE-1"), ColorCode: proto.String("fff"),
-				TemplateNotifications:    []*structpb.Struct{tmpl},
-				TemplateSmsNotifications: []*structpb.Struct{{}},
-				Tags:                     tags,
-				CustomerColumns:          cols,
-				CreatedAt:                timestamppb.New(created),
-			},
-		},
-		{
-			name: "every nullable field null",
-			in:   upstream.WorkEngagement{ID: testID, Name: "n"},
-			want: &accountsv1.WorkEngagement{Id: testID, Name: "n"},
-		},
-		{
-			name: "JSON scalars in tags pass through",
-			in:   upstream.WorkEngagement{ID: testID, Name: "n", Tags: json.RawMessage(`"text"`), CustomerColumns: json.RawMessage(`false`)},
-			want: &accountsv1.WorkEngagement{Id: testID, Name: "n", Tags: structpb.NewStringValue("text"), CustomerColumns: structpb.NewBoolValue(false)},
-		},
+// setupPigello returns a Server in front of a Pigello answering every
+// request with status and body.
+func setupPigello(t *testing.T, code int, body string) *Server {
+	t.Helper()
+	pigello := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(pigello.Close)
+	client, err := upstream.New(pigello.URL, upstream.NewHTTPClient())
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := toProto(&tt.in)
-			if err != nil {
-				t.Fatalf("toProto returned error %v", err)
-			}
-			if diff := cmp.Diff(tt.want, got, protocmp.Transform()); diff != "" {
-				t.Errorf("toProto mismatch (-want +got):\n%s", diff)
-			}
-		})
+	return New(client)
+}
+
+// TestAnswersMapped: Get and Update answer Pigello's object as the
+// contract maps it (internal/schema's tests cover the mapping itself).
+func TestAnswersMapped(t *testing.T) {
+	s := setupPigello(t, http.StatusOK, `{"id":"`+testID+`","name":"n","color_code":"fff","organization":null,"added_later":1}`)
+	want := &accountsv1.WorkEngagement{Id: testID, Name: "n", ColorCode: proto.String("fff")}
+	got, err := s.GetWorkEngagement(t.Context(), &accountsv1.GetWorkEngagementRequest{Id: testID})
+	if err != nil {
+		t.Fatalf("Get returned %v", err)
+	}
+	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+		t.Errorf("Get (-want +got):\n%s", diff)
+	}
+	got, err = s.UpdateWorkEngagement(t.Context(), &accountsv1.UpdateWorkEngagementRequest{WorkEngagement: want})
+	if err != nil {
+		t.Fatalf("Update returned %v", err)
+	}
+	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+		t.Errorf("Update (-want +got):\n%s", diff)
 	}
 }
 
-func TestToProtoMalformed(t *testing.T) {
-	tests := []struct {
-		name string
-		in   upstream.WorkEngagement
-	}{
-		{"template item not an object", upstream.WorkEngagement{ID: testID, TemplateNotifications: []json.RawMessage{json.RawMessage(`1`)}}},
-		{"template item a list", upstream.WorkEngagement{ID: testID, TemplateEmailNotifications: []json.RawMessage{json.RawMessage(`[]`)}}},
-		{"tags not JSON", upstream.WorkEngagement{ID: testID, Tags: json.RawMessage(`{`)}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if _, err := toProto(&tt.in); !errors.Is(err, upstream.ErrMalformedResponse) {
-				t.Errorf("toProto returned %v, want ErrMalformedResponse", err)
-			}
-		})
+// TestAnswerTheContractCannotHold: Pigello's 200 with an object the
+// contract cannot hold is a malformed response, with Pigello's status.
+func TestAnswerTheContractCannotHold(t *testing.T) {
+	for _, body := range []string{
+		`{"id":"` + testID + `","name":5}`,
+		`{"id":"` + testID + `","template_notifications":["x"]}`,
+		`{"name":"no id"}`,
+	} {
+		s := setupPigello(t, http.StatusOK, body)
+		_, err := s.GetWorkEngagement(t.Context(), &accountsv1.GetWorkEngagementRequest{Id: testID})
+		testkit.AssertStatus(t, err, codes.Internal, "PIGELLO_MALFORMED_RESPONSE")
+		if got := testkit.ErrorInfo(status.Convert(err)).GetMetadata()["upstream_status"]; got != "200" {
+			t.Errorf("%s: upstream_status = %q, want 200", body, got)
+		}
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

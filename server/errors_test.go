@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/pigello-facade/pigello-facade/auth"
 	"github.com/pigello-facade/pigello-facade/internal/testkit"
+
+	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -114,7 +117,7 @@ func TestToStatusFacadeErrors(t *testing.T) {
 		{"invalid argument", context.Background(), &invalidArgumentError{}, codes.InvalidArgument, "INVALID_REQUEST"},
 		{"invalid id", context.Background(), fmt.Errorf("x: %w", upstream.ErrInvalidID), codes.InvalidArgument, "INVALID_REQUEST"},
 		{"too large", context.Background(), upstream.ErrResponseTooLarge, codes.Internal, "PIGELLO_RESPONSE_TOO_LARGE"},
-		{"malformed", context.Background(), malformed("x"), codes.Internal, "PIGELLO_MALFORMED_RESPONSE"},
+		{"malformed", context.Background(), fmt.Errorf("x: %w", upstream.ErrMalformedResponse), codes.Internal, "PIGELLO_MALFORMED_RESPONSE"},
 		{"deadline", context.Background(), fmt.Errorf("x: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "DEADLINE_EXCEEDED"},
 		{"canceled", canceled, errors.New("x"), codes.Canceled, "CANCELED"},
 		// A gRPC client cancels the stream when its deadline passes, a
@@ -144,7 +147,7 @@ func TestToStatusUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.GetWorkEngagement(context.Background(), testID)
+	err = c.GetWorkEngagement(context.Background(), testID, into(new(accountsv1.WorkEngagement)))
 	st := toStatus(context.Background(), err, "")
 	testkit.AssertStatus(t, st.Err(), codes.Unavailable, "PIGELLO_UNREACHABLE")
 	if strings.Contains(st.Message(), srv.URL) {
@@ -208,7 +211,7 @@ func TestToStatusLostAnswer(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
 				defer cancel()
 			}
-			_, err = c.UpdateWorkEngagement(ctx, testID, upstream.Patch{Name: upstream.Set("n")})
+			err = c.UpdateWorkEngagement(ctx, testID, json.RawMessage(`{"name":"n"}`), into(new(accountsv1.WorkEngagement)))
 			st := toStatus(ctx, err, "work_engagement")
 			testkit.AssertStatus(t, st.Err(), tt.code, tt.reason)
 			if got := strings.Contains(st.Message(), "may or may not have been applied"); got != tt.unknown {

@@ -2,9 +2,10 @@
 // of Pigello's REST API.
 //
 // Each RPC validates its request, makes one call through package upstream and
-// converts the answer. Proto types stay in this package, upstream types in
-// upstream; conversion happens in convert.go and mask.go. This package is the
-// one place where errors become gRPC statuses (errors.go).
+// returns the answer. Proto types stay in this package; upstream knows only
+// JSON. The contract's descriptors say how a message maps to Pigello's JSON
+// (package schema, used in convert.go and mask.go). This package is the one
+// place where errors become gRPC statuses (errors.go).
 package server
 
 import (
@@ -33,11 +34,11 @@ func New(pigello *upstream.Client) *Server {
 
 // GetWorkEngagement implements accountsv1.WorkEngagementServiceServer.
 func (s *Server) GetWorkEngagement(ctx context.Context, req *accountsv1.GetWorkEngagementRequest) (*accountsv1.WorkEngagement, error) {
-	we, err := s.pigello.GetWorkEngagement(ctx, req.GetId())
-	if err != nil {
+	we := new(accountsv1.WorkEngagement)
+	if err := s.pigello.GetWorkEngagement(ctx, req.GetId(), into(we)); err != nil {
 		return nil, errorStatus(ctx, err, "")
 	}
-	return respond(ctx, we)
+	return we, nil
 }
 
 // UpdateWorkEngagement implements accountsv1.WorkEngagementServiceServer.
@@ -46,12 +47,12 @@ func (s *Server) UpdateWorkEngagement(ctx context.Context, req *accountsv1.Updat
 	if err != nil {
 		return nil, errorStatus(ctx, err, "")
 	}
-	we, err := s.pigello.UpdateWorkEngagement(ctx, req.GetWorkEngagement().GetId(), patch)
-	if err != nil {
+	we := new(accountsv1.WorkEngagement)
+	if err := s.pigello.UpdateWorkEngagement(ctx, req.GetWorkEngagement().GetId(), patch, into(we)); err != nil {
 		// Pigello names fields of the PATCH body, which is work_engagement.
 		return nil, errorStatus(ctx, err, "work_engagement")
 	}
-	return respond(ctx, we)
+	return we, nil
 }
 
 // DeleteWorkEngagement implements accountsv1.WorkEngagementServiceServer.
@@ -61,16 +62,6 @@ func (s *Server) DeleteWorkEngagement(ctx context.Context, req *accountsv1.Delet
 		return nil, errorStatus(ctx, err, "")
 	}
 	return &emptypb.Empty{}, nil
-}
-
-// respond converts Pigello's object; one the contract cannot hold is
-// Pigello's fault, reported as a malformed response.
-func respond(ctx context.Context, we *upstream.WorkEngagement) (*accountsv1.WorkEngagement, error) {
-	out, err := toProto(we)
-	if err != nil {
-		return nil, errorStatus(ctx, err, "")
-	}
-	return out, nil
 }
 
 func isNotFound(err error) bool {

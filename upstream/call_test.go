@@ -54,7 +54,7 @@ func TestResponseTooLarge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, _ := setup(t, tt.handler(t), WithMaxResponseBytes(limit))
-			_, err := c.GetWorkEngagement(t.Context(), testID)
+			err := c.GetWorkEngagement(t.Context(), testID, new(object))
 			if got := errors.Is(err, ErrResponseTooLarge); got != tt.wantLarge {
 				t.Errorf("GetWorkEngagement returned %v; errors.Is(ErrResponseTooLarge) = %v, want %v", err, got, tt.wantLarge)
 			}

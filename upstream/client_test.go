@@ -140,7 +140,7 @@ func TestDefaultUserAgent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New returned %v", err)
 	}
-	if _, err := c.GetWorkEngagement(t.Context(), testID); err != nil {
+	if err := c.GetWorkEngagement(t.Context(), testID, new(object)); err != nil {
 		t.Fatalf("GetWorkEngagement returned %v", err)
 	}
 }

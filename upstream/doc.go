@@ -1,15 +1,17 @@
 // Package upstream is the client for Pigello's REST API (the "Accounts"
 // application) that the facade calls on behalf of its gRPC clients.
 //
-// It knows nothing of gRPC or protobuf: it speaks HTTP and JSON, returns its
-// own Go types, and reports every non-2xx answer as an [*Error]. Every call
-// takes one path, laid out in call.go in the order it runs: an operation
-// method builds its request (newRequest) and hands it to do, which makes
-// the attempts; each attempt passes the guards and makes one exchange
-// (bareDo), whose answer checkResponse and decode read (response.go). So
-// the seven credential headers, bounded reads, status checks, decoding and
-// retries happen in exactly one place, and a new operation is a method of
-// a dozen lines.
+// It knows nothing of gRPC or protobuf, nor of the fields of Pigello's
+// objects: it speaks HTTP and JSON, sends the JSON bodies its caller builds,
+// decodes each answer into the caller's target (a target that refuses it
+// makes [ErrMalformedResponse]), and reports every non-2xx answer as an
+// [*Error]. Every call takes one path, laid out in call.go in the order it
+// runs: an operation method builds its request (newRequest) and hands it to
+// do, which makes the attempts; each attempt passes the guards and makes one
+// exchange (bareDo), whose answer checkResponse and decode read
+// (response.go). So the seven credential headers, bounded reads, status
+// checks, decoding and retries happen in exactly one place, and a new
+// operation is a method of a dozen lines.
 //
 // Credentials never appear in logs, errors or formatted output: [Credentials]
 // masks itself for fmt and log/slog, errors carry no URL or header value, and

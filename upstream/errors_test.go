@@ -162,7 +162,7 @@ func TestErrorParsing(t *testing.T) {
 func TestErrorMessageBounded(t *testing.T) {
 	body := `{"a":["1"],"b":["2"],"c":["3"],"d":["4"],"e":["5"],"f":["6"],"g":["7"]}`
 	c, _ := setup(t, respond(400, body))
-	_, err := c.GetWorkEngagement(t.Context(), testID)
+	err := c.GetWorkEngagement(t.Context(), testID, new(object))
 	e, ok := errors.AsType[*Error](err)
 	if !ok || len(e.FieldErrors) != 7 {
 		t.Fatalf("GetWorkEngagement returned %v, want *Error with 7 field errors", err)
@@ -217,7 +217,7 @@ func TestParseRetryAfter(t *testing.T) {
 func TestRetryAfterHTTPDate(t *testing.T) {
 	date := time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)
 	c, _ := setup(t, respond(http.StatusServiceUnavailable, "", "Retry-After", date))
-	_, err := c.GetWorkEngagement(t.Context(), testID)
+	err := c.GetWorkEngagement(t.Context(), testID, new(object))
 	e, ok := errors.AsType[*Error](err)
 	if !ok {
 		t.Fatalf("GetWorkEngagement returned %v, want *Error", err)

@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -80,9 +81,9 @@ func TestContextDeadline(t *testing.T) {
 				var err error
 				switch method {
 				case http.MethodGet:
-					_, err = c.GetWorkEngagement(ctx, testID)
+					err = c.GetWorkEngagement(ctx, testID, new(object))
 				case http.MethodPatch:
-					_, err = c.UpdateWorkEngagement(ctx, testID, Patch{})
+					err = c.UpdateWorkEngagement(ctx, testID, json.RawMessage(`{}`), new(object))
 				default:
 					err = c.DeleteWorkEngagement(ctx, testID)
 				}
@@ -109,7 +110,7 @@ func TestContextCanceled(t *testing.T) {
 	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) { t.Error("request sent with a canceled context") })
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := c.GetWorkEngagement(ctx, testID); !errors.Is(err, context.Canceled) {
+	if err := c.GetWorkEngagement(ctx, testID, new(object)); !errors.Is(err, context.Canceled) {
 		t.Errorf("GetWorkEngagement returned %v, want context.Canceled", err)
 	}
 }
@@ -125,7 +126,7 @@ func TestTransportError(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New returned %v", err)
 	}
-	_, err = c.GetWorkEngagement(t.Context(), testID)
+	err = c.GetWorkEngagement(t.Context(), testID, new(object))
 	if _, ok := errors.AsType[*net.OpError](err); !ok {
 		t.Errorf("GetWorkEngagement returned %v (%T), want a *net.OpError in the chain", err, err)
 	}
@@ -157,7 +158,7 @@ func TestBodyCutShortIsUnreachable(t *testing.T) {
 		fmt.Fprint(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": \"3f")
 		buf.Flush()
 	})
-	_, err := c.GetWorkEngagement(t.Context(), testID)
+	err := c.GetWorkEngagement(t.Context(), testID, new(object))
 	if !errors.Is(err, ErrUnreachable) {
 		t.Errorf("GetWorkEngagement returned %v, want ErrUnreachable for a body cut short", err)
 	}

@@ -34,7 +34,7 @@ func TestRequestHook(t *testing.T) {
 		return func(status int, err error) { ended = append(ended, outcome{status, err != nil}) }
 	}
 	c, _ := setup(t, s.ServeHTTP, retrying(&recorder{}, WithRequestHook(hook))...)
-	if _, err := c.GetWorkEngagement(t.Context(), testID); err != nil {
+	if err := c.GetWorkEngagement(t.Context(), testID, new(object)); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"1", "2"}, sent); diff != "" {

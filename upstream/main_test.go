@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -100,11 +101,9 @@ func callWith(ctx context.Context, t *testing.T, c *Client, method, id string) e
 	t.Helper()
 	switch method {
 	case http.MethodGet:
-		_, err := c.GetWorkEngagement(ctx, id)
-		return err
+		return c.GetWorkEngagement(ctx, id, new(object))
 	case http.MethodPatch:
-		_, err := c.UpdateWorkEngagement(ctx, id, Patch{Name: Set("n")})
-		return err
+		return c.UpdateWorkEngagement(ctx, id, json.RawMessage(`{"name":"n"}`), new(object))
 	case http.MethodDelete:
 		return c.DeleteWorkEngagement(ctx, id)
 	}

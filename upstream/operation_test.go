@@ -17,17 +17,14 @@ import (
 // the whole path: headers, bounds, errors, and the retry policy of their
 // method.
 
-// createForTest is a Create operation: a POST of p to the collection.
-func (c *Client) createForTest(ctx context.Context, p Patch) (*WorkEngagement, error) {
-	req, err := c.newRequest(ctx, "CreateForTest", http.MethodPost, workEngagementPath, &p)
+// createForTest is a Create operation: a POST of body to the collection,
+// the answer decoded into out.
+func (c *Client) createForTest(ctx context.Context, body json.RawMessage, out any) error {
+	req, err := c.newRequest(ctx, "CreateForTest", http.MethodPost, workEngagementPath, body)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	w := new(workEngagementJSON)
-	if err := c.do(ctx, req, w); err != nil {
-		return nil, err
-	}
-	return (*WorkEngagement)(w), nil
+	return c.do(ctx, req, out)
 }
 
 // listForTest is a List operation: a GET of the list path with query q.
@@ -49,8 +46,8 @@ func TestPostSendsBody(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 		_, _ = io.WriteString(w, minimalObj)
 	})
-	got, err := c.createForTest(t.Context(), Patch{Name: Set("n")})
-	if err != nil || got.ID != testID {
+	var got struct{ ID string }
+	if err := c.createForTest(t.Context(), json.RawMessage(`{"name":"n"}`), &got); err != nil || got.ID != testID {
 		t.Fatalf("create returned %+v, %v; want the created object", got, err)
 	}
 	want := []string{http.MethodPost, workEngagementPath, "application/json", `{"name":"n"}`}
@@ -105,7 +102,7 @@ func TestPostRetriedOnlyIfNeverSent(t *testing.T) {
 			}
 			hc, _ := refusingClient(t, tt.refuse)
 			c, _ := setupWith(t, s.ServeHTTP, hc, retrying(&recorder{}, WithCredentials(testCreds))...)
-			_, err := c.createForTest(t.Context(), Patch{Name: Set("n")})
+			err := c.createForTest(t.Context(), json.RawMessage(`{"name":"n"}`), new(any))
 			if (err != nil) != tt.wantErr || errors.Is(err, ErrOutcomeUnknown) != tt.unknown {
 				t.Errorf("create returned %v, want an error: %v, ErrOutcomeUnknown: %v", err, tt.wantErr, tt.unknown)
 			}

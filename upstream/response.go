@@ -48,25 +48,27 @@ func checkResponse(resp *http.Response, b body) error {
 	return e
 }
 
-// validator is implemented by response types that check what encoding/json
-// cannot, such as required fields.
-type validator interface{ validate() error }
-
 // decode unmarshals b, the body of a 2xx answer with status, into out. A
 // body that is too large or not the documented JSON becomes a *BodyError.
 func decode(status int, b body, out any) error {
 	if b.tooLarge {
 		return &BodyError{StatusCode: status, err: ErrResponseTooLarge}
 	}
-	if err := json.Unmarshal(b.buf.Bytes(), out); err != nil {
+	if err := unmarshal(b.buf.Bytes(), out); err != nil {
 		return &BodyError{StatusCode: status, err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 	}
-	if v, ok := out.(validator); ok {
-		if err := v.validate(); err != nil {
-			return &BodyError{StatusCode: status, err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
-		}
-	}
 	return nil
+}
+
+// unmarshal decodes data into out. A json.Unmarshaler gets the bytes
+// directly: json.Unmarshal would scan them twice more before calling it,
+// and the caller's decoder (internal/schema's) checks the syntax as it
+// reads. It must not keep data, which goes back to bufPool.
+func unmarshal(data []byte, out any) error {
+	if u, ok := out.(json.Unmarshaler); ok {
+		return u.UnmarshalJSON(data)
+	}
+	return json.Unmarshal(data, out)
 }
 
 // bufPool recycles response buffers. Reuse is safe because decoding copies

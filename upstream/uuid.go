@@ -28,9 +28,3 @@ func canonicalUUID(s string) (string, bool) {
 	}
 	return string(b[:]), true
 }
-
-// validUUID reports whether s is in the form canonicalUUID accepts.
-func validUUID(s string) bool {
-	_, ok := canonicalUUID(s)
-	return ok
-}

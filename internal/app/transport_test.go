@@ -48,6 +48,8 @@ func (e *testEnv) transports() []struct {
 // answer is how one call ended, over either protocol.
 type answer struct {
 	err error // the call's status; nil on success
+	// we is the work engagement a successful Get or Update answered.
+	we *accountsv1.WorkEngagement
 	// http and header are the REST answer's status and headers (0 and nil
 	// over gRPC).
 	http   int
@@ -59,13 +61,13 @@ type grpcTransport struct {
 }
 
 func (g grpcTransport) Get(ctx context.Context, req *accountsv1.GetWorkEngagementRequest) answer {
-	_, err := g.client.GetWorkEngagement(ctx, req)
-	return answer{err: err}
+	we, err := g.client.GetWorkEngagement(ctx, req)
+	return answer{err: err, we: we}
 }
 
 func (g grpcTransport) Update(ctx context.Context, req *accountsv1.UpdateWorkEngagementRequest) answer {
-	_, err := g.client.UpdateWorkEngagement(ctx, req)
-	return answer{err: err}
+	we, err := g.client.UpdateWorkEngagement(ctx, req)
+	return answer{err: err, we: we}
 }
 
 func (g grpcTransport) Delete(ctx context.Context, req *accountsv1.DeleteWorkEngagementRequest) answer {
@@ -129,8 +131,15 @@ func (r restTransport) do(ctx context.Context, method, path string, body []byte)
 		return answer{err: err}
 	}
 	a := answer{http: code, header: respHeader}
-	if code != http.StatusOK {
+	switch {
+	case code != http.StatusOK:
 		a.err = statusFromJSON(code, respBody)
+	case method != http.MethodDelete:
+		// The REST form's nulls read as unset fields.
+		a.we = new(accountsv1.WorkEngagement)
+		if err := protojson.Unmarshal(respBody, a.we); err != nil {
+			a.err = fmt.Errorf("REST answered 200 with %q, not a work engagement: %v", respBody, err)
+		}
 	}
 	return a
 }

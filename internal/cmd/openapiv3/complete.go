@@ -7,6 +7,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
+	"github.com/pigello-facade/pigello-facade/internal/schema"
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -200,22 +201,8 @@ func (c *completer) field(ref *openapi3.SchemaRef, fd protoreflect.FieldDescript
 	if fd.Message() != nil && !fd.IsMap() {
 		ref = c.message(ref, fd.Message())
 	}
-	if emitsNull(fd) {
+	if schema.Nullable(fd) { // the gateway writes null for it when unset (schema.Marshal)
 		return nullable(ref)
 	}
 	return ref
-}
-
-// emitsNull reports whether the gateway writes null for fd when it is unset:
-// protojson's EmitUnpopulated writes null for a singular message field, and
-// gateway/marshal.go adds null for an unset proto3 optional field. A member
-// of a real oneof is left out instead.
-func emitsNull(fd protoreflect.FieldDescriptor) bool {
-	if fd.IsList() || fd.IsMap() {
-		return false
-	}
-	if o := fd.ContainingOneof(); o != nil && !o.IsSynthetic() {
-		return false
-	}
-	return fd.Message() != nil || fd.HasOptionalKeyword()
 }

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/google/go-cmp/cmp"
-	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -33,23 +31,6 @@ func TestCommittedOutputIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("docs/openapi/pigello-facade.json is not what the committed inputs convert to: run make generate")
-	}
-}
-
-func TestEmitsNull(t *testing.T) {
-	want := map[string]bool{
-		"id": false, "name": false, // plain strings: "" when unset
-		"organization": true, "tags": true, "customer_columns": true, "created_at": true, // messages
-		"custom_id": true, "color_code": true, // proto3 optional
-		"template_notifications": false, "template_sms_notifications": false, "template_email_notifications": false, // lists: []
-	}
-	fields := (&accountsv1.WorkEngagement{}).ProtoReflect().Descriptor().Fields()
-	got := map[string]bool{}
-	for i := range fields.Len() {
-		got[string(fields.Get(i).Name())] = emitsNull(fields.Get(i))
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("emitsNull by field (-want +got):\n%s", diff)
 	}
 }
 
