@@ -138,19 +138,6 @@ func (f *facade) build(ctx context.Context, cfg Config, logger *slog.Logger) err
 // is gRPC-only: REST requests are counted by the HTTP server's handler.
 func (f *facade) serverConfig(cfg Config, logger *slog.Logger, sec *security) server.Config {
 	tel := f.telemetry
-	if observe.Variant("grpc") {
-		return server.Config{
-			Logger:                  logger,
-			DefaultTimeout:          cfg.DefaultTimeout,
-			Tokens:                  sec.tokenChecker(),
-			CredentialsFromMetadata: cfg.CredentialsFromMetadata,
-			ServerOptions:           append(grpcOptions(cfg), grpc.StatsHandler(tel.tracing.GRPCStatsHandler())),
-			UnaryInterceptors:       tel.unary(),
-			StreamInterceptors:      tel.stream(),
-			GRPCUnaryInterceptors:   []grpc.UnaryServerInterceptor{f.calls.unary()},
-			GRPCStreamInterceptors:  []grpc.StreamServerInterceptor{f.calls.stream()},
-		}
-	}
 	return server.Config{
 		Logger:                  logger,
 		DefaultTimeout:          cfg.DefaultTimeout,

@@ -54,10 +54,7 @@ func (t *telemetry) stream() []grpc.StreamServerInterceptor {
 // httpHandler wraps the gateway's handler: the span outermost, so the
 // metrics middleware can name it after the route.
 func (t *telemetry) httpHandler(h http.Handler) http.Handler {
-	if observe.Variant("http") {
-		return t.tracing.LibHTTPHandler(t.metrics.HTTPHandler(h))
-	}
-	return t.tracing.HandHTTP(t.metrics.HTTPHandler(h))
+	return t.tracing.HTTPHandler(t.metrics.HTTPHandler(h))
 }
 
 // metricsHandler serves the registry, or nothing with --metrics=false.

@@ -18,6 +18,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 	opts := []upstream.Option{
 		upstream.WithUserAgent("pigello-facade/" + version),
 		upstream.WithObserver(observer(logger, tel.metrics)),
+		upstream.WithRequestHook(tel.tracing.UpstreamHook()),
 		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: cfg.MaxAttempts}),
 		upstream.WithAttemptTimeout(cfg.AttemptTimeout),
 		upstream.WithMaxConcurrency(cfg.UpstreamMaxConcurrency, cfg.UpstreamQueueTimeout),
@@ -33,14 +34,7 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 	} else {
 		opts = append(opts, upstream.WithCredentials(cfg.Credentials))
 	}
-	hc := upstream.NewHTTPClient()
-	if observe.Variant("client") {
-		hc.Transport = tel.tracing.Transport(hc.Transport)
-		opts = append(opts, upstream.WithRequestHook(observe.RequestIDHook()))
-	} else {
-		opts = append(opts, upstream.WithRequestHook(tel.tracing.HandHook()))
-	}
-	client, err := upstream.New(cfg.PigelloBaseURL, hc, opts...)
+	client, err := upstream.New(cfg.PigelloBaseURL, upstream.NewHTTPClient(), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
