@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
@@ -53,8 +52,6 @@ type Config struct {
 	Metrics bool
 	// DebugAddr, when set, serves net/http/pprof there.
 	DebugAddr string
-	// Tracing is read from the standard OTEL_* variables, not from flags.
-	Tracing observe.TracingConfig
 }
 
 // credentialEnv names the environment variable of each credential, in the
@@ -81,7 +78,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 	fs.SetOutput(output)
 	defineFlags(fs, &cfg)
 	fs.Usage = func() {
-		fmt.Fprintf(output, "Usage: pigello-facade [flags]\n\nEach flag may also be set by its environment variable, shown in brackets.\nCredentials come from PIGELLO_APPLICATION_ID, PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY,\nPIGELLO_CLIENT_SECRET, PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID,\neach also as <NAME>_FILE naming a file that holds the value.\nTraces are exported as the standard OTEL_* variables say: OTEL_TRACES_EXPORTER (otlp, console;\ndefault none, or otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set), OTEL_EXPORTER_OTLP_*, OTEL_TRACES_SAMPLER.\n\n")
+		fmt.Fprintf(output, "Usage: pigello-facade [flags]\n\nEach flag may also be set by its environment variable, shown in brackets.\nCredentials come from PIGELLO_APPLICATION_ID, PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY,\nPIGELLO_CLIENT_SECRET, PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID,\neach also as <NAME>_FILE naming a file that holds the value.\nTraces are exported as the standard OTEL_* variables of the process environment say:\nOTEL_TRACES_EXPORTER (otlp, console to stdout, or none; default none, or otlp when\nOTEL_EXPORTER_OTLP_ENDPOINT is set), OTEL_EXPORTER_OTLP_*, OTEL_TRACES_SAMPLER.\n\n")
 		fs.PrintDefaults()
 	}
 	var envErr error
@@ -108,9 +105,6 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 		return Config{}, err
 	}
 	cfg.Credentials = creds
-	if cfg.Tracing, err = observe.TracingConfigFromEnv(getenv); err != nil {
-		return Config{}, fmt.Errorf("app: %w", err)
-	}
 	return cfg, cfg.check()
 }
 
