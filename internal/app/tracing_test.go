@@ -276,3 +276,38 @@ func spanCode(s *tracepb.Span) (codes.Code, bool) {
 	}
 	return 0, false
 }
+
+// TestExemplarsOnlyWhenExported makes a call in a caller's sampled trace:
+// the metrics served as OpenMetrics link to that trace (a trace_id
+// exemplar) when traces are exported, and not when they are not, since
+// the link would lead nowhere.
+func TestExemplarsOnlyWhenExported(t *testing.T) {
+	tests := []struct {
+		name   string
+		export bool
+	}{
+		{"exported", true},
+		{"not exported", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.export {
+				exportingTo(t)
+			} else {
+				noExport(t)
+			}
+			env := setup(t)
+			ctx := metadata.AppendToOutgoingContext(callCtx(t), "traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
+			if _, err := env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}); err != nil {
+				t.Fatal(err)
+			}
+			resp, body := env.httpGet(t, "/metrics", http.Header{"Accept": {"application/openmetrics-text; version=1.0.0"}})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET /metrics = %d", resp.StatusCode)
+			}
+			if got := strings.Contains(string(body), `trace_id="`+callerTrace+`"`); got != tt.export {
+				t.Errorf("/metrics links to the caller's trace: %v, want %v", got, tt.export)
+			}
+		})
+	}
+}
