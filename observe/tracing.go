@@ -2,6 +2,7 @@ package observe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -53,6 +54,9 @@ func NewTracing(ctx context.Context, serviceVersion string) (*Tracing, error) {
 		shutdown:   func(context.Context) error { return nil },
 		propagator: newPropagator(),
 	}
+	if strings.EqualFold(strings.TrimSpace(os.Getenv("OTEL_SDK_DISABLED")), "true") {
+		return t, nil
+	}
 	exp, err := newExporter(ctx)
 	if err != nil {
 		return nil, err
@@ -60,22 +64,34 @@ func NewTracing(ctx context.Context, serviceVersion string) (*Tracing, error) {
 	if exp == nil && os.Getenv("OTEL_TRACES_SAMPLER") == "" {
 		return t, nil
 	}
+	provider, err := newSDKProvider(ctx, exp, serviceVersion)
+	if err != nil {
+		return nil, err
+	}
+	t.provider, t.shutdown, t.exporting = provider, provider.Shutdown, exp != nil
+	return t, nil
+}
+
+// newSDKProvider is the SDK's provider, exporting through exp unless it is
+// nil, with the facade's resource.
+func newSDKProvider(ctx context.Context, exp sdktrace.SpanExporter, serviceVersion string) (*sdktrace.TracerProvider, error) {
 	res, err := resource.New(ctx,
 		resource.WithAttributes(attribute.String("service.name", serviceName), attribute.String("service.version", serviceVersion)),
 		resource.WithFromEnv(), // after the defaults, so it wins over them
 		resource.WithTelemetrySDK(),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("observe: tracing resource: %w", err)
+		err = fmt.Errorf("observe: tracing resource: %w", err)
+		if exp != nil {
+			err = errors.Join(err, exp.Shutdown(ctx))
+		}
+		return nil, err
 	}
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
 	if exp != nil {
 		opts = append(opts, sdktrace.WithBatcher(exp))
-		t.exporting = true
 	}
-	provider := sdktrace.NewTracerProvider(opts...)
-	t.provider, t.shutdown = provider, provider.Shutdown
-	return t, nil
+	return sdktrace.NewTracerProvider(opts...), nil
 }
 
 // newPropagator reads and writes W3C trace context and baggage.
@@ -86,9 +102,6 @@ func newPropagator() propagation.TextMapPropagator {
 // newExporter returns the span exporter the environment asks for, nil for
 // none.
 func newExporter(ctx context.Context) (sdktrace.SpanExporter, error) {
-	if strings.EqualFold(strings.TrimSpace(os.Getenv("OTEL_SDK_DISABLED")), "true") {
-		return nil, nil
-	}
 	exp, err := autoexport.NewSpanExporter(ctx, autoexport.WithFallbackSpanExporter(otlpIfEndpoint))
 	if err != nil {
 		return nil, fmt.Errorf("observe: trace exporter from OTEL_TRACES_EXPORTER=%q and OTEL_EXPORTER_OTLP_*: %w",
