@@ -8,7 +8,8 @@
 // the propagator are built by the caller (internal/app) and handed to each
 // piece, so several facades can run in one process, as the tests do, and
 // no library's default registry or global provider decides what is
-// exported.
+// exported. What tracing exports is read, as the OpenTelemetry libraries
+// read it, from the standard OTEL_* variables of the process environment.
 //
 // No metric label, span attribute or log field holds a credential or a
 // token. Metric labels never hold a raw request path either: they are

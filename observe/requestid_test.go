@@ -1,7 +1,6 @@
 package observe
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -67,11 +66,10 @@ func TestRequestIDFrom(t *testing.T) {
 }
 
 func TestUpstreamHookSendsRequestID(t *testing.T) {
-	tr, err := NewTracing(t.Context(), TracingConfig{})
+	tr, err := newTracing(t, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { tr.Shutdown(context.Background()) })
 	var got []string
 	pigello := pigelloClient(t, tr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Values(RequestIDHeader)

@@ -2,15 +2,13 @@ package observe
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
+	"go.opentelemetry.io/contrib/exporters/autoexport"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
-	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -28,139 +26,110 @@ type Tracing struct {
 	provider   trace.TracerProvider
 	shutdown   func(context.Context) error
 	propagator propagation.TextMapPropagator
+	exporting  bool
 }
 
-// NewTracing builds the tracer provider cfg describes. The sampler is the
-// SDK's: OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG from the process
-// environment, parentbased_always_on by default (a caller's sampling
-// decision is kept; calls without a trace are all sampled). Resource
-// attributes come from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, and
-// the exporters read their OTEL_EXPORTER_OTLP_* settings themselves.
+// NewTracing builds the tracing the process environment describes, read by
+// the OpenTelemetry libraries themselves: autoexport chooses the exporter
+// from OTEL_TRACES_EXPORTER (otlp, console or none) and
+// OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL; the
+// exporter reads its other OTEL_EXPORTER_OTLP_* settings; the SDK reads
+// the sampler (OTEL_TRACES_SAMPLER and its argument, parentbased_always_on
+// by default: a caller's sampling decision is kept, calls without a trace
+// are all sampled) and the resource (OTEL_SERVICE_NAME,
+// OTEL_RESOURCE_ATTRIBUTES).
 //
-// With no exporter and no sampler configured, the provider is idProvider:
+// Two settings are read here, where the libraries' defaults do not fit:
+// with OTEL_TRACES_EXPORTER unset, nothing is exported unless an OTLP
+// endpoint is set (the specification's default, OTLP to localhost, would
+// fill the log of every facade started without a collector with export
+// errors); and OTEL_SDK_DISABLED=true, which the Go SDK does not read,
+// exports nothing.
+//
+// With nothing exported and no sampler set, the provider is idProvider:
 // the same ids and flags, no recording.
-func NewTracing(ctx context.Context, cfg TracingConfig) (*Tracing, error) {
-	if err := cfg.check(); err != nil {
+func NewTracing(ctx context.Context, serviceVersion string) (*Tracing, error) {
+	t := &Tracing{
+		provider:   idProvider{},
+		shutdown:   func(context.Context) error { return nil },
+		propagator: newPropagator(),
+	}
+	if strings.EqualFold(strings.TrimSpace(os.Getenv("OTEL_SDK_DISABLED")), "true") {
+		return t, nil
+	}
+	exp, err := newExporter(ctx)
+	if err != nil {
 		return nil, err
 	}
-	propagator := propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
-	if len(cfg.Exporters) == 0 && cfg.Sampler == "" {
-		return &Tracing{provider: idProvider{}, shutdown: func(context.Context) error { return nil }, propagator: propagator}, nil
+	if exp == nil && os.Getenv("OTEL_TRACES_SAMPLER") == "" {
+		return t, nil
 	}
+	provider, err := newSDKProvider(ctx, exp, serviceVersion)
+	if err != nil {
+		return nil, err
+	}
+	t.provider, t.shutdown, t.exporting = provider, provider.Shutdown, exp != nil
+	return t, nil
+}
+
+// newSDKProvider is the SDK's provider, exporting through exp unless it is
+// nil, with the facade's resource.
+func newSDKProvider(ctx context.Context, exp sdktrace.SpanExporter, serviceVersion string) (*sdktrace.TracerProvider, error) {
 	res, err := resource.New(ctx,
-		resource.WithAttributes(attribute.String("service.name", serviceName), attribute.String("service.version", cfg.ServiceVersion)),
+		resource.WithAttributes(attribute.String("service.name", serviceName), attribute.String("service.version", serviceVersion)),
 		resource.WithFromEnv(), // after the defaults, so it wins over them
 		resource.WithTelemetrySDK(),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("observe: tracing resource: %w", err)
+		err = fmt.Errorf("observe: tracing resource: %w", err)
+		if exp != nil {
+			err = errors.Join(err, exp.Shutdown(ctx))
+		}
+		return nil, err
 	}
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
-	for _, name := range cfg.Exporters {
-		exp, err := newExporter(ctx, name, cfg)
-		if err != nil {
-			return nil, err
-		}
+	if exp != nil {
 		opts = append(opts, sdktrace.WithBatcher(exp))
 	}
-	provider := sdktrace.NewTracerProvider(opts...)
-	return &Tracing{provider: provider, shutdown: provider.Shutdown, propagator: propagator}, nil
+	return sdktrace.NewTracerProvider(opts...), nil
 }
 
-func newExporter(ctx context.Context, name string, cfg TracingConfig) (sdktrace.SpanExporter, error) {
-	var exp sdktrace.SpanExporter
-	var err error
-	switch {
-	case name == "console":
-		w := cfg.Console
-		if w == nil {
-			w = os.Stderr
-		}
-		exp, err = stdouttrace.New(stdouttrace.WithWriter(w))
-	case name == "otlp" && cfg.Protocol == "grpc":
-		exp, err = otlptracegrpc.New(ctx)
-	case name == "otlp":
-		exp, err = otlptracehttp.New(ctx)
-	}
+// newPropagator reads and writes W3C trace context and baggage.
+func newPropagator() propagation.TextMapPropagator {
+	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+}
+
+// newExporter returns the span exporter the environment asks for, nil for
+// none.
+func newExporter(ctx context.Context) (sdktrace.SpanExporter, error) {
+	exp, err := autoexport.NewSpanExporter(ctx, autoexport.WithFallbackSpanExporter(otlpIfEndpoint))
 	if err != nil {
-		return nil, fmt.Errorf("observe: %s trace exporter: %w", name, err)
+		return nil, fmt.Errorf("observe: trace exporter from OTEL_TRACES_EXPORTER=%q and OTEL_EXPORTER_OTLP_*: %w",
+			os.Getenv("OTEL_TRACES_EXPORTER"), err)
+	}
+	if exp == nil || autoexport.IsNoneSpanExporter(exp) {
+		return nil, nil
 	}
 	return exp, nil
 }
 
-// Shutdown ends the provider, sending what the exporters still hold.
+// otlpIfEndpoint is the exporter when OTEL_TRACES_EXPORTER is unset: none,
+// unless an OTLP endpoint is set, which asks for autoexport's default, otlp.
+func otlpIfEndpoint(ctx context.Context) (sdktrace.SpanExporter, error) {
+	if os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == "" {
+		return nil, nil
+	}
+	return autoexport.NewSpanExporter(ctx)
+}
+
+// Exporting reports whether spans are exported: metrics link to traces
+// (exemplars) only then.
+func (t *Tracing) Exporting() bool { return t.exporting }
+
+// Shutdown ends the provider, sending what the exporter still holds.
 func (t *Tracing) Shutdown(ctx context.Context) error {
 	if err := t.shutdown(ctx); err != nil {
 		return fmt.Errorf("observe: flush traces: %w", err)
 	}
 	return nil
-}
-
-// TracingConfig says where spans go.
-type TracingConfig struct {
-	// Exporters are the names in OTEL_TRACES_EXPORTER: "otlp", "console".
-	// None (the default) makes and propagates spans but exports nothing.
-	Exporters []string
-	// Protocol is the OTLP protocol: "http/protobuf" (the default) or "grpc".
-	Protocol string
-	// Sampler is OTEL_TRACES_SAMPLER; the SDK reads it (and its argument)
-	// from the process environment itself.
-	Sampler string
-	// ServiceVersion is the service.version resource attribute.
-	ServiceVersion string
-	// Console receives the "console" exporter's spans; nil means os.Stderr,
-	// keeping them out of the log stream on stdout.
-	Console io.Writer
-}
-
-// TracingConfigFromEnv reads the standard variables that choose the
-// exporter: OTEL_TRACES_EXPORTER (a comma-separated list of otlp, console
-// and none; unset means none, unless OTEL_EXPORTER_OTLP_ENDPOINT or
-// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, which means otlp),
-// OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL, and
-// OTEL_SDK_DISABLED. The exporters read their other settings (endpoint,
-// headers, TLS, timeout) from the process environment themselves.
-func TracingConfigFromEnv(getenv func(string) string) (TracingConfig, error) {
-	var cfg TracingConfig
-	if strings.EqualFold(strings.TrimSpace(getenv("OTEL_SDK_DISABLED")), "true") {
-		return cfg, nil
-	}
-	names := getenv("OTEL_TRACES_EXPORTER")
-	if strings.TrimSpace(names) == "" &&
-		(getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != "") {
-		names = "otlp"
-	}
-	for name := range strings.SplitSeq(names, ",") {
-		if name = strings.ToLower(strings.TrimSpace(name)); name != "" && name != "none" {
-			cfg.Exporters = append(cfg.Exporters, name)
-		}
-	}
-	cfg.Sampler = strings.TrimSpace(getenv("OTEL_TRACES_SAMPLER"))
-	cfg.Protocol = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
-	if cfg.Protocol == "" {
-		cfg.Protocol = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_PROTOCOL"))
-	}
-	return cfg, cfg.check()
-}
-
-// check names the first setting NewTracing cannot honour.
-func (c TracingConfig) check() error {
-	for _, name := range c.Exporters {
-		if name != "otlp" && name != "console" {
-			return fmt.Errorf("observe: OTEL_TRACES_EXPORTER: unsupported exporter %q (otlp, console or none)", name)
-		}
-	}
-	switch c.Protocol {
-	case "", "http/protobuf", "grpc":
-		return nil
-	}
-	return fmt.Errorf("observe: OTEL_EXPORTER_OTLP_PROTOCOL: unsupported protocol %q (http/protobuf or grpc)", c.Protocol)
-}
-
-// Exporting describes the exporters for the startup log: "none" or a list.
-func (c TracingConfig) Exporting() string {
-	if len(c.Exporters) == 0 {
-		return "none"
-	}
-	return strings.Join(c.Exporters, ",")
 }

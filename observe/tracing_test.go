@@ -10,49 +10,63 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-func TestTracingConfigFromEnv(t *testing.T) {
+// otelEnv are the variables that choose what tracing exports.
+var otelEnv = []string{
+	"OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+	"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_SDK_DISABLED", "OTEL_TRACES_SAMPLER",
+}
+
+// newTracing is NewTracing in a process environment where, of otelEnv,
+// only env is set; the tracing is shut down at cleanup.
+func newTracing(t *testing.T, env map[string]string) (*Tracing, error) {
+	t.Helper()
+	for _, k := range otelEnv {
+		t.Setenv(k, env[k])
+	}
+	tr, err := NewTracing(t.Context(), "test")
+	if err == nil {
+		t.Cleanup(func() { _ = tr.Shutdown(context.Background()) })
+	}
+	return tr, err
+}
+
+func TestNewTracingFromEnv(t *testing.T) {
+	const endpoint = "http://127.0.0.1:1"
 	tests := []struct {
 		name    string
 		env     map[string]string
-		want    TracingConfig
+		export  bool
 		wantErr string
 	}{
-		{"nothing set: no export", nil, TracingConfig{}, ""},
-		{"none", map[string]string{"OTEL_TRACES_EXPORTER": "none"}, TracingConfig{}, ""},
-		{"endpoint alone means otlp", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"},
-			TracingConfig{Exporters: []string{"otlp"}}, ""},
-		{"traces endpoint alone means otlp", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://c:4318/v1/traces"},
-			TracingConfig{Exporters: []string{"otlp"}}, ""},
-		{"none wins over an endpoint", map[string]string{"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"},
-			TracingConfig{}, ""},
-		{"a list, with the grpc protocol", map[string]string{"OTEL_TRACES_EXPORTER": " OTLP, console ", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
-			TracingConfig{Exporters: []string{"otlp", "console"}, Protocol: "grpc"}, ""},
-		{"the traces protocol wins", map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
-			"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"}, TracingConfig{Exporters: []string{"otlp"}, Protocol: "http/protobuf"}, ""},
-		{"SDK disabled", map[string]string{"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "otlp"}, TracingConfig{}, ""},
-		{"unknown exporter", map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, TracingConfig{}, `unsupported exporter "zipkin"`},
-		{"unknown protocol", map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"},
-			TracingConfig{}, `unsupported protocol "http/json"`},
+		{name: "nothing set: no export"},
+		{name: "none", env: map[string]string{"OTEL_TRACES_EXPORTER": "none"}},
+		{name: "endpoint alone means otlp", env: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint}, export: true},
+		{name: "traces endpoint alone means otlp", env: map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": endpoint + "/v1/traces"}, export: true},
+		{name: "none wins over an endpoint", env: map[string]string{"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint}},
+		{name: "otlp over grpc", env: map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, export: true},
+		{name: "console", env: map[string]string{"OTEL_TRACES_EXPORTER": "console"}, export: true},
+		{name: "SDK disabled", env: map[string]string{"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "otlp"}},
+		{name: "unknown exporter", env: map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, wantErr: `OTEL_TRACES_EXPORTER="zipkin"`},
+		{name: "a list (autoexport takes one name)", env: map[string]string{"OTEL_TRACES_EXPORTER": "otlp,console"}, wantErr: `OTEL_TRACES_EXPORTER="otlp,console"`},
+		{name: "unknown protocol", env: map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/json"},
+			wantErr: "invalid OTLP protocol"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := TracingConfigFromEnv(func(k string) string { return tt.env[k] })
+			tr, err := newTracing(t, tt.env)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("TracingConfigFromEnv returned %v, want an error containing %q", err, tt.wantErr)
+					t.Fatalf("NewTracing returned %v, want an error containing %q", err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("TracingConfigFromEnv returned %v", err)
+				t.Fatalf("NewTracing returned %v", err)
 			}
-			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(TracingConfig{}, "Console")); diff != "" {
-				t.Errorf("TracingConfigFromEnv mismatch (-want +got):\n%s", diff)
+			if tr.Exporting() != tt.export {
+				t.Errorf("Exporting() = %v, want %v", tr.Exporting(), tt.export)
 			}
 		})
 	}
@@ -68,11 +82,10 @@ const (
 // backend must see the caller's trace id with another parent span id,
 // although nothing is exported.
 func TestTracingPropagates(t *testing.T) {
-	tr, err := NewTracing(t.Context(), TracingConfig{})
+	tr, err := newTracing(t, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tr.Shutdown(context.Background())
 	var got string
 	pigello := pigelloClient(t, tr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.Header.Get("Traceparent")
@@ -92,20 +105,10 @@ func TestTracingPropagates(t *testing.T) {
 }
 
 // TestTracingExportsOnShutdown checks the OTLP/HTTP exporter is chosen by
-// the configuration and that Shutdown sends the spans it still holds.
+// the environment and that Shutdown sends the spans it still holds.
 func TestTracingExportsOnShutdown(t *testing.T) {
 	collector := testkit.NewCollector(t)
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
-	cfg, err := TracingConfigFromEnv(func(k string) string {
-		if k == "OTEL_EXPORTER_OTLP_ENDPOINT" {
-			return collector.URL
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := NewTracing(t.Context(), cfg)
+	tr, err := newTracing(t, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,8 +132,7 @@ func TestTracingExportsOnShutdown(t *testing.T) {
 // child.
 func TestSpansRecordOutcome(t *testing.T) {
 	collector := testkit.NewCollector(t)
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
-	tr, err := NewTracing(t.Context(), TracingConfig{Exporters: []string{"otlp"}})
+	tr, err := newTracing(t, map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

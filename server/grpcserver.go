@@ -38,15 +38,15 @@ type Config struct {
 	UnaryInterceptors  []grpc.UnaryServerInterceptor
 	StreamInterceptors []grpc.StreamServerInterceptor
 	// GRPCUnaryInterceptors and GRPCStreamInterceptors run first of all,
-	// on the gRPC server only: tracing, whose span a REST call already has
-	// from its HTTP handler when NewInProcess's calls run.
+	// on the gRPC server only: what REST calls get from their HTTP handler
+	// before NewInProcess's calls run (the count of calls in flight).
 	GRPCUnaryInterceptors  []grpc.UnaryServerInterceptor
 	GRPCStreamInterceptors []grpc.StreamServerInterceptor
 }
 
 // NewGRPCServer returns a gRPC server serving svc with grpc.health.v1 and
 // server reflection (v1 and v1alpha). Calls pass, in order: cfg's gRPC-only
-// interceptors (tracing), its own (request id, metrics), logging, panic
+// interceptors, its own (request id, metrics), logging, panic
 // guard, token check, default deadline, pass-through credentials and
 // validation. Reflection serves the embedded descriptors, so `grpcurl
 // describe` shows the contract's comments and rules. The returned health

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
@@ -56,8 +55,6 @@ type Config struct {
 	Metrics bool
 	// DebugAddr, when set, serves net/http/pprof there.
 	DebugAddr string
-	// Tracing is read from the standard OTEL_* variables, not from flags.
-	Tracing observe.TracingConfig
 }
 
 // credentialVar names the variable a credential is read from: its header
@@ -91,9 +88,6 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (C
 		return Config{}, err
 	}
 	cfg.Credentials = creds
-	if cfg.Tracing, err = observe.TracingConfigFromEnv(getenv); err != nil {
-		return Config{}, err
-	}
 	return cfg, cfg.check()
 }
 

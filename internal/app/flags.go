@@ -203,8 +203,9 @@ that holds the value:
 		b.WriteString("  " + credentialVar(k) + "\n")
 	}
 	b.WriteString("  allowed: " + upstream.CredentialValueRule() + "\n")
-	b.WriteString(`Traces are exported as the standard OTEL_* variables say: OTEL_TRACES_EXPORTER (otlp, console;
-default none, or otlp when OTEL_EXPORTER_OTLP_ENDPOINT is set), OTEL_EXPORTER_OTLP_*, OTEL_TRACES_SAMPLER.
+	b.WriteString(`Traces are exported as the standard OTEL_* variables of the process environment say:
+OTEL_TRACES_EXPORTER (otlp, console to stdout, or none; default none, or otlp when
+OTEL_EXPORTER_OTLP_ENDPOINT is set), OTEL_EXPORTER_OTLP_*, OTEL_TRACES_SAMPLER.
 `)
 	return b.String()
 }

@@ -67,7 +67,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	printBanner(stdout, cfg, f, demo)
 	logger.Info("facade started", "grpc_addr", f.grpcLis.Addr().String(), "http_addr", f.httpLis.Addr().String(), "debug_addr", cfg.DebugAddr,
 		"pigello", cfg.PigelloBaseURL, "credentials", cfg.Credentials, "version", version,
-		"metrics", cfg.Metrics, "traces_exporter", cfg.Tracing.Exporting())
+		"metrics", cfg.Metrics, "traces_exported", f.telemetry.tracing.Exporting())
 	select {
 	case <-ctx.Done():
 		err = f.waitDrainDelay(cfg.DrainDelay, errc)
@@ -147,11 +147,13 @@ func (f *facade) serverConfig(cfg Config, logger *slog.Logger, sec *security) se
 		DefaultTimeout:          cfg.DefaultTimeout,
 		Tokens:                  sec.tokenChecker(),
 		CredentialsFromMetadata: cfg.CredentialsFromMetadata,
-		ServerOptions:           grpcOptions(cfg),
-		UnaryInterceptors:       tel.unary(),
-		StreamInterceptors:      tel.stream(),
-		GRPCUnaryInterceptors:   []grpc.UnaryServerInterceptor{f.calls.unary(), tel.tracing.UnaryServerInterceptor()},
-		GRPCStreamInterceptors:  []grpc.StreamServerInterceptor{f.calls.stream(), tel.tracing.StreamServerInterceptor()},
+		// The span of a gRPC call comes from a stats handler, which runs
+		// before every interceptor; a REST call's from its HTTP handler.
+		ServerOptions:          append(grpcOptions(cfg), grpc.StatsHandler(tel.tracing.GRPCStatsHandler())),
+		UnaryInterceptors:      tel.unary(),
+		StreamInterceptors:     tel.stream(),
+		GRPCUnaryInterceptors:  []grpc.UnaryServerInterceptor{f.calls.unary()},
+		GRPCStreamInterceptors: []grpc.StreamServerInterceptor{f.calls.stream()},
 	}
 }
 

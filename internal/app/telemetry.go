@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -28,15 +29,13 @@ func newTelemetry(ctx context.Context, cfg Config) (*telemetry, error) {
 	if err := reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
 		return nil, fmt.Errorf("app: metrics: %w", err)
 	}
-	m, err := observe.NewMetrics(reg, observe.MetricsOptions{Exemplars: len(cfg.Tracing.Exporters) > 0})
+	tr, err := observe.NewTracing(ctx, version)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	tcfg := cfg.Tracing
-	tcfg.ServiceVersion = version
-	tr, err := observe.NewTracing(ctx, tcfg)
+	m, err := observe.NewMetrics(reg, observe.MetricsOptions{Exemplars: tr.Exporting()})
 	if err != nil {
-		return nil, fmt.Errorf("app: %w", err)
+		return nil, errors.Join(fmt.Errorf("app: %w", err), tr.Shutdown(ctx))
 	}
 	return &telemetry{registry: reg, metrics: m, tracing: tr}, nil
 }

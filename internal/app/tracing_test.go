@@ -2,16 +2,17 @@ package app
 
 import (
 	"encoding/hex"
+	"fmt"
 	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"io"
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
-	"github.com/pigello-facade/pigello-facade/observe"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -27,15 +28,24 @@ const (
 
 var traceparentRE = regexp.MustCompile(`^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$`)
 
-// noExport is the tracing configuration of an environment with no OTEL_*
-// variable: spans are made and propagated, nothing is exported.
+// noExport clears the OTEL_* variables that choose an exporter, as in an
+// environment with none of them: spans are made and propagated, nothing
+// is exported. (Tracing reads the process environment, so these tests set
+// it and do not run in parallel.)
 func noExport(t *testing.T) func(*Config) {
 	t.Helper()
-	tc, err := observe.TracingConfigFromEnv(func(string) string { return "" })
-	if err != nil || len(tc.Exporters) != 0 {
-		t.Fatalf("TracingConfigFromEnv with no variables = %+v, %v; want no exporter", tc, err)
+	otelEnv(t, nil)
+	return func(*Config) {}
+}
+
+// otelEnv sets, of the variables that choose what tracing exports, only
+// those in vars.
+func otelEnv(t *testing.T, vars map[string]string) {
+	t.Helper()
+	for _, k := range []string{"OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+		"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_SDK_DISABLED", "OTEL_TRACES_SAMPLER"} {
+		t.Setenv(k, vars[k])
 	}
-	return func(c *Config) { c.Tracing = tc }
 }
 
 // upstreamTraceparent returns the parts of the traceparent header of the
@@ -117,7 +127,7 @@ func TestTraceStartsWithoutCaller(t *testing.T) {
 // received as parent. (The gateway calls the service in process: there is
 // no gRPC hop, so no gRPC span, in a REST call.)
 func TestTracesExported(t *testing.T) {
-	collector, tc := exportingTo(t)
+	collector := exportingTo(t)
 	var upstreamParent string
 	t.Cleanup(func() { // runs after the facade's shutdown, registered below
 		var names []string
@@ -146,7 +156,7 @@ func TestTracesExported(t *testing.T) {
 			t.Errorf("Pigello's request had parent %s, want the exported client span %s", upstreamParent, pigelloSpan)
 		}
 	})
-	env := setup(t, func(c *Config) { c.Tracing = tc })
+	env := setup(t)
 	resp, body := env.httpGet(t, workEngagementsPath(env.demo().full),
 		http.Header{"Traceparent": {"00-" + callerTrace + "-" + callerSpan + "-01"}})
 	if resp.StatusCode != http.StatusOK {
@@ -157,21 +167,36 @@ func TestTracesExported(t *testing.T) {
 
 func hexID(b []byte) string { return hex.EncodeToString(b) }
 
-// TestTracingConfigThroughGetenv checks the exporter is chosen from Run's
-// environment, and a wrong choice stops the start with the variable named.
-func TestTracingConfigThroughGetenv(t *testing.T) {
-	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
-	cfg, err := parseConfig([]string{"--emulator"}, env(nil), io.Discard)
-	if err != nil || len(cfg.Tracing.Exporters) != 0 {
-		t.Errorf("with no OTEL_* variable: exporters %q, error %v; want none, nil", cfg.Tracing.Exporters, err)
+// TestTracingFromEnvironment checks the exporter is chosen from the process
+// environment when the facade starts, and a wrong choice stops the start
+// with the variable named.
+func TestTracingFromEnvironment(t *testing.T) {
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		export  bool
+		wantErr string
+	}{
+		{name: "no OTEL_* variable"},
+		{name: "an OTLP endpoint", vars: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1"}, export: true},
+		{name: "an unknown exporter", vars: map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, wantErr: "OTEL_TRACES_EXPORTER"},
 	}
-	cfg, err = parseConfig([]string{"--emulator"}, env(map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"}), io.Discard)
-	if err != nil || !slices.Equal(cfg.Tracing.Exporters, []string{"otlp"}) {
-		t.Errorf("with OTEL_EXPORTER_OTLP_ENDPOINT: exporters %q, error %v; want [otlp], nil", cfg.Tracing.Exporters, err)
-	}
-	_, err = parseConfig([]string{"--emulator"}, env(map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}), io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "OTEL_TRACES_EXPORTER") {
-		t.Errorf("with OTEL_TRACES_EXPORTER=zipkin: error %v, want one naming OTEL_TRACES_EXPORTER", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			otelEnv(t, tt.vars)
+			args := []string{"--emulator", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--log-format", "json"}
+			if tt.wantErr != "" {
+				err := Run(t.Context(), args, func(string) string { return "" }, io.Discard)
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("Run returned %v, want an error naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			out := startRun(t, args, nil).out.String()
+			if want := fmt.Sprintf(`"traces_exported":%v`, tt.export); !strings.Contains(out, want) {
+				t.Errorf("Run logged %s, want %s", out, want)
+			}
+		})
 	}
 }
 
@@ -180,7 +205,7 @@ func TestTracingConfigThroughGetenv(t *testing.T) {
 // status code, and the Pigello client span its child. Probes (a gRPC health
 // check, GET /healthz) make no spans.
 func TestGRPCTracesExported(t *testing.T) {
-	collector, tc := exportingTo(t)
+	collector := exportingTo(t)
 	t.Cleanup(func() { // runs after the facade's shutdown, registered below
 		var server, client *tracepb.Span
 		for _, s := range collector.Spans() {
@@ -209,20 +234,14 @@ func TestGRPCTracesExported(t *testing.T) {
 		if !slices.Equal(client.GetParentSpanId(), server.GetSpanId()) {
 			t.Error("the Pigello span is not the server span's child")
 		}
-		var code int64 = -1
-		for _, a := range server.GetAttributes() {
-			if a.GetKey() == "rpc.grpc.status_code" {
-				code = a.GetValue().GetIntValue()
-			}
-		}
-		if code != 5 { // NOT_FOUND
-			t.Errorf("server span has rpc.grpc.status_code %d, want 5 (NOT_FOUND)", code)
+		if code, ok := spanCode(server); !ok || code != codes.NotFound {
+			t.Errorf("server span has rpc.response.status_code %v (%v), want NOT_FOUND", code, ok)
 		}
 		if server.GetStatus().GetCode() == tracepb.Status_STATUS_CODE_ERROR {
 			t.Error("a caller's NOT_FOUND marks the server span as an error")
 		}
 	})
-	env := setup(t, func(c *Config) { c.Tracing = tc })
+	env := setup(t)
 	if _, err := healthpb.NewHealthClient(dial(t, env.grpcAddr, insecure.NewCredentials())).Check(callCtx(t), &healthpb.HealthCheckRequest{}); err != nil {
 		t.Fatal(err)
 	}
@@ -236,19 +255,59 @@ func TestGRPCTracesExported(t *testing.T) {
 	}
 }
 
-// exportingTo starts an OTLP collector and returns the tracing configuration
-// that exports to it. The exporter reads its endpoint from the process
-// environment; the choice of exporter comes through the configuration's
-// getenv.
-func exportingTo(t *testing.T) (*testkit.Collector, observe.TracingConfig) {
+// exportingTo starts an OTLP collector and sets the environment that
+// exports to it.
+func exportingTo(t *testing.T) *testkit.Collector {
 	t.Helper()
 	collector := testkit.NewCollector(t)
-	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
-	tc, err := observe.TracingConfigFromEnv(func(k string) string {
-		return map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
+	otelEnv(t, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL})
+	return collector
+}
+
+// spanCode is the gRPC code a server span records (otelgrpc writes its
+// name, "NOT_FOUND"), if any.
+func spanCode(s *tracepb.Span) (codes.Code, bool) {
+	for _, a := range s.GetAttributes() {
+		if a.GetKey() == "rpc.response.status_code" {
+			var c codes.Code
+			err := c.UnmarshalJSON([]byte(strconv.Quote(a.GetValue().GetStringValue())))
+			return c, err == nil
+		}
 	}
-	return collector, tc
+	return 0, false
+}
+
+// TestExemplarsOnlyWhenExported makes a call in a caller's sampled trace:
+// the metrics served as OpenMetrics link to that trace (a trace_id
+// exemplar) when traces are exported, and not when they are not, since
+// the link would lead nowhere.
+func TestExemplarsOnlyWhenExported(t *testing.T) {
+	tests := []struct {
+		name   string
+		export bool
+	}{
+		{"exported", true},
+		{"not exported", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.export {
+				exportingTo(t)
+			} else {
+				noExport(t)
+			}
+			env := setup(t)
+			ctx := metadata.AppendToOutgoingContext(callCtx(t), "traceparent", "00-"+callerTrace+"-"+callerSpan+"-01")
+			if _, err := env.client.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}); err != nil {
+				t.Fatal(err)
+			}
+			resp, body := env.httpGet(t, "/metrics", http.Header{"Accept": {"application/openmetrics-text; version=1.0.0"}})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET /metrics = %d", resp.StatusCode)
+			}
+			if got := strings.Contains(string(body), `trace_id="`+callerTrace+`"`); got != tt.export {
+				t.Errorf("/metrics links to the caller's trace: %v, want %v", got, tt.export)
+			}
+		})
+	}
 }
