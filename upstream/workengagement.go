@@ -33,42 +33,32 @@ func itemPath(id string) (string, error) {
 // decodes Pigello's JSON object into out, usually a json.Unmarshaler that
 // maps its members to the caller's type.
 func (c *Client) GetWorkEngagement(ctx context.Context, id string, out any) error {
-	path, err := itemPath(id)
-	if err != nil {
-		return err
-	}
-	req, err := c.newRequest(ctx, opGetWorkEngagement, http.MethodGet, path, nil)
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, req, out)
+	return c.onItem(ctx, opGetWorkEngagement, http.MethodGet, id, nil, out)
 }
 
 // UpdateWorkEngagement sends patch, a JSON object holding the members to
 // change (null clears one), as a PATCH and decodes the object as Pigello
 // stored it into out. A patch that is not valid JSON is never sent.
 func (c *Client) UpdateWorkEngagement(ctx context.Context, id string, patch json.RawMessage, out any) error {
-	path, err := itemPath(id)
-	if err != nil {
-		return err
-	}
-	req, err := c.newRequest(ctx, opUpdateWorkEngagement, http.MethodPatch, path, patch)
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, req, out)
+	return c.onItem(ctx, opUpdateWorkEngagement, http.MethodPatch, id, patch, out)
 }
 
 // DeleteWorkEngagement deletes the work engagement with the given id.
 // Pigello answers 204; any body is ignored.
 func (c *Client) DeleteWorkEngagement(ctx context.Context, id string) error {
+	return c.onItem(ctx, opDeleteWorkEngagement, http.MethodDelete, id, nil, nil)
+}
+
+// onItem makes the call op on the work engagement id names: in, when not
+// nil, is the JSON body; a 2xx answer is decoded into out, when not nil.
+func (c *Client) onItem(ctx context.Context, op, method, id string, in, out any) error {
 	path, err := itemPath(id)
 	if err != nil {
 		return err
 	}
-	req, err := c.newRequest(ctx, opDeleteWorkEngagement, http.MethodDelete, path, nil)
+	req, err := c.newRequest(ctx, op, method, path, in)
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, req, nil)
+	return c.do(ctx, req, out)
 }
