@@ -41,7 +41,7 @@ var (
 	// repeat.
 	ErrOutcomeUnknown = errors.New("outcome unknown: the request may have been applied")
 	// ErrOverloaded is wrapped by the error for a call that found no free
-	// slot under WithMaxConcurrency within the queue timeout. No request was
+	// slot under WithLimiter within the queue timeout. No request was
 	// sent. If the caller's context ended while the call waited, its error
 	// is in the chain too.
 	ErrOverloaded = errors.New("too many requests in flight to pigello")

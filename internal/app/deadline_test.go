@@ -35,7 +35,7 @@ type endedCall struct {
 func TestEndedCallsRecordTheCallersCode(t *testing.T) {
 	tests := []endedCall{
 		{name: "gRPC caller's deadline", call: grpcWithin(200 * time.Millisecond), code: codes.DeadlineExceeded},
-		{name: "facade's default timeout", edit: func(c *Config) { c.DefaultTimeout = 300 * time.Millisecond },
+		{name: "facade's default timeout", edit: func(c *Config) { c.Server.DefaultTimeout = 300 * time.Millisecond },
 			call: grpcWithin(0), code: codes.DeadlineExceeded},
 		{name: "REST caller's Grpc-Timeout", call: restWithin("200m"), code: codes.DeadlineExceeded},
 		{name: "gRPC caller cancels", call: grpcCanceled, code: codes.Canceled},
@@ -47,7 +47,7 @@ func TestEndedCallsRecordTheCallersCode(t *testing.T) {
 				assertServerSpanCode(t, collector.Spans(), tt.code)
 			})
 			env := setup(t, func(c *Config) {
-				c.Tracing, c.AttemptTimeout = tc, 0
+				c.Tracing, c.Upstream.AttemptTimeout = tc, 0
 				if tt.edit != nil {
 					tt.edit(c)
 				}

@@ -55,7 +55,7 @@ func tokensFile(tokens ...string) []byte {
 func withTokens(t *testing.T, token string) (string, func(*Config)) {
 	t.Helper()
 	path := writeFile(t, t.TempDir(), "tokens", tokensFile(token))
-	return path, func(c *Config) { c.AuthTokensFile = path }
+	return path, func(c *Config) { c.Security.TokensFile = path }
 }
 
 // eventsOnly is a --reload-interval no test outlasts: a file change that
@@ -171,7 +171,7 @@ func TestTokensRevokedOnChange(t *testing.T) {
 	for _, tt := range fileReplacements {
 		t.Run(tt.name, func(t *testing.T) {
 			path, replace := tt.create(t, "tokens", tokensFile("old-token", "kept-token"))
-			env := setup(t, func(c *Config) { c.AuthTokensFile, c.ReloadInterval = path, eventsOnly })
+			env := setup(t, func(c *Config) { c.Security.TokensFile, c.Security.ReloadInterval = path, eventsOnly })
 			req := &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}
 			get := func(token string) error {
 				_, err := env.client.GetWorkEngagement(bearer(callCtx(t), token), req)
@@ -249,7 +249,9 @@ func TestTLSCertificateRotates(t *testing.T) {
 	}
 	secret := testkit.NewSecretDir(t, pair("facade-1"))
 	certFile, keyFile := secret.Path("tls.crt"), secret.Path("tls.key")
-	env := setup(t, func(c *Config) { c.TLSCertFile, c.TLSKeyFile, c.ReloadInterval = certFile, keyFile, eventsOnly })
+	env := setup(t, func(c *Config) {
+		c.Security.TLSCertFile, c.Security.TLSKeyFile, c.Security.ReloadInterval = certFile, keyFile, eventsOnly
+	})
 	servedCN := func(addr string) string {
 		d := tls.Dialer{Config: &tls.Config{RootCAs: ca.Pool(), NextProtos: []string{"h2"}}}
 		conn, err := d.DialContext(callCtx(t), "tcp", addr)
@@ -286,7 +288,9 @@ func TestTLSAndMutualTLS(t *testing.T) {
 	server := ca.ServerCert(t, "facade")
 	certFile, keyFile := writeFile(t, dir, "tls.crt", server.Cert), writeFile(t, dir, "tls.key", server.Key)
 	caFile := writeFile(t, dir, "ca.crt", ca.PEM)
-	env := setup(t, func(c *Config) { c.TLSCertFile, c.TLSKeyFile, c.TLSClientCAFile = certFile, keyFile, caFile })
+	env := setup(t, func(c *Config) {
+		c.Security.TLSCertFile, c.Security.TLSKeyFile, c.Security.TLSClientCAFile = certFile, keyFile, caFile
+	})
 	req := &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}
 	tests := []struct {
 		name  string
@@ -429,7 +433,7 @@ func eventually(t *testing.T, cond func() bool) {
 // TestOversizedMessages: a gRPC request over --max-request-bytes is refused
 // by the transport and never reaches Pigello.
 func TestOversizedMessages(t *testing.T) {
-	env := setup(t, func(c *Config) { c.MaxRequestBytes = 64 << 10 })
+	env := setup(t, func(c *Config) { c.Server.MaxRequestBytes = 64 << 10 })
 	big := strings.Repeat("x", 100<<10)
 	_, err := env.client.UpdateWorkEngagement(callCtx(t), &accountsv1.UpdateWorkEngagementRequest{
 		WorkEngagement: &accountsv1.WorkEngagement{Id: env.demo().full, CustomId: &big},
