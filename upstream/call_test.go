@@ -36,7 +36,7 @@ func chunked(status int, body string) http.HandlerFunc {
 }
 
 func TestResponseTooLarge(t *testing.T) {
-	const limit = 128
+	const limit = maxResponseBytes
 	tests := []struct {
 		name      string
 		handler   func(t *testing.T) http.HandlerFunc
@@ -53,7 +53,7 @@ func TestResponseTooLarge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _ := setup(t, tt.handler(t), WithMaxResponseBytes(limit))
+			c, _ := setup(t, tt.handler(t))
 			_, err := c.GetWorkEngagement(t.Context(), testID)
 			if got := errors.Is(err, ErrResponseTooLarge); got != tt.wantLarge {
 				t.Errorf("GetWorkEngagement returned %v; errors.Is(ErrResponseTooLarge) = %v, want %v", err, got, tt.wantLarge)
@@ -169,11 +169,11 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 		respond(502, `<html>bad gateway</html>`),
 		respond(200, `not json`),
 		respond(200, `{"id":"x"}`),
-		respond(500, strings.Repeat("e", 200)),
+		respond(500, strings.Repeat("e", maxResponseBytes+1)), // cut at the limit
 		respond(302, "", "Location", "https://elsewhere.example/"),
 	}
 	for _, h := range handlers {
-		c, _ := setup(t, h, WithMaxResponseBytes(100))
+		c, _ := setup(t, h)
 		for _, method := range allMethods {
 			if err := call(t, c, method, testID); err != nil {
 				assertNoSecret(t, method+" error", err.Error())

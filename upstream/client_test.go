@@ -63,8 +63,6 @@ func TestNewOptionsErrors(t *testing.T) {
 		opts []Option
 	}{
 		{"nil http client", nil, nil},
-		{"zero max bytes", http.DefaultClient, []Option{WithMaxResponseBytes(0)}},
-		{"negative max bytes", http.DefaultClient, []Option{WithMaxResponseBytes(-1)}},
 		{"newline in secret", http.DefaultClient, []Option{WithCredentials(Credentials{ClientSecret: "secret-VALUE-d4\r\nX-Evil: 1"})}},
 		{"nul in customer id", http.DefaultClient, []Option{WithCredentials(Credentials{CustomerID: "customer-VALUE-e5\x00"})}},
 		{"newline in user agent", http.DefaultClient, []Option{WithUserAgent("ua\nX-Evil: 1")}},

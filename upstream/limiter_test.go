@@ -133,7 +133,7 @@ func TestLimiterFreesSlotWhileWaiting(t *testing.T) {
 		inner = call(t, c, http.MethodGet, testID)
 		return nil
 	}
-	c, _ = setup(t, s.ServeHTTP, WithLimiter(resilience.LimiterConfig{MaxConcurrency: 1}), WithRetryPolicy(RetryPolicy{MaxAttempts: 2}), WithSleep(sleep))
+	c, _ = setup(t, s.ServeHTTP, WithLimiter(resilience.LimiterConfig{MaxConcurrency: 1}), WithRetryPolicy(RetryPolicy{MaxAttempts: 2}), withSleep(sleep))
 	if err := call(t, c, http.MethodGet, testID); err != nil {
 		t.Errorf("GetWorkEngagement returned %v", err)
 	}
