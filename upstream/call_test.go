@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // objectOfSize returns a valid work engagement body of exactly n bytes.
@@ -176,12 +177,12 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 		c, _ := setup(t, h)
 		for _, method := range allMethods {
 			if err := call(t, c, method, testID); err != nil {
-				assertNoSecret(t, method+" error", err.Error())
-				assertNoSecret(t, method+" error with %+v", fmt.Sprintf("%+v", err))
+				testkit.AssertNoSecret(t, method+" error", err.Error(), secrets)
+				testkit.AssertNoSecret(t, method+" error with %+v", fmt.Sprintf("%+v", err), secrets)
 			}
 		}
 		if err := call(t, c, http.MethodGet, "../"+testCreds.ClientSecret); err != nil {
-			assertNoSecret(t, "invalid id error", err.Error())
+			testkit.AssertNoSecret(t, "invalid id error", err.Error(), secrets)
 		}
 	}
 }

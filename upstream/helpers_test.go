@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // withSleep replaces how the client waits between attempts (sleepContext):
@@ -86,25 +88,12 @@ func stallUntilGone(w http.ResponseWriter, r *http.Request) {
 	<-r.Context().Done()
 }
 
-// closedAddr returns a loopback address nothing listens on, so dialling it
-// is refused by the kernel.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
-}
-
 // refusingClient returns the production http.Client with one change: its
 // first refuse dials go to a closed port and are refused for real (a
 // *net.OpError with Op "dial"). dials counts every dial.
 func refusingClient(t *testing.T, refuse int) (*http.Client, *atomic.Int32) {
 	t.Helper()
-	closed := closedAddr(t)
+	closed := testkit.ClosedAddr(t)
 	hc := NewHTTPClient()
 	tr := hc.Transport.(*http.Transport)
 	var dials atomic.Int32

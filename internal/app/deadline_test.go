@@ -10,6 +10,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -61,7 +62,7 @@ func TestEndedCallsRecordTheCallersCode(t *testing.T) {
 				t.Errorf("logged code = %v, want %v (%v)", rec["code"], tt.code, rec)
 			}
 			labels := grpcLabels("GetWorkEngagement", tt.code.String())
-			eventually(t, func() bool {
+			testkit.Eventually(t, "the call counted in grpc_server_handled_total", func() bool {
 				m, _ := env.scrape(t)
 				got, ok := m.find("grpc_server_handled_total", labels)
 				return ok && got == 1

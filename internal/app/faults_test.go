@@ -159,7 +159,7 @@ func TestBreaker(t *testing.T) {
 		}
 		return err == nil
 	}
-	eventually(t, probe)
+	testkit.Eventually(t, "a probe let through and answered", probe)
 	if _, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id}); err != nil {
 		t.Errorf("after a good probe Get returned %v, want the breaker closed", err)
 	}
@@ -187,7 +187,7 @@ func TestConcurrencyLimit(t *testing.T) {
 		_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
 		done <- err
 	}()
-	eventually(t, func() bool { return env.emu.Count(emulator.Match{}) == 1 })
+	testkit.Eventually(t, "the first call at Pigello", func() bool { return env.emu.Count(emulator.Match{}) == 1 })
 	// A call that waited for the slot instead of the queue timeout would
 	// succeed.
 	_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
