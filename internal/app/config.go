@@ -82,14 +82,6 @@ type SecurityConfig struct {
 	ReloadInterval  time.Duration
 }
 
-// credentialVar names the variable a credential is read from: its header
-// without "X-", dashes as underscores (X-PIGELLO-CLIENT-SECRET is read
-// from PIGELLO_CLIENT_SECRET, or from the file PIGELLO_CLIENT_SECRET_FILE
-// names).
-func credentialVar(k upstream.Credential) string {
-	return strings.ReplaceAll(strings.TrimPrefix(k.Header, "X-"), "-", "_")
-}
-
 // parseConfig reads flags, each of which may also come from the environment
 // (FACADE_GRPC_ADDR for --grpc-addr; the Pigello settings read PIGELLO_*);
 // a flag on the command line wins over its variable. Every error is one
@@ -124,7 +116,7 @@ func missingCredentials(c upstream.Credentials) []string {
 	var names []string
 	for _, k := range upstream.CredentialList() {
 		if k.Value(c) == "" {
-			names = append(names, credentialVar(k))
+			names = append(names, k.EnvVar())
 		}
 	}
 	return names
@@ -137,7 +129,7 @@ func readCredentials(getenv func(string) string) (upstream.Credentials, error) {
 	var c upstream.Credentials
 	var errs []string // one line for all of them
 	for _, k := range upstream.CredentialList() {
-		v, err := credential(credentialVar(k), getenv)
+		v, err := credential(k.EnvVar(), getenv)
 		if err != nil {
 			errs = append(errs, err.Error())
 		}

@@ -200,7 +200,7 @@ Credentials come from these variables, each also as <NAME>_FILE naming a file
 that holds the value:
 `)
 	for _, k := range upstream.CredentialList() {
-		b.WriteString("  " + credentialVar(k) + "\n")
+		b.WriteString("  " + k.EnvVar() + "\n")
 	}
 	b.WriteString("  allowed: " + upstream.CredentialValueRule() + "\n")
 	b.WriteString(`Traces are exported as the standard OTEL_* variables say: OTEL_TRACES_EXPORTER (otlp, console;

@@ -59,7 +59,7 @@ var credentialHeaders = func() map[string]string {
 func credentialVars(creds upstream.Credentials) map[string]string {
 	env := make(map[string]string)
 	for _, k := range upstream.CredentialList() {
-		env[credentialVar(k)] = k.Value(creds)
+		env[k.EnvVar()] = k.Value(creds)
 	}
 	return env
 }
