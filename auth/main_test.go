@@ -2,15 +2,9 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"maps"
-	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -23,62 +17,8 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-const (
-	// pollInterval is the fallback poll's interval in the tests that use it.
-	pollInterval = 10 * time.Millisecond
-	// waitTimeout bounds every wait on a condition: generous, because a
-	// busy machine can stall a test for seconds.
-	waitTimeout = 10 * time.Second
-	// eventsOnly is the poll interval of tests that prove a reload came from
-	// a file system event: no test lasts that long.
-	eventsOnly = time.Hour
-)
-
-// digestOf returns the token-file line for token.
-func digestOf(token string) string {
-	d := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(d[:])
-}
-
-// tokenFile returns token-file contents accepting tokens.
-func tokenFile(tokens ...string) string {
-	s := "# test tokens\n"
-	for _, tok := range tokens {
-		s += digestOf(tok) + "\n"
-	}
-	return s
-}
-
-// writeFile writes data to path in place: same inode, new contents.
-func writeFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// renameOver replaces path by renaming a new file over it, as editors and
-// config-management tools do.
-func renameOver(t *testing.T, path string, data []byte) {
-	t.Helper()
-	tmp := path + ".tmp"
-	writeFile(t, tmp, data)
-	if err := os.Rename(tmp, path); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// eventually fails the test unless cond holds within waitTimeout.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
+// pollInterval is the fallback poll's interval in the tests that use it.
+const pollInterval = 10 * time.Millisecond
 
 // never fails the test if cond holds at any time during d.
 func never(t *testing.T, what string, d time.Duration, cond func() bool) {
@@ -172,7 +112,7 @@ var errNoNotify = errors.New("inotify unavailable in this test")
 func startWatch(t *testing.T, how noticer, sources func() []*source) *logRecorder {
 	t.Helper()
 	logs := newLogRecorder()
-	w := &watcher{interval: eventsOnly, logger: logs.logger, sources: sources, notify: fsnotify.NewWatcher}
+	w := &watcher{interval: testkit.EventsOnly, logger: logs.logger, sources: sources, notify: fsnotify.NewWatcher}
 	if how == byPoll {
 		w.interval = pollInterval
 		w.notify = func() (*fsnotify.Watcher, error) { return nil, errNoNotify }
@@ -188,56 +128,4 @@ func startWatch(t *testing.T, how noticer, sources func() []*source) *logRecorde
 		<-done
 	})
 	return logs
-}
-
-// fileLayout is a directory of files and the way a deployment replaces them.
-type fileLayout interface {
-	Path(name string) string
-	Update(files map[string][]byte)
-}
-
-// layouts are the ways files are replaced. atomic is how many files one
-// update replaces with no moment in between: up to that many, one update is
-// one reload and one log line; beyond it a watcher may catch the update half
-// done, refuse or apply it, and then load the rest.
-var layouts = []struct {
-	name   string
-	atomic int
-	create func(t *testing.T, files map[string][]byte) fileLayout
-}{
-	{"written in place", 0, func(t *testing.T, files map[string][]byte) fileLayout {
-		return newPlainDir(t, files, writeFile)
-	}},
-	{"renamed over", 1, func(t *testing.T, files map[string][]byte) fileLayout {
-		return newPlainDir(t, files, renameOver)
-	}},
-	{"Kubernetes symlink swap", math.MaxInt, func(t *testing.T, files map[string][]byte) fileLayout {
-		return testkit.NewSecretDir(t, files)
-	}},
-}
-
-// plainDir is a directory whose files are replaced one by one with put.
-type plainDir struct {
-	t   *testing.T
-	dir string
-	put func(t *testing.T, path string, data []byte)
-}
-
-func newPlainDir(t *testing.T, files map[string][]byte, put func(*testing.T, string, []byte)) *plainDir {
-	d := &plainDir{t: t, dir: t.TempDir(), put: put}
-	for name, data := range files {
-		writeFile(t, d.Path(name), data)
-	}
-	return d
-}
-
-func (d *plainDir) Path(name string) string { return filepath.Join(d.dir, name) }
-
-// Update puts the files in the order of their names: a certificate
-// (tls.crt) before its key (tls.key).
-func (d *plainDir) Update(files map[string][]byte) {
-	d.t.Helper()
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		d.put(d.t, d.Path(name), files[name])
-	}
 }

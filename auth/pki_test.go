@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"github.com/pigello-facade/pigello-facade/internal/testpki"
 )
 
@@ -18,8 +19,8 @@ func newCA(t *testing.T, cn string) *testCA { return testpki.NewCA(t, cn) }
 // writeKeyPair writes kp to certFile and keyFile in place.
 func writeKeyPair(t *testing.T, kp keyPair, certFile, keyFile string) {
 	t.Helper()
-	writeFile(t, certFile, kp.Cert)
-	writeFile(t, keyFile, kp.Key)
+	testkit.WriteFile(t, certFile, kp.Cert)
+	testkit.WriteFile(t, keyFile, kp.Key)
 }
 
 // writePair writes kp into a new directory and returns the paths.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // TestCheckComparesContents: a check applies what has new bytes, however
@@ -25,12 +26,12 @@ func TestCheckComparesContents(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			writeFile(t, path, []byte("two"))
+			testkit.WriteFile(t, path, []byte("two"))
 			if err := os.Chtimes(path, fi.ModTime(), fi.ModTime()); err != nil {
 				t.Fatal(err)
 			}
 		}, []string{"two"}},
-		{"the same bytes renamed over", func(t *testing.T, path string) { renameOver(t, path, []byte("one")) }, nil},
+		{"the same bytes renamed over", func(t *testing.T, path string) { testkit.RenameOver(t, path, []byte("one")) }, nil},
 		{"touched", func(t *testing.T, path string) {
 			if err := os.Chtimes(path, time.Now(), time.Now().Add(time.Hour)); err != nil {
 				t.Fatal(err)
@@ -40,7 +41,7 @@ func TestCheckComparesContents(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "f")
-			writeFile(t, path, []byte("one"))
+			testkit.WriteFile(t, path, []byte("one"))
 			var applied []string
 			s := &source{what: "test file", logAttrs: []any{"file", path}, paths: []string{path}, limit: 100,
 				apply: func(data [][]byte) error {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // serveTLS accepts connections on a loopback port until the test ends and
@@ -42,7 +44,7 @@ func serveTLS(t *testing.T, cfg *tls.Config) string {
 
 func answer(c *tls.Conn) {
 	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(waitTimeout))
+	_ = c.SetDeadline(time.Now().Add(testkit.WaitTimeout))
 	if c.Handshake() == nil {
 		_, _ = c.Write([]byte("ok"))
 	}
@@ -53,14 +55,14 @@ func answer(c *tls.Conn) {
 // so a rejection shows only on that read.
 func dial(t *testing.T, addr string, cfg *tls.Config) (tls.ConnectionState, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), testkit.WaitTimeout)
 	defer cancel()
 	c, err := (&tls.Dialer{Config: cfg}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return tls.ConnectionState{}, err
 	}
 	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(waitTimeout))
+	_ = c.SetDeadline(time.Now().Add(testkit.WaitTimeout))
 	if _, err := io.ReadFull(c, make([]byte, 2)); err != nil {
 		return tls.ConnectionState{}, err
 	}
@@ -95,7 +97,7 @@ func setupTLS(t *testing.T, clientCAs []byte) *tlsEnv {
 	env.certFile, env.keyFile = writePair(t, env.ca.ServerCert(t, "server-1"))
 	if clientCAs != nil {
 		env.caFile = filepath.Join(t.TempDir(), "client-ca.PEM")
-		writeFile(t, env.caFile, clientCAs)
+		testkit.WriteFile(t, env.caFile, clientCAs)
 	}
 	return env.start(t)
 }
@@ -172,7 +174,7 @@ func TestCertReloadRefusesBrokenPair(t *testing.T) {
 	second := env.ca.ServerCert(t, "server-2")
 	writeKeyPair(t, second, env.certFile, env.keyFile)
 	// Written one after the other, the two may be refused as mismatched once.
-	eventually(t, "server-2 served", func() bool { return env.servedCN(t) == "server-2" })
+	testkit.Eventually(t, "server-2 served", func() bool { return env.servedCN(t) == "server-2" })
 
 	third := env.ca.ServerCert(t, "server-3")
 	broken := []struct {
@@ -188,7 +190,7 @@ func TestCertReloadRefusesBrokenPair(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			before := len(env.logs.refusals(t))
 			writeKeyPair(t, b.kp, env.certFile, env.keyFile)
-			eventually(t, "the refusal logged", func() bool { return len(env.logs.refusals(t)) > before })
+			testkit.Eventually(t, "the refusal logged", func() bool { return len(env.logs.refusals(t)) > before })
 			got := env.logs.refusals(t)[before]
 			if !strings.HasPrefix(got.Error, "auth: ") || got.File != env.certFile || got.KeyFile != env.keyFile {
 				t.Errorf("logged %+v, want a refusal naming both files", got)
@@ -200,16 +202,16 @@ func TestCertReloadRefusesBrokenPair(t *testing.T) {
 	}
 	fourth := env.ca.ServerCert(t, "server-4")
 	writeKeyPair(t, fourth, env.certFile, env.keyFile)
-	eventually(t, "server-4 served", func() bool { return env.servedCN(t) == "server-4" })
+	testkit.Eventually(t, "server-4 served", func() bool { return env.servedCN(t) == "server-4" })
 	env.logs.assertHides(t, keyLines(second, third, fourth)...)
 }
 
 // TestCertReload: a new certificate is served to new connections however
 // its files are replaced, noticed by an event or by the poll.
 func TestCertReload(t *testing.T) {
-	for _, l := range layouts {
+	for _, l := range testkit.FileLayouts() {
 		for _, how := range noticers {
-			t.Run(l.name+" by "+how.String(), func(t *testing.T) {
+			t.Run(l.Name+" by "+how.String(), func(t *testing.T) {
 				env := &tlsEnv{ca: newCA(t, "server CA")}
 				var issued []keyPair
 				pair := func(cn string) map[string][]byte {
@@ -217,7 +219,7 @@ func TestCertReload(t *testing.T) {
 					issued = append(issued, kp)
 					return map[string][]byte{"tls.crt": kp.Cert, "tls.key": kp.Key}
 				}
-				files := l.create(t, pair("server-1"))
+				files := l.Create(t, pair("server-1"))
 				env.certFile, env.keyFile = files.Path("tls.crt"), files.Path("tls.key")
 				env.startWatching(t, how)
 				if got := env.servedCN(t); got != "server-1" {
@@ -225,13 +227,13 @@ func TestCertReload(t *testing.T) {
 				}
 				for n, cn := range []string{"server-2", "server-3"} {
 					files.Update(pair(cn))
-					eventually(t, cn+" served", func() bool { return env.servedCN(t) == cn })
-					eventually(t, "the reload logged", func() bool {
+					testkit.Eventually(t, cn+" served", func() bool { return env.servedCN(t) == cn })
+					testkit.Eventually(t, "the reload logged", func() bool {
 						r := env.logs.reloads(t)
 						return len(r) > n && !r[len(r)-1].refused()
 					})
 				}
-				if r := env.logs.reloads(t); l.atomic >= 2 && len(r) != 2 {
+				if r := env.logs.reloads(t); l.Atomic >= 2 && len(r) != 2 {
 					t.Errorf("logged %+v, want two reloads (one per update)", r)
 				}
 				env.logs.assertHides(t, keyLines(issued...)...)
@@ -282,7 +284,7 @@ func TestServerTLSConfig(t *testing.T) {
 	}
 
 	caFile := filepath.Join(t.TempDir(), "ca.PEM")
-	writeFile(t, caFile, append([]byte("# bundle\n"), ca.PEM...))
+	testkit.WriteFile(t, caFile, append([]byte("# bundle\n"), ca.PEM...))
 	if cfg, err = ServerTLSConfig(r, caFile); err != nil {
 		t.Fatalf("ServerTLSConfig returned %v", err)
 	}
@@ -303,7 +305,7 @@ func TestServerTLSConfig(t *testing.T) {
 	}
 	for name, data := range bad {
 		t.Run(name, func(t *testing.T) {
-			writeFile(t, caFile, data)
+			testkit.WriteFile(t, caFile, data)
 			if _, err := ServerTLSConfig(r, caFile); err == nil || !strings.HasPrefix(err.Error(), "auth: ") {
 				t.Errorf("ServerTLSConfig returned %v, want an auth: error", err)
 			}
@@ -360,14 +362,14 @@ func TestClientCAReload(t *testing.T) {
 	}
 
 	// A broken CA file keeps the CAs in force.
-	writeFile(t, env.caFile, []byte("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n"))
-	eventually(t, "the refusal logged", func() bool { return len(env.logs.refusals(t)) > 0 })
+	testkit.WriteFile(t, env.caFile, []byte("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n"))
+	testkit.Eventually(t, "the refusal logged", func() bool { return len(env.logs.refusals(t)) > 0 })
 	if !ok(c1) || ok(c2) {
 		t.Error("client CAs changed after a broken CA file")
 	}
 
-	renameOver(t, env.caFile, ca2.PEM)
-	eventually(t, "c2 accepted", func() bool { return ok(c2) })
+	testkit.RenameOver(t, env.caFile, ca2.PEM)
+	testkit.Eventually(t, "c2 accepted", func() bool { return ok(c2) })
 	// c1 holds a session ticket from when ca1 was trusted: resuming it must
 	// not bypass the new CAs.
 	if st, err := dial(t, env.addr, c1); err == nil {
@@ -381,12 +383,12 @@ func TestCertReloaderWatchStopsOnCancel(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		env.reloader.Watch(ctx, eventsOnly, nil)
+		env.reloader.Watch(ctx, testkit.EventsOnly, nil)
 	}()
 	cancel()
 	select {
 	case <-done:
-	case <-time.After(waitTimeout):
+	case <-time.After(testkit.WaitTimeout):
 		t.Fatal("Watch did not return after cancel")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // sortedHex lists a digest set as sorted lower-case hex, for comparison.
@@ -26,7 +27,7 @@ func sortedHex(set digestSet) []string {
 }
 
 func TestParseDigests(t *testing.T) {
-	a, b := digestOf("token-a"), digestOf("token-b")
+	a, b := testkit.TokenDigest("token-a"), testkit.TokenDigest("token-b")
 	tests := []struct {
 		name string
 		in   string
@@ -64,7 +65,7 @@ func sortedPair(x, y string) []string {
 }
 
 func TestParseDigestsRejectsLineWithoutShowingIt(t *testing.T) {
-	a := digestOf("token-a")
+	a := testkit.TokenDigest("token-a")
 	const secret = "s3cr3t-PLAIN-token"
 	tests := []struct {
 		name, in, bad string
@@ -99,7 +100,7 @@ func TestLoadTokens(t *testing.T) {
 	path := filepath.Join(dir, "tokens")
 
 	t.Run("valid", func(t *testing.T) {
-		writeFile(t, path, []byte(tokenFile("a", "b")))
+		testkit.WriteFile(t, path, testkit.TokensFile("a", "b"))
 		tok, err := LoadTokens(path)
 		if err != nil {
 			t.Fatalf("LoadTokens returned %v", err)
@@ -109,7 +110,7 @@ func TestLoadTokens(t *testing.T) {
 		}
 	})
 	t.Run("empty file admits nobody", func(t *testing.T) {
-		writeFile(t, path, nil)
+		testkit.WriteFile(t, path, nil)
 		tok, err := LoadTokens(path)
 		if err != nil {
 			t.Fatalf("LoadTokens returned %v", err)
@@ -128,7 +129,7 @@ func TestLoadTokens(t *testing.T) {
 		}
 	})
 	t.Run("malformed", func(t *testing.T) {
-		writeFile(t, path, []byte("# ok\nplain-token\n"))
+		testkit.WriteFile(t, path, []byte("# ok\nplain-token\n"))
 		_, err := LoadTokens(path)
 		if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), path) ||
 			strings.Contains(err.Error(), "plain-token") {
@@ -142,13 +143,13 @@ func TestLoadTokens(t *testing.T) {
 	})
 	t.Run("too large", func(t *testing.T) {
 		// Comment lines only: nothing but the size is wrong with it.
-		writeFile(t, path, bytes.Repeat([]byte("#\n"), tokenFileLimit/2+1))
+		testkit.WriteFile(t, path, bytes.Repeat([]byte("#\n"), tokenFileLimit/2+1))
 		if _, err := LoadTokens(path); err == nil {
 			t.Error("LoadTokens of a file over 1 MiB returned nil error")
 		}
 	})
 	t.Run("largest", func(t *testing.T) {
-		writeFile(t, path, bytes.Repeat([]byte("#\n"), tokenFileLimit/2))
+		testkit.WriteFile(t, path, bytes.Repeat([]byte("#\n"), tokenFileLimit/2))
 		if _, err := LoadTokens(path); err != nil {
 			t.Errorf("LoadTokens of a 1 MiB file returned %v", err)
 		}
@@ -157,7 +158,7 @@ func TestLoadTokens(t *testing.T) {
 		if os.Geteuid() == 0 {
 			t.Skip("root reads anything")
 		}
-		writeFile(t, path, []byte(tokenFile("a")))
+		testkit.WriteFile(t, path, testkit.TokensFile("a"))
 		if err := os.Chmod(path, 0); err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 const (
@@ -27,7 +29,7 @@ type tokensEnv struct {
 func setup(t *testing.T) *tokensEnv {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "tokens")
-	writeFile(t, path, []byte(tokenFile(tokenA)))
+	testkit.WriteFile(t, path, testkit.TokensFile(tokenA))
 	tok, err := LoadTokens(path)
 	if err != nil {
 		t.Fatalf("LoadTokens returned %v", err)
@@ -67,7 +69,7 @@ func TestCheck(t *testing.T) {
 		{"wrong token", "Bearer " + tokenB, ErrInvalidToken},
 		{"right token with padding", "Bearer " + tokenA + "=", ErrInvalidToken},
 		{"b64token characters", "Bearer aZ09-._~+/==", ErrInvalidToken},
-		{"digest as token", "Bearer " + digestOf(tokenA), ErrInvalidToken},
+		{"digest as token", "Bearer " + testkit.TokenDigest(tokenA), ErrInvalidToken},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,16 +104,16 @@ func tokenSources(tok *Tokens) func() []*source {
 func secretsOf(tokens ...string) []string {
 	var out []string
 	for _, tok := range tokens {
-		out = append(out, tok, digestOf(tok))
+		out = append(out, tok, testkit.TokenDigest(tok))
 	}
 	return out
 }
 
 func TestWatchReloadsTokens(t *testing.T) {
-	for _, l := range layouts {
+	for _, l := range testkit.FileLayouts() {
 		for _, how := range noticers {
-			t.Run(l.name+" by "+how.String(), func(t *testing.T) {
-				files := l.create(t, map[string][]byte{"tokens": []byte(tokenFile(tokenA))})
+			t.Run(l.Name+" by "+how.String(), func(t *testing.T) {
+				files := l.Create(t, map[string][]byte{"tokens": testkit.TokensFile(tokenA)})
 				path := files.Path("tokens")
 				tok, err := LoadTokens(path)
 				if err != nil {
@@ -122,9 +124,9 @@ func TestWatchReloadsTokens(t *testing.T) {
 				// Twice: the watch outlives the first change (a swapped
 				// symlink, a file renamed away).
 				for n, next := range []string{tokenB, tokenC} {
-					files.Update(map[string][]byte{"tokens": []byte(tokenFile(next))})
-					eventually(t, next+" accepted", func() bool { return env.accepts(next) })
-					eventually(t, "the reload logged", func() bool {
+					files.Update(map[string][]byte{"tokens": testkit.TokensFile(next)})
+					testkit.Eventually(t, next+" accepted", func() bool { return env.accepts(next) })
+					testkit.Eventually(t, "the reload logged", func() bool {
 						r := logs.reloads(t)
 						return len(r) > n && !r[len(r)-1].refused()
 					})
@@ -134,11 +136,11 @@ func TestWatchReloadsTokens(t *testing.T) {
 						env.accepts(tokenA), env.accepts(tokenB), tok.Count())
 				}
 				reloads := logs.reloads(t)
-				if l.atomic >= 1 && len(reloads) != 2 {
+				if l.Atomic >= 1 && len(reloads) != 2 {
 					t.Errorf("logged %d reloads, want 2 (one per update): %+v", len(reloads), reloads)
 				}
 				for _, r := range reloads {
-					if r.File != path || (l.atomic >= 1 && r.refused()) {
+					if r.File != path || (l.Atomic >= 1 && r.refused()) {
 						t.Errorf("logged %+v, want reloads of %s", r, path)
 					}
 				}
@@ -154,8 +156,8 @@ func TestWatchReloadsTokens(t *testing.T) {
 func TestWatchKeepsTokensOnBadFile(t *testing.T) {
 	env := setup(t)
 	logs := startWatch(t, byEvent, tokenSources(env.tokens))
-	renameOver(t, env.path, []byte(tokenFile(tokenB)+tokenC+"\n"))
-	eventually(t, "the refusal logged", func() bool { return len(logs.reloads(t)) > 0 })
+	testkit.RenameOver(t, env.path, append(testkit.TokensFile(tokenB), tokenC+"\n"...))
+	testkit.Eventually(t, "the refusal logged", func() bool { return len(logs.reloads(t)) > 0 })
 	got := logs.reloads(t)[0]
 	if !got.refused() || got.Level != "ERROR" || got.File != env.path || !strings.Contains(got.Error, "line 3") {
 		t.Errorf("logged %+v, want an ERROR refusing %s at line 3", got, env.path)
@@ -165,9 +167,9 @@ func TestWatchKeepsTokensOnBadFile(t *testing.T) {
 	}
 	never(t, "logged the same bad file twice", 30*pollInterval, func() bool { return len(logs.reloads(t)) > 1 })
 
-	renameOver(t, env.path, []byte(tokenFile(tokenB)))
-	eventually(t, "fixed file loaded", func() bool { return env.accepts(tokenB) })
-	eventually(t, "the reload logged", func() bool { return len(logs.reloads(t)) == 2 })
+	testkit.RenameOver(t, env.path, testkit.TokensFile(tokenB))
+	testkit.Eventually(t, "fixed file loaded", func() bool { return env.accepts(tokenB) })
+	testkit.Eventually(t, "the reload logged", func() bool { return len(logs.reloads(t)) == 2 })
 	if r := logs.reloads(t); r[1].refused() || r[1].Level != "INFO" || len(r) != 2 {
 		t.Errorf("logged %+v, want one refusal then one INFO reload", r)
 	}
@@ -180,7 +182,7 @@ func TestWatchKeepsTokensOnDeletedFile(t *testing.T) {
 	if err := os.Remove(env.path); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the refusal logged", func() bool { return len(logs.refusals(t)) > 0 })
+	testkit.Eventually(t, "the refusal logged", func() bool { return len(logs.refusals(t)) > 0 })
 	if got := logs.refusals(t)[0]; !strings.Contains(got.Error, syscall.ENOENT.Error()) {
 		t.Errorf("logged %+v, want a refusal for a missing file", got)
 	}
@@ -189,8 +191,8 @@ func TestWatchKeepsTokensOnDeletedFile(t *testing.T) {
 	}
 	never(t, "logged the missing file twice", 30*pollInterval, func() bool { return len(logs.reloads(t)) > 1 })
 
-	writeFile(t, env.path, []byte(tokenFile(tokenB)))
-	eventually(t, "recreated file loaded", func() bool { return env.accepts(tokenB) })
+	testkit.WriteFile(t, env.path, testkit.TokensFile(tokenB))
+	testkit.Eventually(t, "recreated file loaded", func() bool { return env.accepts(tokenB) })
 }
 
 // TestWatchWithoutNotifications: when file notifications cannot start, the
@@ -198,9 +200,9 @@ func TestWatchKeepsTokensOnDeletedFile(t *testing.T) {
 func TestWatchWithoutNotifications(t *testing.T) {
 	env := setup(t)
 	logs := startWatch(t, byPoll, tokenSources(env.tokens))
-	renameOver(t, env.path, []byte(tokenFile(tokenB)))
-	eventually(t, "tokenB accepted", func() bool { return env.accepts(tokenB) })
-	eventually(t, "the reload logged", func() bool { return len(logs.reloads(t)) == 1 })
+	testkit.RenameOver(t, env.path, testkit.TokensFile(tokenB))
+	testkit.Eventually(t, "tokenB accepted", func() bool { return env.accepts(tokenB) })
+	testkit.Eventually(t, "the reload logged", func() bool { return len(logs.reloads(t)) == 1 })
 	lines := logs.lines(t)
 	if len(lines) != 2 || lines[0].Level != "WARN" || !strings.Contains(lines[0].Msg, "checking them every 10ms instead") ||
 		!strings.Contains(lines[0].Error, errNoNotify.Error()) {
@@ -214,27 +216,27 @@ func TestWatchStopsOnCancel(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		env.tokens.Watch(ctx, eventsOnly, nil)
+		env.tokens.Watch(ctx, testkit.EventsOnly, nil)
 	}()
 	time.Sleep(3 * pollInterval) // let it poll a few times
 	cancel()
 	select {
 	case <-done:
-	case <-time.After(waitTimeout):
+	case <-time.After(testkit.WaitTimeout):
 		t.Fatal("Watch did not return after cancel")
 	}
 }
 
 func TestReload(t *testing.T) {
 	env := setup(t)
-	writeFile(t, env.path, []byte(tokenFile(tokenA, tokenB)))
+	testkit.WriteFile(t, env.path, testkit.TokensFile(tokenA, tokenB))
 	if err := env.tokens.src.reload(); err != nil {
 		t.Fatalf("reload returned %v", err)
 	}
 	if got := env.tokens.Count(); got != 2 {
 		t.Errorf("Count returned %d, want 2", got)
 	}
-	writeFile(t, env.path, []byte("nonsense\n"))
+	testkit.WriteFile(t, env.path, []byte("nonsense\n"))
 	if err := env.tokens.src.reload(); err == nil || !strings.HasPrefix(err.Error(), "auth: ") {
 		t.Errorf("reload of a bad file returned %v, want an auth: error", err)
 	}
@@ -263,7 +265,7 @@ func TestCheckDuringReload(t *testing.T) {
 		})
 	}
 	for i := range 20 {
-		renameOver(t, env.path, []byte(tokenFile(tokenA, tokenB, strings.Repeat("x", i))))
+		testkit.RenameOver(t, env.path, testkit.TokensFile(tokenA, tokenB, strings.Repeat("x", i)))
 		if err := env.tokens.src.reload(); err != nil {
 			t.Errorf("reload returned %v", err)
 		}

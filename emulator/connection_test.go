@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/pigello-facade/pigello-facade/emulator"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // freshClient opens a new connection for every request, so that Go's
@@ -171,7 +172,7 @@ func TestCloseReleasesHeldRequests(t *testing.T) {
 	for range 2 {
 		go func() { errs <- get(client, srv.URL+collection) }()
 	}
-	waitFor(t, func() bool { return emu.Count(emulator.Match{}) == 2 })
+	testkit.Eventually(t, "both requests at the emulator", func() bool { return emu.Count(emulator.Match{}) == 2 })
 	emu.Close()
 	for range 2 {
 		select {
@@ -233,7 +234,7 @@ func TestFaultsOverHTTP2(t *testing.T) {
 	}
 	errs := make(chan error, 1)
 	go func() { errs <- get(client, srv.URL+collection) }()
-	waitFor(t, func() bool { return emu.Count(emulator.Match{}) == 4 })
+	testkit.Eventually(t, "four requests at the emulator", func() bool { return emu.Count(emulator.Match{}) == 4 })
 	emu.Close()
 	select {
 	case err := <-errs:
@@ -271,16 +272,5 @@ func closeWithin(t *testing.T, srv *httptest.Server, emu *emulator.Emulator, d t
 		t.Errorf("srv.Close did not return within %v: a handler is still held", d)
 		emu.Close()
 		<-done
-	}
-}
-
-// waitFor polls cond until it holds, failing t after a few seconds.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 5s")
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

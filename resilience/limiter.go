@@ -12,6 +12,12 @@ import (
 // limiter's wait.
 var ErrFull = errors.New("resilience: no free slot")
 
+// LimiterConfig configures a [Limiter].
+type LimiterConfig struct {
+	MaxConcurrency int           // requests in flight at most; 0 or less sets no bound
+	QueueTimeout   time.Duration // longest wait for a free slot; 0 or less: no waiting
+}
+
 // Limiter bounds the requests in flight at once; waiting callers are served
 // in the order they came. A nil *Limiter sets no bound.
 type Limiter struct {
@@ -19,13 +25,13 @@ type Limiter struct {
 	wait  time.Duration
 }
 
-// NewLimiter returns a Limiter of n slots whose callers wait at most wait
-// for one (0: not at all), or nil, no bound, when n ≤ 0.
-func NewLimiter(n int, wait time.Duration) *Limiter {
-	if n <= 0 {
+// NewLimiter returns a Limiter as cfg says, or nil, no bound, when
+// cfg.MaxConcurrency ≤ 0.
+func NewLimiter(cfg LimiterConfig) *Limiter {
+	if cfg.MaxConcurrency <= 0 {
 		return nil
 	}
-	return &Limiter{slots: semaphore.NewWeighted(int64(n)), wait: max(wait, 0)}
+	return &Limiter{slots: semaphore.NewWeighted(int64(cfg.MaxConcurrency)), wait: max(cfg.QueueTimeout, 0)}
 }
 
 // Acquire takes a slot, to be given back with Release. It returns ErrFull

@@ -14,7 +14,7 @@ import (
 func TestLimiterFull(t *testing.T) {
 	for _, wait := range []time.Duration{0, time.Second} {
 		synctest.Test(t, func(t *testing.T) {
-			l := NewLimiter(1, wait)
+			l := NewLimiter(LimiterConfig{MaxConcurrency: 1, QueueTimeout: wait})
 			if err := l.Acquire(t.Context()); err != nil {
 				t.Fatalf("Acquire of a free slot returned %v", err)
 			}
@@ -35,7 +35,7 @@ func TestLimiterFull(t *testing.T) {
 
 func TestLimiterQueues(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		l := NewLimiter(1, time.Minute)
+		l := NewLimiter(LimiterConfig{MaxConcurrency: 1, QueueTimeout: time.Minute})
 		_ = l.Acquire(t.Context())
 		got := make(chan error, 1)
 		go func() { got <- l.Acquire(t.Context()) }()
@@ -51,7 +51,7 @@ func TestLimiterQueues(t *testing.T) {
 // its context's error, not ErrFull.
 func TestLimiterContextEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		l := NewLimiter(1, time.Minute)
+		l := NewLimiter(LimiterConfig{MaxConcurrency: 1, QueueTimeout: time.Minute})
 		_ = l.Acquire(t.Context())
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
@@ -62,8 +62,8 @@ func TestLimiterContextEnds(t *testing.T) {
 }
 
 func TestNilLimiter(t *testing.T) {
-	if l := NewLimiter(0, time.Second); l != nil {
-		t.Fatalf("NewLimiter(0) = %v, want nil: no bound", l)
+	if l := NewLimiter(LimiterConfig{QueueTimeout: time.Second}); l != nil {
+		t.Fatalf("NewLimiter with MaxConcurrency 0 = %v, want nil: no bound", l)
 	}
 	var l *Limiter
 	for range 3 {

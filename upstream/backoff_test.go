@@ -74,7 +74,7 @@ func TestBackoffCappedAndJittered(t *testing.T) {
 	ceilings := []time.Duration{100, 200, 400, 500, 500, 500, 500}
 	t.Run("ceiling", func(t *testing.T) {
 		s, rec := newScript(respond(503, "")), &recorder{}
-		c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(policy), WithSleep(rec.sleep))
+		c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(policy), withSleep(rec.sleep))
 		c.jitter = func(d time.Duration) time.Duration { return d } // the top of the range
 		_ = call(t, c, http.MethodGet, testID)
 		var want []time.Duration
@@ -89,7 +89,7 @@ func TestBackoffCappedAndJittered(t *testing.T) {
 		distinct := map[time.Duration]bool{}
 		for range 20 {
 			s, rec := newScript(respond(503, "")), &recorder{}
-			c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(policy), WithSleep(rec.sleep))
+			c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(policy), withSleep(rec.sleep))
 			_ = call(t, c, http.MethodGet, testID)
 			for i, d := range rec.got() {
 				if d < 0 || d >= ceilings[i]*time.Millisecond {
@@ -108,7 +108,7 @@ func TestMaxAttempts(t *testing.T) {
 	for _, n := range []int{1, 2, 5} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			s, rec, log := newScript(respond(503, "")), &recorder{}, &eventLog{}
-			c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{MaxAttempts: n}), WithSleep(rec.sleep), WithObserver(log.observe))
+			c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{MaxAttempts: n}), withSleep(rec.sleep), WithObserver(log.observe))
 			err := call(t, c, http.MethodGet, testID)
 			if e, ok := errors.AsType[*Error](err); !ok || e.StatusCode != 503 {
 				t.Errorf("GetWorkEngagement returned %v, want the last 503", err)

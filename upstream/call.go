@@ -155,7 +155,7 @@ func (c *Client) bareDo(ctx, actx context.Context, r *request, out any) (status 
 	if successful(resp.StatusCode) && out == nil {
 		return resp.StatusCode, true, nil // the body is ignored
 	}
-	body, err := readBody(resp.Body, c.maxBytes, resp.ContentLength)
+	body, err := readBody(resp.Body, resp.ContentLength)
 	if err != nil {
 		return resp.StatusCode, true, transportError(ctx, actx, r.op, "read response", err)
 	}

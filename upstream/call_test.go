@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // objectOfSize returns a valid work engagement body of exactly n bytes.
@@ -36,7 +37,7 @@ func chunked(status int, body string) http.HandlerFunc {
 }
 
 func TestResponseTooLarge(t *testing.T) {
-	const limit = 128
+	const limit = maxResponseBytes
 	tests := []struct {
 		name      string
 		handler   func(t *testing.T) http.HandlerFunc
@@ -53,7 +54,7 @@ func TestResponseTooLarge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _ := setup(t, tt.handler(t), WithMaxResponseBytes(limit))
+			c, _ := setup(t, tt.handler(t))
 			err := c.GetWorkEngagement(t.Context(), testID, new(object))
 			if got := errors.Is(err, ErrResponseTooLarge); got != tt.wantLarge {
 				t.Errorf("GetWorkEngagement returned %v; errors.Is(ErrResponseTooLarge) = %v, want %v", err, got, tt.wantLarge)
@@ -169,19 +170,19 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 		respond(502, `<html>bad gateway</html>`),
 		respond(200, `not json`),
 		respond(200, `{"id":"x"}`),
-		respond(500, strings.Repeat("e", 200)),
+		respond(500, strings.Repeat("e", maxResponseBytes+1)), // cut at the limit
 		respond(302, "", "Location", "https://elsewhere.example/"),
 	}
 	for _, h := range handlers {
-		c, _ := setup(t, h, WithMaxResponseBytes(100))
+		c, _ := setup(t, h)
 		for _, method := range allMethods {
 			if err := call(t, c, method, testID); err != nil {
-				assertNoSecret(t, method+" error", err.Error())
-				assertNoSecret(t, method+" error with %+v", fmt.Sprintf("%+v", err))
+				testkit.AssertNoSecret(t, method+" error", err.Error(), secrets)
+				testkit.AssertNoSecret(t, method+" error with %+v", fmt.Sprintf("%+v", err), secrets)
 			}
 		}
 		if err := call(t, c, http.MethodGet, "../"+testCreds.ClientSecret); err != nil {
-			assertNoSecret(t, "invalid id error", err.Error())
+			testkit.AssertNoSecret(t, "invalid id error", err.Error(), secrets)
 		}
 	}
 }

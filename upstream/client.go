@@ -12,10 +12,6 @@ import (
 	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
-// defaultMaxResponseBytes bounds every body read from Pigello, success or
-// error, so a misbehaving upstream cannot make the facade buffer without end.
-const defaultMaxResponseBytes = 1 << 20
-
 // defaultUserAgent identifies the facade to Pigello unless WithUserAgent says
 // otherwise.
 const defaultUserAgent = "pigello-facade"
@@ -23,17 +19,19 @@ const defaultUserAgent = "pigello-facade"
 // Client calls Pigello's REST API. It is safe for concurrent use; build one
 // per process with New and share it.
 type Client struct {
-	baseURL  string // absolute, without trailing slash
-	hc       *http.Client
-	maxBytes int64
-	observe  func(context.Context, Event)
-	hook     RequestHook
+	baseURL string // absolute, without trailing slash
+	hc      *http.Client
+	observe func(context.Context, Event)
+	hook    RequestHook
 
 	creds       *Credentials // set by options, cleared by New once header is built
 	userAgent   string
 	fromContext bool // WithCredentialsFromContext
 
-	retry          RetryPolicy
+	retry RetryPolicy
+	// sleep waits between attempts: sleepContext, or in tests a stand-in
+	// that records the wait (the tests' servers do real network I/O, which
+	// testing/synctest's fake clock cannot wait on).
 	sleep          func(context.Context, time.Duration) error
 	jitter         func(ceiling time.Duration) time.Duration // in [0, ceiling)
 	attemptTimeout time.Duration
@@ -60,12 +58,6 @@ func WithCredentials(c Credentials) Option {
 // WithUserAgent sets the User-Agent header of every request.
 func WithUserAgent(ua string) Option {
 	return func(cl *Client) { cl.userAgent = ua }
-}
-
-// WithMaxResponseBytes sets the largest response body the client reads; a
-// larger one yields ErrResponseTooLarge. The default is 1 MiB.
-func WithMaxResponseBytes(n int64) Option {
-	return func(cl *Client) { cl.maxBytes = n }
 }
 
 // WithObserver registers f to be called once per HTTP exchange (each
@@ -128,14 +120,11 @@ func New(baseURL string, hc *http.Client, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		baseURL: base, hc: hc, maxBytes: defaultMaxResponseBytes, userAgent: defaultUserAgent,
+		baseURL: base, hc: hc, userAgent: defaultUserAgent,
 		retry: RetryPolicy{MaxAttempts: 1}, sleep: sleepContext, jitter: fullJitter, stats: new(counters),
 	}
 	for _, opt := range opts {
 		opt(c)
-	}
-	if c.maxBytes <= 0 {
-		return nil, fmt.Errorf("upstream: max response bytes must be positive, got %d", c.maxBytes)
 	}
 	if err := c.buildResilience(); err != nil {
 		return nil, err
@@ -155,9 +144,6 @@ func (c *Client) buildResilience() error {
 	}
 	if c.attemptTimeout < 0 {
 		return fmt.Errorf("upstream: attempt timeout must not be negative, got %v", c.attemptTimeout)
-	}
-	if c.sleep == nil {
-		c.sleep = sleepContext
 	}
 	if c.breakerConfig != nil {
 		if c.breaker, err = resilience.NewBreaker(*c.breakerConfig, nil); err != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 func TestNewBaseURL(t *testing.T) {
@@ -63,8 +65,6 @@ func TestNewOptionsErrors(t *testing.T) {
 		opts []Option
 	}{
 		{"nil http client", nil, nil},
-		{"zero max bytes", http.DefaultClient, []Option{WithMaxResponseBytes(0)}},
-		{"negative max bytes", http.DefaultClient, []Option{WithMaxResponseBytes(-1)}},
 		{"newline in secret", http.DefaultClient, []Option{WithCredentials(Credentials{ClientSecret: "secret-VALUE-d4\r\nX-Evil: 1"})}},
 		{"nul in customer id", http.DefaultClient, []Option{WithCredentials(Credentials{CustomerID: "customer-VALUE-e5\x00"})}},
 		{"newline in user agent", http.DefaultClient, []Option{WithUserAgent("ua\nX-Evil: 1")}},
@@ -75,7 +75,7 @@ func TestNewOptionsErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("New succeeded, want error")
 			}
-			assertNoSecret(t, "New error", err.Error())
+			testkit.AssertNoSecret(t, "New error", err.Error(), secrets)
 			if !strings.HasPrefix(err.Error(), "upstream: ") {
 				t.Errorf("New error = %q, want prefix %q", err, "upstream: ")
 			}
@@ -231,7 +231,7 @@ func TestClientNeverPrintsSecrets(t *testing.T) {
 		t.Fatalf("New returned %v", err)
 	}
 	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
-		assertNoSecret(t, "Sprintf("+f+", client)", fmt.Sprintf(f, c))
-		assertNoSecret(t, "Sprintf("+f+", *client)", fmt.Sprintf(f, *c))
+		testkit.AssertNoSecret(t, "Sprintf("+f+", client)", fmt.Sprintf(f, c), secrets)
+		testkit.AssertNoSecret(t, "Sprintf("+f+", *client)", fmt.Sprintf(f, *c), secrets)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestCredentialListCoversEveryField: the list sets each field of
@@ -37,6 +39,22 @@ func TestCredentialListCoversEveryField(t *testing.T) {
 	list[0].Header = "changed"
 	if CredentialList()[0].Header == "changed" {
 		t.Error("a change to CredentialList's result changed the list itself")
+	}
+}
+
+// TestCredentialEnvVars: the variables the facade reads the credentials
+// from, spelled out as the README and operators' deployments spell them.
+func TestCredentialEnvVars(t *testing.T) {
+	want := []string{
+		"PIGELLO_APPLICATION_ID", "PIGELLO_CLIENT_CT", "PIGELLO_CLIENT_ENTITY", "PIGELLO_CLIENT_SECRET",
+		"PIGELLO_CUSTOMER_ID", "PIGELLO_SERVICE_ID", "PIGELLO_SERVICE_VERSION_ID",
+	}
+	var got []string
+	for _, k := range CredentialList() {
+		got = append(got, k.EnvVar())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("EnvVar of each credential (-want +got):\n%s", diff)
 	}
 }
 

@@ -25,8 +25,8 @@ type Credentials struct {
 // Credential is one of the seven values, known by the header Pigello reads
 // it from. Every other name a credential has is derived from Header: the
 // gRPC metadata key is Header in lower case (x-pigello-client-secret), the
-// environment variable the facade reads it from is Header without "X-" and
-// with underscores (PIGELLO_CLIENT_SECRET).
+// environment variable the facade reads it from is EnvVar
+// (PIGELLO_CLIENT_SECRET).
 type Credential struct {
 	// Header is the header name as Pigello documents it, such as
 	// X-PIGELLO-CLIENT-SECRET.
@@ -89,6 +89,12 @@ func (k Credential) Value(c Credentials) string { return k.get(c) }
 
 // Set stores v as k's value in c.
 func (k Credential) Set(c *Credentials, v string) { k.set(c, v) }
+
+// EnvVar names the environment variable k is read from: Header without
+// "X-", dashes as underscores (X-PIGELLO-CLIENT-SECRET → PIGELLO_CLIENT_SECRET).
+func (k Credential) EnvVar() string {
+	return strings.ReplaceAll(strings.TrimPrefix(k.Header, "X-"), "-", "_")
+}
 
 // MaxCredentialBytes bounds each credential value; Pigello's are short, and a
 // caller's metadata must not make the facade hold or send more.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 func TestCredentialsMissing(t *testing.T) {
@@ -60,7 +61,7 @@ func TestCredentialsNeverPrintValues(t *testing.T) {
 	for _, f := range formats {
 		for _, arg := range []any{testCreds, &testCreds, cfg, &cfg, []Credentials{testCreds}} {
 			got := fmt.Sprintf(f, arg)
-			assertNoSecret(t, fmt.Sprintf("Sprintf(%q, %T)", f, arg), got)
+			testkit.AssertNoSecret(t, fmt.Sprintf("Sprintf(%q, %T)", f, arg), got, secrets)
 		}
 	}
 	if got := fmt.Sprintf("%#v", testCreds); got != "upstream.Credentials{7 of 7 set}" {
@@ -82,7 +83,7 @@ func TestCredentialsLogValue(t *testing.T) {
 		var buf bytes.Buffer
 		log := slog.New(newHandler(&buf))
 		log.Info("start", "creds", testCreds, "ptr", &testCreds, slog.Group("cfg", "creds", testCreds))
-		assertNoSecret(t, "log output", buf.String())
+		testkit.AssertNoSecret(t, "log output", buf.String(), secrets)
 		if !bytes.Contains(buf.Bytes(), []byte("7 of 7 set")) {
 			t.Errorf("log output %q lacks the masked form", buf.String())
 		}

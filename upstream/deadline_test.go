@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -31,7 +32,7 @@ func TestRetriesStopBeforeDeadline(t *testing.T) {
 		waits = append(waits, d)
 		return nil
 	}
-	c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{MaxAttempts: 10, BaseDelay: 10 * time.Second, MaxDelay: time.Minute}), WithSleep(sleep))
+	c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{MaxAttempts: 10, BaseDelay: 10 * time.Second, MaxDelay: time.Minute}), withSleep(sleep))
 	c.jitter = func(d time.Duration) time.Duration { return d }
 	err := callWith(ctx, t, c, http.MethodGet, testID)
 	if e, ok := errors.AsType[*Error](err); !ok || e.StatusCode != 503 {
@@ -43,27 +44,30 @@ func TestRetriesStopBeforeDeadline(t *testing.T) {
 	}
 }
 
-// TestDeadlineNeverExceeded sleeps for real against a Pigello that always
-// answers 503. The backoff grows far past the deadline, so a wait that
-// ignored it would overshoot by seconds; the bound leaves a busy machine a
-// whole second.
+// TestDeadlineNeverExceeded: with the client's own sleeps, against a
+// Pigello that always answers 503 and backoff that grows far past the
+// deadline, the call ends by the caller's deadline, having retried. It runs
+// on synctest's fake clock, which makes the waits instant and the time
+// taken exact.
 func TestDeadlineNeverExceeded(t *testing.T) {
-	const deadline = 2 * time.Second
-	s := newScript(respond(503, ""))
-	c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{MaxAttempts: 100, BaseDelay: 100 * time.Millisecond, MaxDelay: 10 * time.Second}))
-	ctx, cancel := context.WithTimeout(t.Context(), deadline)
-	defer cancel()
-	start := time.Now()
-	err := callWith(ctx, t, c, http.MethodGet, testID)
-	if el := time.Since(start); el > deadline+time.Second {
-		t.Errorf("GetWorkEngagement took %v, want at most about %v", el, deadline)
-	}
-	if _, ok := errors.AsType[*Error](err); !ok && !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("GetWorkEngagement returned %v, want a 503 or the deadline", err)
-	}
-	if s.requests() < 2 {
-		t.Errorf("server saw %d requests, want retries within the deadline", s.requests())
-	}
+	synctest.Test(t, func(t *testing.T) {
+		const deadline = 2 * time.Second
+		s := newScript(respond(503, ""))
+		c := pipeClient(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{MaxAttempts: 100, BaseDelay: 100 * time.Millisecond, MaxDelay: 10 * time.Second}))
+		ctx, cancel := context.WithTimeout(t.Context(), deadline)
+		defer cancel()
+		start := time.Now()
+		err := callWith(ctx, t, c, http.MethodGet, testID)
+		if took := time.Since(start); took > deadline {
+			t.Errorf("GetWorkEngagement took %v, past the %v deadline", took, deadline)
+		}
+		if _, ok := errors.AsType[*Error](err); !ok && !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("GetWorkEngagement returned %v, want a 503 or the deadline", err)
+		}
+		if s.requests() < 2 {
+			t.Errorf("server saw %d requests, want retries within the deadline", s.requests())
+		}
+	})
 }
 
 func TestRetryEvents(t *testing.T) {
@@ -97,7 +101,7 @@ func TestCanceledWhileWaiting(t *testing.T) {
 		<-ctx.Done()
 		return ctx.Err()
 	}
-	c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{}), WithSleep(sleep))
+	c, _ := setup(t, s.ServeHTTP, WithRetryPolicy(RetryPolicy{}), withSleep(sleep))
 	err := callWith(ctx, t, c, http.MethodGet, testID)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("GetWorkEngagement returned %v, want context.Canceled", err)
@@ -110,18 +114,34 @@ func TestCanceledWhileWaiting(t *testing.T) {
 	}
 }
 
+// TestRealSleepHonoursContext: sleepContext waits d, or until ctx ends,
+// whichever is first (on synctest's fake clock, so exactly).
 func TestRealSleepHonoursContext(t *testing.T) {
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	if err := sleepContext(ctx, time.Hour); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("sleepContext returned %v, want context.DeadlineExceeded", err)
+	tests := []struct {
+		name      string
+		ctxLimit  time.Duration
+		sleep     time.Duration
+		wantErr   error
+		wantTaken time.Duration
+	}{
+		{name: "ctx ends first", ctxLimit: 20 * time.Millisecond, sleep: time.Hour, wantErr: context.DeadlineExceeded, wantTaken: 20 * time.Millisecond},
+		{name: "sleep ends first", ctxLimit: time.Hour, sleep: time.Second, wantTaken: time.Second},
+		{name: "nothing to wait", ctxLimit: time.Hour},
 	}
-	if el := time.Since(start); el > 10*time.Second {
-		t.Errorf("sleepContext took %v", el)
-	}
-	if err := sleepContext(t.Context(), time.Millisecond); err != nil {
-		t.Errorf("sleepContext returned %v, want nil", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(t.Context(), tt.ctxLimit)
+				defer cancel()
+				start := time.Now()
+				if err := sleepContext(ctx, tt.sleep); !errors.Is(err, tt.wantErr) {
+					t.Errorf("sleepContext returned %v, want %v", err, tt.wantErr)
+				}
+				if took := time.Since(start); took != tt.wantTaken {
+					t.Errorf("sleepContext took %v, want %v", took, tt.wantTaken)
+				}
+			})
+		})
 	}
 }
 

@@ -24,7 +24,7 @@
 // method (PATCH, POST) only when it never left (no connection was had for
 // it), and marks one that may have reached Pigello and got no answer with
 // ErrOutcomeUnknown; WithAttemptTimeout bounds each attempt;
-// WithMaxConcurrency bounds requests in flight (ErrOverloaded) and
+// WithLimiter bounds requests in flight (ErrOverloaded) and
 // WithBreaker stops calling a failing Pigello (ErrCircuitOpen), both with
 // the guards of package resilience. No wait ever outlasts the caller's
 // deadline. Stats and the observer's Event report each attempt.

@@ -12,8 +12,8 @@ var (
 	// ErrInvalidID is returned, before any request is sent, for an id that
 	// is not a UUID in 8-4-4-4-12 hexadecimal form.
 	ErrInvalidID = errors.New("upstream: id is not a UUID")
-	// ErrResponseTooLarge is returned when a body exceeds the limit set by
-	// WithMaxResponseBytes. For a non-2xx answer the *Error wraps it, so both
+	// ErrResponseTooLarge is returned when a body exceeds 1 MiB, the most a
+	// Client reads of one. For a non-2xx answer the *Error wraps it, so both
 	// errors.Is(err, ErrResponseTooLarge) and errors.As(err, **Error) hold.
 	ErrResponseTooLarge = errors.New("upstream: response body exceeds limit")
 	// ErrMalformedResponse is wrapped by the error for a 2xx body that is not
@@ -41,7 +41,7 @@ var (
 	// repeat.
 	ErrOutcomeUnknown = errors.New("outcome unknown: the request may have been applied")
 	// ErrOverloaded is wrapped by the error for a call that found no free
-	// slot under WithMaxConcurrency within the queue timeout. No request was
+	// slot under WithLimiter within the queue timeout. No request was
 	// sent. If the caller's context ended while the call waited, its error
 	// is in the chain too.
 	ErrOverloaded = errors.New("too many requests in flight to pigello")

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 func TestRedirectNotFollowed(t *testing.T) {
@@ -100,7 +102,7 @@ func TestContextDeadline(t *testing.T) {
 				if el := time.Since(start); el > 5*time.Second {
 					t.Errorf("%s took %v, want the deadline to apply", method, el)
 				}
-				assertNoSecret(t, "error", err.Error())
+				testkit.AssertNoSecret(t, "error", err.Error(), secrets)
 			})
 		}
 	}
@@ -140,7 +142,7 @@ func TestTransportError(t *testing.T) {
 	if !strings.HasPrefix(msg, "upstream: ") || strings.Contains(msg, "/accounts/") {
 		t.Errorf("error = %q, want upstream-prefixed and without the URL", msg)
 	}
-	assertNoSecret(t, "error", msg)
+	testkit.AssertNoSecret(t, "error", msg, secrets)
 	if len(events) != 1 || events[0].StatusCode != 0 || events[0].Err != err || events[0].Operation != "GetWorkEngagement" {
 		t.Errorf("events = %+v, want one GetWorkEngagement event with status 0 and the error", events)
 	}

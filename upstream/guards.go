@@ -3,20 +3,20 @@ package upstream
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
-// WithMaxConcurrency allows at most n requests in flight to Pigello at once;
-// n ≤ 0, the default, sets no bound. Each attempt holds a slot only while it
-// is on the wire: a call waiting between retries holds none. A call that
-// finds no free slot within queueTimeout (0: no waiting at all), or before
-// its context ends, fails at once with an error wrapping ErrOverloaded and
-// sends nothing; a retry refused this way ends the call with the previous
-// attempt's error. Waiting calls get slots in the order they came.
-func WithMaxConcurrency(n int, queueTimeout time.Duration) Option {
-	return func(cl *Client) { cl.limiter = resilience.NewLimiter(n, queueTimeout) }
+// WithLimiter allows at most cfg.MaxConcurrency requests in flight to
+// Pigello at once; without this option, or with MaxConcurrency ≤ 0, there is
+// no bound. Each attempt holds a slot only while it is on the wire: a call
+// waiting between retries holds none. A call that finds no free slot within
+// cfg.QueueTimeout (0: no waiting at all), or before its context ends, fails
+// at once with an error wrapping ErrOverloaded and sends nothing; a retry
+// refused this way ends the call with the previous attempt's error. Waiting
+// calls get slots in the order they came.
+func WithLimiter(cfg resilience.LimiterConfig) Option {
+	return func(cl *Client) { cl.limiter = resilience.NewLimiter(cfg) }
 }
 
 // WithBreaker puts a circuit breaker configured by cfg in front of Pigello

@@ -11,7 +11,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
+
+// withSleep replaces how the client waits between attempts (sleepContext):
+// f must return early with ctx's error when ctx ends.
+func withSleep(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *Client) { c.sleep = f }
+}
 
 // recorder stands in for sleeping between attempts: it records each wait
 // and returns at once (with ctx's error if ctx is done).
@@ -80,25 +88,12 @@ func stallUntilGone(w http.ResponseWriter, r *http.Request) {
 	<-r.Context().Done()
 }
 
-// closedAddr returns a loopback address nothing listens on, so dialling it
-// is refused by the kernel.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
-}
-
 // refusingClient returns the production http.Client with one change: its
 // first refuse dials go to a closed port and are refused for real (a
 // *net.OpError with Op "dial"). dials counts every dial.
 func refusingClient(t *testing.T, refuse int) (*http.Client, *atomic.Int32) {
 	t.Helper()
-	closed := closedAddr(t)
+	closed := testkit.ClosedAddr(t)
 	hc := NewHTTPClient()
 	tr := hc.Transport.(*http.Transport)
 	var dials atomic.Int32
@@ -129,3 +124,65 @@ func (l *eventLog) got() []Event {
 	defer l.mu.Unlock()
 	return slices.Clone(l.events)
 }
+
+// pipeClient returns a Client whose requests h serves over in-memory
+// connections (net.Pipe) rather than TCP. Called inside a synctest bubble,
+// the client, the server and every wait between them live in the bubble:
+// their I/O blocks durably, so the fake clock moves on as soon as all of
+// them wait, and the client's real sleeps and deadlines run in no real time.
+func pipeClient(t *testing.T, h http.HandlerFunc, opts ...Option) *Client {
+	t.Helper()
+	l := &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(l) }()
+	hc := NewHTTPClient()
+	tr := hc.Transport.(*http.Transport)
+	tr.Proxy = nil
+	tr.DialContext = l.dial
+	t.Cleanup(func() {
+		hc.CloseIdleConnections()
+		_ = srv.Close()
+	})
+	all := append([]Option{WithCredentials(testCreds)}, opts...)
+	c, err := New("http://pigello.test", hc, all...)
+	if err != nil {
+		t.Fatalf("New returned %v", err)
+	}
+	return c
+}
+
+// pipeListener hands the server end of each dialled net.Pipe to Accept.
+type pipeListener struct {
+	conns  chan net.Conn
+	closed chan struct{}
+	once   sync.Once
+}
+
+func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	server, client := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error   { l.once.Do(func() { close(l.closed) }); return nil }
+func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+
+type pipeAddr struct{}
+
+func (pipeAddr) Network() string { return "pipe" }
+func (pipeAddr) String() string  { return "pipe" }

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/resilience"
 )
 
 // blocker holds each request until released, reporting arrivals.
@@ -35,7 +37,7 @@ func TestLimiterOverloaded(t *testing.T) {
 	const queue = 50 * time.Millisecond
 	var seen atomic.Int32
 	b := newBlocker(t)
-	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) { seen.Add(1); b.ServeHTTP(w, r) }, WithMaxConcurrency(1, queue))
+	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) { seen.Add(1); b.ServeHTTP(w, r) }, WithLimiter(resilience.LimiterConfig{MaxConcurrency: 1, QueueTimeout: queue}))
 	first := make(chan error, 1)
 	go func() { first <- c.DeleteWorkEngagement(context.Background(), testID) }()
 	<-b.arrived
@@ -65,7 +67,7 @@ func TestLimiterOverloaded(t *testing.T) {
 
 func TestLimiterQueues(t *testing.T) {
 	b := newBlocker(t)
-	c, _ := setup(t, b.ServeHTTP, WithMaxConcurrency(1, 5*time.Second))
+	c, _ := setup(t, b.ServeHTTP, WithLimiter(resilience.LimiterConfig{MaxConcurrency: 1, QueueTimeout: 5 * time.Second}))
 	first := make(chan error, 1)
 	go func() { first <- call(t, c, http.MethodGet, testID) }()
 	<-b.arrived
@@ -80,7 +82,7 @@ func TestLimiterQueues(t *testing.T) {
 
 func TestLimiterContextEndsInQueue(t *testing.T) {
 	b := newBlocker(t)
-	c, _ := setup(t, b.ServeHTTP, WithMaxConcurrency(1, 5*time.Second))
+	c, _ := setup(t, b.ServeHTTP, WithLimiter(resilience.LimiterConfig{MaxConcurrency: 1, QueueTimeout: 5 * time.Second}))
 	first := make(chan error, 1)
 	go func() { first <- call(t, c, http.MethodGet, testID) }()
 	<-b.arrived
@@ -106,7 +108,7 @@ func TestLimiterBoundsConcurrency(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		inFlight.Add(-1)
 		okFor(w, r)
-	}, WithMaxConcurrency(limit, 5*time.Second))
+	}, WithLimiter(resilience.LimiterConfig{MaxConcurrency: limit, QueueTimeout: 5 * time.Second}))
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
@@ -131,7 +133,7 @@ func TestLimiterFreesSlotWhileWaiting(t *testing.T) {
 		inner = call(t, c, http.MethodGet, testID)
 		return nil
 	}
-	c, _ = setup(t, s.ServeHTTP, WithMaxConcurrency(1, 0), WithRetryPolicy(RetryPolicy{MaxAttempts: 2}), WithSleep(sleep))
+	c, _ = setup(t, s.ServeHTTP, WithLimiter(resilience.LimiterConfig{MaxConcurrency: 1}), WithRetryPolicy(RetryPolicy{MaxAttempts: 2}), withSleep(sleep))
 	if err := call(t, c, http.MethodGet, testID); err != nil {
 		t.Errorf("GetWorkEngagement returned %v", err)
 	}

@@ -6,43 +6,36 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// testCreds has distinct values so a leak of any one of them is detectable.
-var testCreds = Credentials{
-	ApplicationID:    "app-VALUE-a1",
-	ClientCT:         "ct-VALUE-b2",
-	ClientEntity:     "entity-VALUE-c3",
-	ClientSecret:     "secret-VALUE-d4",
-	CustomerID:       "customer-VALUE-e5",
-	ServiceID:        "service-VALUE-f6",
-	ServiceVersionID: "version-VALUE-g7",
+// testCreds are the client's own credentials and callerCreds a
+// pass-through caller's: each value distinct and recognisable
+// (testkit.CredentialValue), so a leak of any one of them shows.
+var testCreds, callerCreds = credentialsOf("SECRET"), credentialsOf("CALLER")
+
+func credentialsOf(set string) Credentials {
+	var c Credentials
+	for _, k := range CredentialList() {
+		k.Set(&c, testkit.CredentialValue(set, k.Header))
+	}
+	return c
 }
 
-// credValues returns every credential value, for leak checks.
-func credValues() []string {
+// secrets are the values no error, log line or formatted value may hold,
+// for testkit.AssertNoSecret.
+var secrets = func() []string {
 	var vs []string
-	for _, p := range testCreds.pairs() {
-		vs = append(vs, p[1])
+	for _, k := range CredentialList() {
+		vs = append(vs, k.Value(testCreds), k.Value(callerCreds))
 	}
 	return vs
-}
-
-// assertNoSecret fails if s contains any credential value.
-func assertNoSecret(t *testing.T, what, s string) {
-	t.Helper()
-	for _, v := range credValues() {
-		if strings.Contains(s, v) {
-			t.Errorf("%s = %q contains a credential value", what, s)
-		}
-	}
-}
+}()
 
 const (
 	testID     = "497f6eca-6276-4993-bfeb-53cbbbba6f08"

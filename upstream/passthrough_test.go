@@ -10,13 +10,6 @@ import (
 	"testing"
 )
 
-// callerCreds are a pass-through caller's, distinct from testCreds.
-var callerCreds = Credentials{
-	ApplicationID: "app-CALLER-1", ClientCT: "ct-CALLER-2", ClientEntity: "entity-CALLER-3",
-	ClientSecret: "secret-CALLER-4", CustomerID: "customer-CALLER-5", ServiceID: "service-CALLER-6",
-	ServiceVersionID: "version-CALLER-7",
-}
-
 // echoCreds answers okFor if the request carries want's seven headers,
 // exactly once each, and 401 otherwise.
 func echoCreds(t *testing.T, want Credentials, seen *atomic.Int32) http.HandlerFunc {

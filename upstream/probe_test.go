@@ -100,7 +100,7 @@ func TestBreakerStopsRetries(t *testing.T) {
 	s, rec, log := &switchable{}, &recorder{}, &eventLog{}
 	s.status.Store(503)
 	c, _ := breakerClient(t, s.ServeHTTP, resilience.BreakerConfig{MinRequests: 2, FailureRatio: 1},
-		WithRetryPolicy(RetryPolicy{MaxAttempts: 10}), WithSleep(rec.sleep), WithObserver(log.observe))
+		WithRetryPolicy(RetryPolicy{MaxAttempts: 10}), withSleep(rec.sleep), WithObserver(log.observe))
 	err := call(t, c, http.MethodGet, testID)
 	if e, ok := errors.AsType[*Error](err); !ok || e.StatusCode != 503 || s.n.Load() != 2 {
 		t.Errorf("GetWorkEngagement returned %v after %d requests, want the 503 after 2", err, s.n.Load())

@@ -14,6 +14,10 @@ import (
 )
 
 const (
+	// maxResponseBytes bounds every body read from Pigello, success or
+	// error, so a misbehaving upstream cannot make the facade buffer
+	// without end.
+	maxResponseBytes = 1 << 20
 	// drainLimit is how much of an unread body is discarded before closing,
 	// enough for net/http to reuse the connection after a short leftover;
 	// anything longer is cheaper to drop along with the connection.
@@ -83,25 +87,21 @@ type body struct {
 	tooLarge bool // the body went on past the limit; buf holds the first limit bytes
 }
 
-// readBody reads at most limit bytes of r. It asks for one byte more than
-// the limit to tell a body of exactly limit bytes from a longer one.
-func readBody(r io.Reader, limit, contentLength int64) (body, error) {
+// readBody reads at most maxResponseBytes of r. It asks for one byte more
+// than the limit to tell a body of exactly the limit from a longer one.
+func readBody(r io.Reader, contentLength int64) (body, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	if contentLength > 0 && contentLength <= limit {
+	if contentLength > 0 && contentLength <= maxResponseBytes {
 		buf.Grow(int(contentLength) + bytes.MinRead) // one read past the end sees EOF without growing
 	}
-	n := limit
-	if n < math.MaxInt64 {
-		n++
-	}
 	b := body{buf: buf}
-	if _, err := buf.ReadFrom(io.LimitReader(r, n)); err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxResponseBytes+1)); err != nil {
 		b.free()
 		return body{}, err
 	}
-	if int64(buf.Len()) > limit {
-		buf.Truncate(int(limit))
+	if buf.Len() > maxResponseBytes {
+		buf.Truncate(maxResponseBytes)
 		b.tooLarge = true
 	}
 	return b, nil

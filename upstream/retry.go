@@ -46,13 +46,6 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	return func(cl *Client) { cl.retry = p }
 }
 
-// WithSleep replaces how the Client waits between attempts, for tests. f
-// must return early with ctx's error when ctx ends. The default waits on a
-// timer in a select with ctx.Done().
-func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
-	return func(cl *Client) { cl.sleep = f }
-}
-
 // WithAttemptTimeout bounds each attempt by d, in addition to the caller's
 // deadline; 0, the default, sets no bound. An attempt that runs out while
 // the caller's context is alive fails with ErrAttemptTimeout and

@@ -11,7 +11,7 @@ import (
 
 // retrying returns options for three attempts with waits recorded, not slept.
 func retrying(rec *recorder, more ...Option) []Option {
-	return append([]Option{WithRetryPolicy(RetryPolicy{MaxAttempts: 3}), WithSleep(rec.sleep)}, more...)
+	return append([]Option{WithRetryPolicy(RetryPolicy{MaxAttempts: 3}), withSleep(rec.sleep)}, more...)
 }
 
 func TestRetryStatuses(t *testing.T) {
@@ -53,13 +53,13 @@ func TestNoRetry(t *testing.T) {
 		{"501", respond(501, "")},
 		{"302", respond(302, "", "Location", "/elsewhere")},
 		{"malformed 2xx", respond(200, `not json`)},
-		{"oversized 2xx", respond(200, `{"id":"`+testID+`","name":"`+string(make([]byte, 200))+`"}`)},
+		{"oversized 2xx", respond(200, objectOfSize(t, maxResponseBytes+1))},
 	}
 	for _, tt := range tests {
 		for _, method := range allMethods {
 			t.Run(tt.name+"/"+method, func(t *testing.T) {
 				s, rec := newScript(tt.reply, okFor), &recorder{}
-				c, _ := setup(t, s.ServeHTTP, retrying(rec, WithMaxResponseBytes(100))...)
+				c, _ := setup(t, s.ServeHTTP, retrying(rec)...)
 				_ = call(t, c, method, testID)
 				if s.requests() != 1 || len(rec.got()) != 0 {
 					t.Errorf("%s: server saw %d requests, waits %v; want 1 request, no wait", method, s.requests(), rec.got())

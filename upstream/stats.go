@@ -7,7 +7,7 @@ import "sync/atomic"
 type Stats struct {
 	Requests       uint64 // attempts sent to Pigello, retries included
 	Retries        uint64 // attempts sent after a call's first
-	Rejected       uint64 // attempts refused by WithMaxConcurrency's bound
+	Rejected       uint64 // attempts refused by WithLimiter's bound
 	ShortCircuited uint64 // attempts refused by the open circuit breaker
 }
 

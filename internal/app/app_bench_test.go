@@ -49,7 +49,7 @@ func startFacadeB(b *testing.B) *testEnv {
 	cfg := defaultConfig()
 	cfg.GRPCAddr, cfg.HTTPAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.PigelloBaseURL, cfg.Credentials = upstreamSrv.URL, testCreds
-	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.Shutdown.Timeout = 5 * time.Second
 	logger, err := newLogger(cfg, io.Discard)
 	if err != nil {
 		b.Fatal(err)

@@ -9,47 +9,37 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pigello-facade/pigello-facade/resilience"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
-// Config is everything the facade is started with. Credentials never print:
-// upstream.Credentials masks itself in every format.
+// Config is everything the facade is started with. The settings of each
+// part sit in that part's own struct, which the flags fill (flagDefs) and
+// the part is given whole. Credentials never print: upstream.Credentials
+// masks itself in every format.
 type Config struct {
-	GRPCAddr        string
-	HTTPAddr        string
-	PigelloBaseURL  string
-	Credentials     upstream.Credentials
-	Emulator        bool
-	LogFormat       string
-	LogLevel        string
-	DrainDelay      time.Duration
-	ShutdownTimeout time.Duration
-	GRPCurlCommand  string
-	ShowVersion     bool
+	GRPCAddr       string
+	HTTPAddr       string
+	PigelloBaseURL string
+	Credentials    upstream.Credentials
+	Emulator       bool
+	LogFormat      string
+	LogLevel       string
+	GRPCurlCommand string
+	ShowVersion    bool
 
 	// InsecureUpstream allows a plain http PigelloBaseURL beyond loopback.
 	InsecureUpstream bool
-
-	// Calls to Pigello under failure.
-	DefaultTimeout         time.Duration
-	AttemptTimeout         time.Duration
-	MaxAttempts            int
-	UpstreamMaxConcurrency int
-	UpstreamQueueTimeout   time.Duration
-	BreakerWindow          time.Duration
-	BreakerMinRequests     int
-	BreakerFailureRatio    float64
-	BreakerOpenFor         time.Duration
-	MaxRequestBytes        int
-
-	// Who may call.
-	TLSCertFile             string
-	TLSKeyFile              string
-	TLSClientCAFile         string
-	AuthTokensFile          string
-	ReloadInterval          time.Duration
-	Insecure                bool
+	// Insecure allows listening beyond loopback with neither TLS nor tokens.
+	Insecure bool
+	// CredentialsFromMetadata is pass-through mode, which the Pigello
+	// client, the gRPC server and the gateway each switch on.
 	CredentialsFromMetadata bool
+
+	Shutdown ShutdownConfig
+	Upstream UpstreamConfig
+	Server   ServerConfig
+	Security SecurityConfig
 
 	// What operators see.
 	Metrics bool
@@ -57,12 +47,36 @@ type Config struct {
 	DebugAddr string
 }
 
-// credentialVar names the variable a credential is read from: its header
-// without "X-", dashes as underscores (X-PIGELLO-CLIENT-SECRET is read
-// from PIGELLO_CLIENT_SECRET, or from the file PIGELLO_CLIENT_SECRET_FILE
-// names).
-func credentialVar(k upstream.Credential) string {
-	return strings.ReplaceAll(strings.TrimPrefix(k.Header, "X-"), "-", "_")
+// ShutdownConfig is how the facade stops (shutdown.go).
+type ShutdownConfig struct {
+	DrainDelay time.Duration // serving while not ready, before the drain
+	Timeout    time.Duration // for in-flight calls once the drain begins
+}
+
+// UpstreamConfig is how calls to Pigello behave under failure: each field
+// is one option of upstream.New.
+type UpstreamConfig struct {
+	Retry          upstream.RetryPolicy
+	AttemptTimeout time.Duration
+	Limiter        resilience.LimiterConfig
+	Breaker        resilience.BreakerConfig
+}
+
+// ServerConfig is what the gRPC server and the REST gateway take from
+// every call.
+type ServerConfig struct {
+	DefaultTimeout  time.Duration // deadline of calls that arrive without one
+	MaxRequestBytes int           // largest gRPC message and REST body
+}
+
+// SecurityConfig is who may call: the listeners' TLS and the bearer tokens
+// (security.go), and how often their files are read again.
+type SecurityConfig struct {
+	TLSCertFile     string
+	TLSKeyFile      string
+	TLSClientCAFile string // mTLS when set
+	TokensFile      string
+	ReloadInterval  time.Duration
 }
 
 // parseConfig reads flags, each of which may also come from the environment
@@ -96,7 +110,7 @@ func missingCredentials(c upstream.Credentials) []string {
 	var names []string
 	for _, k := range upstream.CredentialList() {
 		if k.Value(c) == "" {
-			names = append(names, credentialVar(k))
+			names = append(names, k.EnvVar())
 		}
 	}
 	return names
@@ -109,7 +123,7 @@ func readCredentials(getenv func(string) string) (upstream.Credentials, error) {
 	var c upstream.Credentials
 	var errs []string // one line for all of them
 	for _, k := range upstream.CredentialList() {
-		v, err := credential(credentialVar(k), getenv)
+		v, err := credential(k.EnvVar(), getenv)
 		if err != nil {
 			errs = append(errs, err.Error())
 		}
@@ -153,7 +167,7 @@ func (c Config) check() error {
 	if err := c.checkRequired(); err != nil {
 		return err
 	}
-	if err := c.checkTLS(); err != nil {
+	if err := c.Security.checkTLS(); err != nil {
 		return err
 	}
 	return c.checkExposure()
@@ -181,7 +195,7 @@ func (c Config) checkRequired() error {
 	return nil
 }
 
-func (c Config) checkTLS() error {
+func (c SecurityConfig) checkTLS() error {
 	switch {
 	case (c.TLSCertFile == "") != (c.TLSKeyFile == ""):
 		return errors.New("--tls-cert-file and --tls-key-file go together")

@@ -3,13 +3,17 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/resilience"
+	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
 // validEnv is a configuration that starts: loopback listeners on free
@@ -205,18 +209,18 @@ func TestConfigAccepts(t *testing.T) {
 		{"http with FACADE_INSECURE_UPSTREAM", nil, map[string]string{"PIGELLO_BASE_URL": "http://example.com", "FACADE_INSECURE_UPSTREAM": "true"},
 			func(c Config) any { return c.InsecureUpstream }, true},
 		{"http ignored with --emulator", []string{"--emulator", "--pigello-base-url", "http://example.com"}, nil, func(c Config) any { return c.Emulator }, true},
-		{"max-attempts 1", []string{"--max-attempts=1"}, nil, func(c Config) any { return c.MaxAttempts }, 1},
-		{"max-attempts 10", nil, map[string]string{"FACADE_MAX_ATTEMPTS": "10"}, func(c Config) any { return c.MaxAttempts }, 10},
-		{"unbounded concurrency", []string{"--upstream-max-concurrency=0"}, nil, func(c Config) any { return c.UpstreamMaxConcurrency }, 0},
-		{"breaker off", nil, map[string]string{"FACADE_BREAKER_MIN_REQUESTS": "0"}, func(c Config) any { return c.BreakerMinRequests }, 0},
-		{"failure ratio 1", []string{"--breaker-failure-ratio=1"}, nil, func(c Config) any { return c.BreakerFailureRatio }, 1.0},
-		{"no attempt timeout", nil, map[string]string{"FACADE_ATTEMPT_TIMEOUT": "0s"}, func(c Config) any { return c.AttemptTimeout }, time.Duration(0)},
-		{"no queueing", []string{"--upstream-queue-timeout=0"}, nil, func(c Config) any { return c.UpstreamQueueTimeout }, time.Duration(0)},
-		{"one-byte requests", []string{"--max-request-bytes=1"}, nil, func(c Config) any { return c.MaxRequestBytes }, 1},
-		{"64 MiB requests", nil, map[string]string{"FACADE_MAX_REQUEST_BYTES": "67108864"}, func(c Config) any { return c.MaxRequestBytes }, 64 << 20},
+		{"max-attempts 1", []string{"--max-attempts=1"}, nil, func(c Config) any { return c.Upstream.Retry.MaxAttempts }, 1},
+		{"max-attempts 10", nil, map[string]string{"FACADE_MAX_ATTEMPTS": "10"}, func(c Config) any { return c.Upstream.Retry.MaxAttempts }, 10},
+		{"unbounded concurrency", []string{"--upstream-max-concurrency=0"}, nil, func(c Config) any { return c.Upstream.Limiter.MaxConcurrency }, 0},
+		{"breaker off", nil, map[string]string{"FACADE_BREAKER_MIN_REQUESTS": "0"}, func(c Config) any { return c.Upstream.Breaker.MinRequests }, 0},
+		{"failure ratio 1", []string{"--breaker-failure-ratio=1"}, nil, func(c Config) any { return c.Upstream.Breaker.FailureRatio }, 1.0},
+		{"no attempt timeout", nil, map[string]string{"FACADE_ATTEMPT_TIMEOUT": "0s"}, func(c Config) any { return c.Upstream.AttemptTimeout }, time.Duration(0)},
+		{"no queueing", []string{"--upstream-queue-timeout=0"}, nil, func(c Config) any { return c.Upstream.Limiter.QueueTimeout }, time.Duration(0)},
+		{"one-byte requests", []string{"--max-request-bytes=1"}, nil, func(c Config) any { return c.Server.MaxRequestBytes }, 1},
+		{"64 MiB requests", nil, map[string]string{"FACADE_MAX_REQUEST_BYTES": "67108864"}, func(c Config) any { return c.Server.MaxRequestBytes }, 64 << 20},
 		{"profiles off", []string{"--debug-addr="}, map[string]string{"FACADE_DEBUG_ADDR": "127.0.0.1:6060"}, func(c Config) any { return c.DebugAddr }, ""},
 		{"json at debug", nil, map[string]string{"FACADE_LOG_FORMAT": "json", "FACADE_LOG_LEVEL": "debug"}, func(c Config) any { return c.LogFormat + " " + c.LogLevel }, "json debug"},
-		{"flag wins over a bad variable", []string{"--max-attempts=2"}, map[string]string{"FACADE_MAX_ATTEMPTS": "-1"}, func(c Config) any { return c.MaxAttempts }, 2},
+		{"flag wins over a bad variable", []string{"--max-attempts=2"}, map[string]string{"FACADE_MAX_ATTEMPTS": "-1"}, func(c Config) any { return c.Upstream.Retry.MaxAttempts }, 2},
 		{"FACADE_VERSION is not read", nil, map[string]string{"FACADE_VERSION": "true"}, func(c Config) any { return c.ShowVersion }, false},
 	}
 	for _, tt := range tests {
@@ -230,6 +234,49 @@ func TestConfigAccepts(t *testing.T) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestConfigParts: each flag of a part fills that part's own struct, which
+// the part is given whole (upstream.New, the servers, security, shutdown):
+// set every one away from its default, on the command line and through its
+// variable, and the structs hold exactly those values.
+func TestConfigParts(t *testing.T) {
+	args := []string{
+		"--drain-delay=3s", "--shutdown-timeout=7s",
+		"--attempt-timeout=2s", "--max-attempts=5", "--upstream-max-concurrency=9", "--upstream-queue-timeout=250ms",
+		"--breaker-window=30s", "--breaker-min-requests=4",
+	}
+	env := map[string]string{
+		"FACADE_BREAKER_FAILURE_RATIO": "0.25", "FACADE_BREAKER_OPEN_FOR": "11s",
+		"FACADE_DEFAULT_TIMEOUT": "12s", "FACADE_MAX_REQUEST_BYTES": "4096",
+		"FACADE_TLS_CERT_FILE": "cert.pem", "FACADE_TLS_KEY_FILE": "key.pem", "FACADE_TLS_CLIENT_CA_FILE": "ca.pem",
+		"FACADE_AUTH_TOKENS_FILE": "tokens", "FACADE_RELOAD_INTERVAL": "1m",
+	}
+	cfg, err := parseConfig(args, getenvOf(validEnv(env)), io.Discard)
+	if err != nil {
+		t.Fatalf("parseConfig returned %v", err)
+	}
+	parts := []struct {
+		name      string
+		got, want any
+	}{
+		{"Shutdown", cfg.Shutdown, ShutdownConfig{DrainDelay: 3 * time.Second, Timeout: 7 * time.Second}},
+		{"Upstream", cfg.Upstream, UpstreamConfig{
+			Retry:          upstream.RetryPolicy{MaxAttempts: 5},
+			AttemptTimeout: 2 * time.Second,
+			Limiter:        resilience.LimiterConfig{MaxConcurrency: 9, QueueTimeout: 250 * time.Millisecond},
+			Breaker:        resilience.BreakerConfig{Window: 30 * time.Second, MinRequests: 4, FailureRatio: 0.25, OpenFor: 11 * time.Second},
+		}},
+		{"Server", cfg.Server, ServerConfig{DefaultTimeout: 12 * time.Second, MaxRequestBytes: 4096}},
+		{"Security", cfg.Security, SecurityConfig{
+			TLSCertFile: "cert.pem", TLSKeyFile: "key.pem", TLSClientCAFile: "ca.pem", TokensFile: "tokens", ReloadInterval: time.Minute,
+		}},
+	}
+	for _, p := range parts {
+		if diff := cmp.Diff(p.want, p.got); diff != "" {
+			t.Errorf("Config.%s differs (-want +got):\n%s", p.name, diff)
+		}
 	}
 }
 

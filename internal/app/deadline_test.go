@@ -10,6 +10,7 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -35,7 +36,7 @@ type endedCall struct {
 func TestEndedCallsRecordTheCallersCode(t *testing.T) {
 	tests := []endedCall{
 		{name: "gRPC caller's deadline", call: grpcWithin(200 * time.Millisecond), code: codes.DeadlineExceeded},
-		{name: "facade's default timeout", edit: func(c *Config) { c.DefaultTimeout = 300 * time.Millisecond },
+		{name: "facade's default timeout", edit: func(c *Config) { c.Server.DefaultTimeout = 300 * time.Millisecond },
 			call: grpcWithin(0), code: codes.DeadlineExceeded},
 		{name: "REST caller's Grpc-Timeout", call: restWithin("200m"), code: codes.DeadlineExceeded},
 		{name: "gRPC caller cancels", call: grpcCanceled, code: codes.Canceled},
@@ -47,7 +48,7 @@ func TestEndedCallsRecordTheCallersCode(t *testing.T) {
 				assertServerSpanCode(t, collector.Spans(), tt.code)
 			})
 			env := setup(t, func(c *Config) {
-				c.AttemptTimeout = 0
+				c.Upstream.AttemptTimeout = 0
 				if tt.edit != nil {
 					tt.edit(c)
 				}
@@ -61,7 +62,7 @@ func TestEndedCallsRecordTheCallersCode(t *testing.T) {
 				t.Errorf("logged code = %v, want %v (%v)", rec["code"], tt.code, rec)
 			}
 			labels := grpcLabels("GetWorkEngagement", tt.code.String())
-			eventually(t, func() bool {
+			testkit.Eventually(t, "the call counted in grpc_server_handled_total", func() bool {
 				m, _ := env.scrape(t)
 				got, ok := m.find("grpc_server_handled_total", labels)
 				return ok && got == 1

@@ -17,7 +17,7 @@ func (c Config) checkExposure() error {
 		// Profiles take no token and no TLS: loopback (or a port-forward) only.
 		return fmt.Errorf("refusing to serve profiles on %q, beyond loopback: listen on 127.0.0.1 or pass --insecure", c.DebugAddr)
 	}
-	if c.Emulator || c.Insecure || c.TLSCertFile != "" || c.AuthTokensFile != "" {
+	if c.Emulator || c.Insecure || c.Security.TLSCertFile != "" || c.Security.TokensFile != "" {
 		return nil
 	}
 	for _, addr := range []string{c.GRPCAddr, c.HTTPAddr} {

@@ -42,12 +42,12 @@ func TestCheckExposure(t *testing.T) {
 		{"all interfaces, nothing set", exposed(func(*Config) {}), true},
 		{"HTTP exposed only", exposed(func(c *Config) { c.GRPCAddr = "127.0.0.1:9090" }), true},
 		{"loopback only", exposed(func(c *Config) { c.GRPCAddr, c.HTTPAddr = "127.0.0.1:9090", "[::1]:8080" }), false},
-		{"TLS", exposed(func(c *Config) { c.TLSCertFile, c.TLSKeyFile = "c", "k" }), false},
-		{"tokens", exposed(func(c *Config) { c.AuthTokensFile = "t" }), false},
+		{"TLS", exposed(func(c *Config) { c.Security.TLSCertFile, c.Security.TLSKeyFile = "c", "k" }), false},
+		{"tokens", exposed(func(c *Config) { c.Security.TokensFile = "t" }), false},
 		{"--insecure", exposed(func(c *Config) { c.Insecure = true }), false},
 		{"--emulator", exposed(func(c *Config) { c.Emulator = true }), false},
-		{"profiles on loopback", exposed(func(c *Config) { c.TLSCertFile, c.DebugAddr = "c", "127.0.0.1:6060" }), false},
-		{"profiles exposed, TLS set", exposed(func(c *Config) { c.TLSCertFile, c.DebugAddr = "c", ":6060" }), true},
+		{"profiles on loopback", exposed(func(c *Config) { c.Security.TLSCertFile, c.DebugAddr = "c", "127.0.0.1:6060" }), false},
+		{"profiles exposed, TLS set", exposed(func(c *Config) { c.Security.TLSCertFile, c.DebugAddr = "c", ":6060" }), true},
 		{"profiles exposed, --emulator", exposed(func(c *Config) { c.Emulator, c.DebugAddr = true, ":6060" }), true},
 		{"profiles exposed, --insecure", exposed(func(c *Config) { c.Insecure, c.DebugAddr = true, ":6060" }), false},
 	}
@@ -77,7 +77,7 @@ func TestCheckTLSFlags(t *testing.T) {
 		{"", "", "ca", false},
 	}
 	for _, tt := range tests {
-		cfg := Config{TLSCertFile: tt.cert, TLSKeyFile: tt.key, TLSClientCAFile: tt.ca}
+		cfg := SecurityConfig{TLSCertFile: tt.cert, TLSKeyFile: tt.key, TLSClientCAFile: tt.ca}
 		if err := cfg.checkTLS(); (err == nil) != tt.ok {
 			t.Errorf("checkTLS(cert=%q key=%q ca=%q) = %v, want ok=%v", tt.cert, tt.key, tt.ca, err, tt.ok)
 		}

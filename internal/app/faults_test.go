@@ -18,12 +18,12 @@ import (
 // resilient is the production retry policy with short timeouts, so the
 // fault suite runs in seconds.
 func resilient(c *Config) {
-	c.MaxAttempts = 3
+	c.Upstream.Retry.MaxAttempts = 3
 	// Long enough for a 1 MiB answer under -race on a busy machine: an
 	// attempt cut short is retried and would hide what a case checks.
-	c.AttemptTimeout = 2 * time.Second
-	c.DefaultTimeout = 4 * time.Second
-	c.BreakerMinRequests = 0 // the breaker has its own test
+	c.Upstream.AttemptTimeout = 2 * time.Second
+	c.Server.DefaultTimeout = 4 * time.Second
+	c.Upstream.Breaker.MinRequests = 0 // the breaker has its own test
 }
 
 // faultCase is one scripted misbehaviour of Pigello and what the caller and
@@ -115,7 +115,7 @@ func call(ctx context.Context, env *testEnv, method, id string) error {
 }
 
 func TestDefaultTimeout(t *testing.T) {
-	env := setup(t, resilient, func(c *Config) { c.DefaultTimeout, c.AttemptTimeout = 300*time.Millisecond, 0 })
+	env := setup(t, resilient, func(c *Config) { c.Server.DefaultTimeout, c.Upstream.AttemptTimeout = 300*time.Millisecond, 0 })
 	env.emu.Script(emulator.Match{}, emulator.Fault{Hang: true})
 	// No deadline from the caller: only the facade's default can end the
 	// call, since Pigello never answers and attempts have no timeout.
@@ -134,9 +134,9 @@ func TestDefaultTimeout(t *testing.T) {
 
 func TestBreaker(t *testing.T) {
 	env := setup(t, resilient, func(c *Config) {
-		c.MaxAttempts = 1
-		c.BreakerMinRequests, c.BreakerFailureRatio = 4, 0.5
-		c.BreakerWindow, c.BreakerOpenFor = time.Minute, time.Second
+		c.Upstream.Retry.MaxAttempts = 1
+		c.Upstream.Breaker.MinRequests, c.Upstream.Breaker.FailureRatio = 4, 0.5
+		c.Upstream.Breaker.Window, c.Upstream.Breaker.OpenFor = time.Minute, time.Second
 	})
 	id := env.demo().full
 	env.emu.ScriptRepeat(emulator.Match{}, emulator.Fault{Status: 503})
@@ -159,14 +159,14 @@ func TestBreaker(t *testing.T) {
 		}
 		return err == nil
 	}
-	eventually(t, probe)
+	testkit.Eventually(t, "a probe let through and answered", probe)
 	if _, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id}); err != nil {
 		t.Errorf("after a good probe Get returned %v, want the breaker closed", err)
 	}
 }
 
 func TestBreakerIgnoresClientErrors(t *testing.T) {
-	env := setup(t, resilient, func(c *Config) { c.MaxAttempts, c.BreakerMinRequests = 1, 2 })
+	env := setup(t, resilient, func(c *Config) { c.Upstream.Retry.MaxAttempts, c.Upstream.Breaker.MinRequests = 1, 2 })
 	env.emu.ScriptRepeat(emulator.Match{}, emulator.Fault{Status: 404})
 	for range 5 {
 		_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: env.demo().full})
@@ -176,7 +176,7 @@ func TestBreakerIgnoresClientErrors(t *testing.T) {
 
 func TestConcurrencyLimit(t *testing.T) {
 	env := setup(t, resilient, func(c *Config) {
-		c.UpstreamMaxConcurrency, c.UpstreamQueueTimeout, c.AttemptTimeout = 1, 100*time.Millisecond, 0
+		c.Upstream.Limiter.MaxConcurrency, c.Upstream.Limiter.QueueTimeout, c.Upstream.AttemptTimeout = 1, 100*time.Millisecond, 0
 	})
 	id := env.demo().full
 	// The first call holds the only slot for longer than a busy machine
@@ -187,7 +187,7 @@ func TestConcurrencyLimit(t *testing.T) {
 		_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
 		done <- err
 	}()
-	eventually(t, func() bool { return env.emu.Count(emulator.Match{}) == 1 })
+	testkit.Eventually(t, "the first call at Pigello", func() bool { return env.emu.Count(emulator.Match{}) == 1 })
 	// A call that waited for the slot instead of the queue timeout would
 	// succeed.
 	_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})

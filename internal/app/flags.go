@@ -47,29 +47,29 @@ func flagDefs(cfg *Config) []flagDef {
 		{"emulator", serviceFlags, boolFlag(&cfg.Emulator, false), "start an in-process Pigello emulator on loopback and use it instead of Pigello"},
 		{"log-format", serviceFlags, choiceFlag(&cfg.LogFormat, "text", "text", "json"), "log format"},
 		{"log-level", serviceFlags, choiceFlag(&cfg.LogLevel, "info", "debug", "info", "warn", "error"), "log level"},
-		{"drain-delay", serviceFlags, durationFlag(&cfg.DrainDelay, 0), "on SIGTERM/SIGINT, how long to keep serving while reporting not-ready (/readyz 503, gRPC health NOT_SERVING) before the drain begins, so load balancers move traffic away first (0s: drain at once)"},
-		{"shutdown-timeout", serviceFlags, positiveDurationFlag(&cfg.ShutdownTimeout, 15*time.Second), "how long in-flight calls get to finish once the drain begins (after --drain-delay), when both listeners stop taking new ones; then they are cut off"},
+		{"drain-delay", serviceFlags, durationFlag(&cfg.Shutdown.DrainDelay, 0), "on SIGTERM/SIGINT, how long to keep serving while reporting not-ready (/readyz 503, gRPC health NOT_SERVING) before the drain begins, so load balancers move traffic away first (0s: drain at once)"},
+		{"shutdown-timeout", serviceFlags, positiveDurationFlag(&cfg.Shutdown.Timeout, 15*time.Second), "how long in-flight calls get to finish once the drain begins (after --drain-delay), when both listeners stop taking new ones; then they are cut off"},
 		{"metrics", serviceFlags, boolFlag(&cfg.Metrics, true), "serve Prometheus metrics at /metrics on the HTTP listener, without a token (no secret is in them)"},
 		{"debug-addr", serviceFlags, optionalAddrFlag(&cfg.DebugAddr), "serve Go's pprof profiles at /debug/pprof/ on this address, without a token; loopback only unless --insecure"},
 		{"grpcurl-command", serviceFlags, commandFlag(&cfg.GRPCurlCommand, "grpcurl"), "how the example commands printed with --emulator invoke grpcurl"},
 		{"version", serviceFlags, commandLineOnly{boolFlag(&cfg.ShowVersion, false)}, "print the version and exit"},
 
-		{"default-timeout", upstreamFlags, positiveDurationFlag(&cfg.DefaultTimeout, 10*time.Second), "deadline of calls that arrive without one (a caller's own deadline is always kept)"},
-		{"attempt-timeout", upstreamFlags, durationFlag(&cfg.AttemptTimeout, 5*time.Second), "timeout of each attempt at a Pigello request (0s: only the call's deadline)"},
-		{"max-attempts", upstreamFlags, intFlag(&cfg.MaxAttempts, 3, 1, 10), "tries per Pigello request, the first included (GET and DELETE; PATCH only when the connection never opened; 1: no retries)"},
-		{"upstream-max-concurrency", upstreamFlags, intFlag(&cfg.UpstreamMaxConcurrency, 256, 0, 10000), "Pigello requests in flight at most (0: unbounded)"},
-		{"upstream-queue-timeout", upstreamFlags, durationFlag(&cfg.UpstreamQueueTimeout, time.Second), "how long a call waits for a free slot before RESOURCE_EXHAUSTED (0s: not at all)"},
-		{"breaker-window", upstreamFlags, positiveDurationFlag(&cfg.BreakerWindow, 10*time.Second), "circuit breaker: rolling window of counted requests"},
-		{"breaker-min-requests", upstreamFlags, intFlag(&cfg.BreakerMinRequests, 20, 0, 100000), "circuit breaker: requests in the window before it may open (0: breaker off)"},
-		{"breaker-failure-ratio", upstreamFlags, ratioFlag(&cfg.BreakerFailureRatio, 0.5), "circuit breaker: failed share of the window's requests that opens it"},
-		{"breaker-open-for", upstreamFlags, positiveDurationFlag(&cfg.BreakerOpenFor, 5*time.Second), "circuit breaker: how long it stays open before one probe"},
-		{"max-request-bytes", upstreamFlags, intFlag(&cfg.MaxRequestBytes, 1<<20, 1, 64<<20), "largest gRPC request message and REST request body"},
+		{"default-timeout", upstreamFlags, positiveDurationFlag(&cfg.Server.DefaultTimeout, 10*time.Second), "deadline of calls that arrive without one (a caller's own deadline is always kept)"},
+		{"attempt-timeout", upstreamFlags, durationFlag(&cfg.Upstream.AttemptTimeout, 5*time.Second), "timeout of each attempt at a Pigello request (0s: only the call's deadline)"},
+		{"max-attempts", upstreamFlags, intFlag(&cfg.Upstream.Retry.MaxAttempts, 3, 1, 10), "tries per Pigello request, the first included (GET and DELETE; PATCH only when the connection never opened; 1: no retries)"},
+		{"upstream-max-concurrency", upstreamFlags, intFlag(&cfg.Upstream.Limiter.MaxConcurrency, 256, 0, 10000), "Pigello requests in flight at most (0: unbounded)"},
+		{"upstream-queue-timeout", upstreamFlags, durationFlag(&cfg.Upstream.Limiter.QueueTimeout, time.Second), "how long a call waits for a free slot before RESOURCE_EXHAUSTED (0s: not at all)"},
+		{"breaker-window", upstreamFlags, positiveDurationFlag(&cfg.Upstream.Breaker.Window, 10*time.Second), "circuit breaker: rolling window of counted requests"},
+		{"breaker-min-requests", upstreamFlags, intFlag(&cfg.Upstream.Breaker.MinRequests, 20, 0, 100000), "circuit breaker: requests in the window before it may open (0: breaker off)"},
+		{"breaker-failure-ratio", upstreamFlags, ratioFlag(&cfg.Upstream.Breaker.FailureRatio, 0.5), "circuit breaker: failed share of the window's requests that opens it"},
+		{"breaker-open-for", upstreamFlags, positiveDurationFlag(&cfg.Upstream.Breaker.OpenFor, 5*time.Second), "circuit breaker: how long it stays open before one probe"},
+		{"max-request-bytes", upstreamFlags, intFlag(&cfg.Server.MaxRequestBytes, 1<<20, 1, 64<<20), "largest gRPC request message and REST request body"},
 
-		{"tls-cert-file", callerFlags, fileFlag(&cfg.TLSCertFile), "PEM certificate for the gRPC and HTTP listeners (reloaded when it changes)"},
-		{"tls-key-file", callerFlags, fileFlag(&cfg.TLSKeyFile), "PEM private key for --tls-cert-file"},
-		{"tls-client-ca-file", callerFlags, fileFlag(&cfg.TLSClientCAFile), "PEM CA bundle; when set, callers must present a certificate it signed (mTLS)"},
-		{"auth-tokens-file", callerFlags, fileFlag(&cfg.AuthTokensFile), "file of SHA-256 hex digests of accepted bearer tokens, one per line (re-read when it changes)"},
-		{"reload-interval", callerFlags, positiveDurationFlag(&cfg.ReloadInterval, 5*time.Second), "fallback poll: how often the tokens file and TLS files are read again in case a change sent no file system event (their directories are watched, so changes normally take effect within a second)"},
+		{"tls-cert-file", callerFlags, fileFlag(&cfg.Security.TLSCertFile), "PEM certificate for the gRPC and HTTP listeners (reloaded when it changes)"},
+		{"tls-key-file", callerFlags, fileFlag(&cfg.Security.TLSKeyFile), "PEM private key for --tls-cert-file"},
+		{"tls-client-ca-file", callerFlags, fileFlag(&cfg.Security.TLSClientCAFile), "PEM CA bundle; when set, callers must present a certificate it signed (mTLS)"},
+		{"auth-tokens-file", callerFlags, fileFlag(&cfg.Security.TokensFile), "file of SHA-256 hex digests of accepted bearer tokens, one per line (re-read when it changes)"},
+		{"reload-interval", callerFlags, positiveDurationFlag(&cfg.Security.ReloadInterval, 5*time.Second), "fallback poll: how often the tokens file and TLS files are read again in case a change sent no file system event (their directories are watched, so changes normally take effect within a second)"},
 		{"insecure", callerFlags, boolFlag(&cfg.Insecure, false), "allow listening on a non-loopback address with neither TLS nor tokens"},
 		{"credentials-from-metadata", callerFlags, boolFlag(&cfg.CredentialsFromMetadata, false), "take the seven Pigello credentials from each call's x-pigello-* metadata instead of the facade's own"},
 	}
@@ -200,7 +200,7 @@ Credentials come from these variables, each also as <NAME>_FILE naming a file
 that holds the value:
 `)
 	for _, k := range upstream.CredentialList() {
-		b.WriteString("  " + credentialVar(k) + "\n")
+		b.WriteString("  " + k.EnvVar() + "\n")
 	}
 	b.WriteString("  allowed: " + upstream.CredentialValueRule() + "\n")
 	b.WriteString(`Traces are exported as the standard OTEL_* variables of the process environment say:

@@ -97,7 +97,7 @@ func TestHelpShowsEveryRule(t *testing.T) {
 		}
 	}
 	for _, k := range upstream.CredentialList() {
-		if want := "  " + credentialVar(k) + "\n"; !strings.Contains(help, want) {
+		if want := "  " + k.EnvVar() + "\n"; !strings.Contains(help, want) {
 			t.Errorf("--help lacks the credential variable line %q", want)
 		}
 	}

@@ -53,7 +53,7 @@ func startWithBug(t *testing.T) (env *testEnv, id string) {
 	cfg := defaultConfig()
 	cfg.GRPCAddr, cfg.HTTPAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.PigelloBaseURL, cfg.Credentials = srv.URL, testCreds
-	cfg.MaxAttempts = 2
+	cfg.Upstream.Retry.MaxAttempts = 2
 	logs := &syncBuffer{}
 	logger := slog.New(panicOnRetry{slog.NewJSONHandler(logs, nil)})
 	env = newTestEnv(t, serveFacade(t, cfg, logger))

@@ -16,7 +16,7 @@ import (
 // configuration.
 func grpcOptions(cfg Config) []grpc.ServerOption {
 	opts := []grpc.ServerOption{
-		grpc.MaxRecvMsgSize(cfg.MaxRequestBytes),
+		grpc.MaxRecvMsgSize(cfg.Server.MaxRequestBytes),
 		grpc.MaxHeaderListSize(64 << 10),
 		grpc.ConnectionTimeout(10 * time.Second),
 		// Calls run on long-lived workers whose stacks have already grown
@@ -30,8 +30,8 @@ func grpcOptions(cfg Config) []grpc.ServerOption {
 		// the server answered nearly every request with a window update and
 		// a PING, whose ack the caller then sent back, a write and a read
 		// more per call for messages of a few hundred bytes (bench/README.md).
-		grpc.StaticStreamWindowSize(flowWindow(cfg.MaxRequestBytes)),
-		grpc.StaticConnWindowSize(2 * flowWindow(cfg.MaxRequestBytes)),
+		grpc.StaticStreamWindowSize(flowWindow(cfg.Server.MaxRequestBytes)),
+		grpc.StaticConnWindowSize(2 * flowWindow(cfg.Server.MaxRequestBytes)),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
 			MinTime:             10 * time.Second,
 			PermitWithoutStream: true,

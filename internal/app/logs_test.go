@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 )
@@ -107,15 +108,23 @@ func (e *testEnv) allLogRecords(t *testing.T) []map[string]any {
 // server may log after the client has given up on the call.
 func (e *testEnv) waitForLog(t *testing.T, method string) map[string]any {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	return e.waitForCallLog(t, "log line for "+method, func(rec map[string]any) bool {
+		return strings.HasSuffix(rec["method"].(string), "/"+method)
+	})
+}
+
+// waitForCallLog polls until a call's log line matches, and returns it.
+func (e *testEnv) waitForCallLog(t *testing.T, what string, match func(rec map[string]any) bool) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(testkit.WaitTimeout)
 	for time.Now().Before(deadline) {
 		for _, rec := range e.logRecords(t) {
-			if strings.HasSuffix(rec["method"].(string), "/"+method) {
+			if match(rec) {
 				return rec
 			}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("no log line for %s in:\n%s", method, e.logs.String())
+	t.Fatalf("no %s in:\n%s", what, e.logs.String())
 	return nil
 }

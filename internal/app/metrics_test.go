@@ -3,13 +3,13 @@ package app
 import (
 	"bytes"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -189,14 +189,8 @@ func TestMetrics(t *testing.T) {
 // TestMetricsTransportFailure checks that an exchange that got no answer is
 // labelled status "error".
 func TestMetricsTransportFailure(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close() // nothing listens there now: connection refused
-	env := startFacade(t, "http://"+addr, testCreds)
-	_, err = env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: missingID})
+	env := startFacade(t, "http://"+testkit.ClosedAddr(t), testCreds)
+	_, err := env.client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: missingID})
 	assertStatus(t, err, codes.Unavailable, "PIGELLO_UNREACHABLE")
 	m, _ := env.scrape(t)
 	labels := map[string]string{"operation": "GetWorkEngagement", "status": "error"}

@@ -1,13 +1,13 @@
 package app
 
 import (
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -64,7 +64,7 @@ func TestLostAnswerToAnUpdate(t *testing.T) {
 			}
 		})
 		t.Run(over+" dial refused", func(t *testing.T) {
-			env := startFacade(t, "http://"+refusedAddr(t), testCreds, resilient)
+			env := startFacade(t, "http://"+testkit.ClosedAddr(t), testCreds, resilient)
 			st := rename(t, env, missingID, "Never sent")
 			assertStatus(t, st.Err(), codes.Unavailable, "PIGELLO_UNREACHABLE")
 			if strings.Contains(st.Message(), "applied") {
@@ -72,16 +72,4 @@ func TestLostAnswerToAnUpdate(t *testing.T) {
 			}
 		})
 	}
-}
-
-// refusedAddr returns a loopback address nothing listens on.
-func refusedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
@@ -61,17 +60,7 @@ func (e *testEnv) checkRequestID(t *testing.T, tc requestIDCase, got []string, m
 // waitForRequestLog returns the rpc log record with request_id id.
 func (e *testEnv) waitForRequestLog(t *testing.T, id string) map[string]any {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		for _, rec := range e.logRecords(t) {
-			if rec["request_id"] == id {
-				return rec
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("no rpc log line with request_id %s in:\n%s", id, e.logs.String())
-	return nil
+	return e.waitForCallLog(t, "rpc log line with request_id "+id, func(rec map[string]any) bool { return rec["request_id"] == id })
 }
 
 func TestRequestIDGRPC(t *testing.T) {

@@ -70,13 +70,13 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"metrics", cfg.Metrics, "traces_exported", f.telemetry.tracing.Exporting())
 	select {
 	case <-ctx.Done():
-		err = f.waitDrainDelay(cfg.DrainDelay, errc)
+		err = f.waitDrainDelay(cfg.Shutdown.DrainDelay, errc)
 	case err = <-errc:
 	}
 	if err != nil {
 		logger.Error("server failed; shutting down", "error", err)
 	}
-	return errors.Join(err, f.shutdown(cfg.ShutdownTimeout))
+	return errors.Join(err, f.shutdown(cfg.Shutdown.Timeout))
 }
 
 // facade is the running servers and what connects them.
@@ -119,7 +119,7 @@ func (f *facade) build(ctx context.Context, cfg Config, logger *slog.Logger) err
 	if err != nil {
 		return err
 	}
-	sec, err := newSecurity(ctx, cfg, logger)
+	sec, err := newSecurity(ctx, cfg.Security, logger)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (f *facade) serverConfig(cfg Config, logger *slog.Logger, sec *security) se
 	tel := f.telemetry
 	return server.Config{
 		Logger:                  logger,
-		DefaultTimeout:          cfg.DefaultTimeout,
+		DefaultTimeout:          cfg.Server.DefaultTimeout,
 		Tokens:                  sec.tokenChecker(),
 		CredentialsFromMetadata: cfg.CredentialsFromMetadata,
 		// The span of a gRPC call comes from a stats handler, which runs
@@ -184,7 +184,7 @@ func (f *facade) listen(cfg Config, tlsConfig *tls.Config) (err error) {
 // interceptors as a gRPC call (server.NewInProcess).
 func (f *facade) newGateway(ctx context.Context, cfg Config, sec *security, svc *server.Server, scfg server.Config) (http.Handler, error) {
 	return gateway.New(ctx, server.NewInProcess(svc, scfg), gateway.Options{
-		MaxBodyBytes:       int64(cfg.MaxRequestBytes),
+		MaxBodyBytes:       int64(cfg.Server.MaxRequestBytes),
 		Ready:              f.ready.Load,
 		Tokens:             sec.tokenChecker(),
 		ForwardCredentials: cfg.CredentialsFromMetadata,

@@ -28,18 +28,18 @@ func (s *security) tokenChecker() server.TokenChecker {
 	return s.tokens
 }
 
-func newSecurity(ctx context.Context, cfg Config, logger *slog.Logger) (*security, error) {
+func newSecurity(ctx context.Context, cfg SecurityConfig, logger *slog.Logger) (*security, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var watchers sync.WaitGroup
 	s := &security{stop: func() { cancel(); watchers.Wait() }}
-	if cfg.AuthTokensFile != "" {
-		t, err := auth.LoadTokens(cfg.AuthTokensFile)
+	if cfg.TokensFile != "" {
+		t, err := auth.LoadTokens(cfg.TokensFile)
 		if err != nil {
 			s.stop()
 			return nil, fmt.Errorf("app: --auth-tokens-file: %w", err)
 		}
 		if t.Count() == 0 {
-			logger.Warn("the tokens file holds no token: every call will be refused", "file", cfg.AuthTokensFile)
+			logger.Warn("the tokens file holds no token: every call will be refused", "file", cfg.TokensFile)
 		}
 		s.tokens = t
 		watchers.Go(func() { t.Watch(ctx, cfg.ReloadInterval, logger) })

@@ -2,16 +2,12 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
@@ -27,40 +23,13 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-func writeFile(t *testing.T, dir, name string, b []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func digest(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-// tokensFile returns a tokens file accepting tokens.
-func tokensFile(tokens ...string) []byte {
-	s := "# test\n"
-	for _, token := range tokens {
-		s += digest(token) + "\n"
-	}
-	return []byte(s)
-}
-
 // withTokens configures a tokens file accepting token; it returns the
 // file's path.
 func withTokens(t *testing.T, token string) (string, func(*Config)) {
 	t.Helper()
-	path := writeFile(t, t.TempDir(), "tokens", tokensFile(token))
-	return path, func(c *Config) { c.AuthTokensFile = path }
+	path := testkit.WriteFile(t, filepath.Join(t.TempDir(), "tokens"), testkit.TokensFile(token))
+	return path, func(c *Config) { c.Security.TokensFile = path }
 }
-
-// eventsOnly is a --reload-interval no test outlasts: a file change that
-// takes effect with it was seen by the file watcher, not the fallback poll.
-const eventsOnly = time.Hour
 
 func bearer(ctx context.Context, token string) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
@@ -137,41 +106,16 @@ func TestTokens(t *testing.T) {
 	}
 }
 
-// fileReplacements are the ways a deployment replaces a file. create writes
-// a file holding data and returns its path and a function replacing its
-// contents.
-var fileReplacements = []struct {
-	name   string
-	create func(t *testing.T, name string, data []byte) (path string, replace func([]byte))
-}{
-	{"written in place", func(t *testing.T, name string, data []byte) (string, func([]byte)) {
-		dir := t.TempDir()
-		return writeFile(t, dir, name, data), func(b []byte) { writeFile(t, dir, name, b) }
-	}},
-	{"renamed over", func(t *testing.T, name string, data []byte) (string, func([]byte)) {
-		dir := t.TempDir()
-		path := writeFile(t, dir, name, data)
-		return path, func(b []byte) {
-			if err := os.Rename(writeFile(t, dir, name+".next", b), path); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}},
-	{"Kubernetes symlink swap", func(t *testing.T, name string, data []byte) (string, func([]byte)) {
-		secret := testkit.NewSecretDir(t, map[string][]byte{name: data})
-		return secret.Path(name), func(b []byte) { secret.Update(map[string][]byte{name: b}) }
-	}},
-}
-
 // TestTokensRevokedOnChange: a token taken out of the tokens file is
 // refused over gRPC and REST as soon as the file changes, however it is
 // replaced, with no restart; the tokens left and added work. The fallback
 // poll is an hour, so only the file watcher can explain it.
 func TestTokensRevokedOnChange(t *testing.T) {
-	for _, tt := range fileReplacements {
-		t.Run(tt.name, func(t *testing.T) {
-			path, replace := tt.create(t, "tokens", tokensFile("old-token", "kept-token"))
-			env := setup(t, func(c *Config) { c.AuthTokensFile, c.ReloadInterval = path, eventsOnly })
+	for _, l := range testkit.FileLayouts() {
+		t.Run(l.Name, func(t *testing.T) {
+			files := l.Create(t, map[string][]byte{"tokens": testkit.TokensFile("old-token", "kept-token")})
+			path := files.Path("tokens")
+			env := setup(t, func(c *Config) { c.Security.TokensFile, c.Security.ReloadInterval = path, testkit.EventsOnly })
 			req := &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}
 			get := func(token string) error {
 				_, err := env.client.GetWorkEngagement(bearer(callCtx(t), token), req)
@@ -180,10 +124,10 @@ func TestTokensRevokedOnChange(t *testing.T) {
 			if err := get("old-token"); err != nil {
 				t.Fatalf("Get with old-token before the change returned %v", err)
 			}
-			replace(tokensFile("kept-token", "new-token"))
+			files.Update(map[string][]byte{"tokens": testkit.TokensFile("kept-token", "new-token")})
 			// Until new-token works the file may have been caught half
 			// written (empty), which refuses old-token too.
-			eventually(t, func() bool { return get("new-token") == nil })
+			testkit.Eventually(t, "new-token accepted", func() bool { return get("new-token") == nil })
 			assertStatus(t, get("old-token"), codes.Unauthenticated, "TOKEN_INVALID")
 			for _, token := range []string{"kept-token", "new-token"} {
 				if err := get(token); err != nil {
@@ -216,7 +160,7 @@ func TestTokensRevokedOnChange(t *testing.T) {
 // digests.
 func (e *testEnv) assertReloadLogged(t *testing.T, msg, file string, secrets ...string) {
 	t.Helper()
-	eventually(t, func() bool {
+	testkit.Eventually(t, "the log line "+msg, func() bool {
 		for _, rec := range e.allLogRecords(t) {
 			if rec["msg"] == msg && rec["file"] == file && rec["level"] == "INFO" {
 				return true
@@ -230,7 +174,7 @@ func (e *testEnv) assertReloadLogged(t *testing.T, msg, file string, secrets ...
 		}
 	}
 	for _, s := range secrets {
-		if log := e.logs.String(); strings.Contains(log, s) || strings.Contains(log, digest(s)) {
+		if log := e.logs.String(); strings.Contains(log, s) || strings.Contains(log, testkit.TokenDigest(s)) {
 			t.Errorf("the log holds the token %q or its digest", s)
 		}
 	}
@@ -249,7 +193,9 @@ func TestTLSCertificateRotates(t *testing.T) {
 	}
 	secret := testkit.NewSecretDir(t, pair("facade-1"))
 	certFile, keyFile := secret.Path("tls.crt"), secret.Path("tls.key")
-	env := setup(t, func(c *Config) { c.TLSCertFile, c.TLSKeyFile, c.ReloadInterval = certFile, keyFile, eventsOnly })
+	env := setup(t, func(c *Config) {
+		c.Security.TLSCertFile, c.Security.TLSKeyFile, c.Security.ReloadInterval = certFile, keyFile, testkit.EventsOnly
+	})
 	servedCN := func(addr string) string {
 		d := tls.Dialer{Config: &tls.Config{RootCAs: ca.Pool(), NextProtos: []string{"h2"}}}
 		conn, err := d.DialContext(callCtx(t), "tcp", addr)
@@ -266,7 +212,7 @@ func TestTLSCertificateRotates(t *testing.T) {
 	}
 	secret.Update(pair("facade-2"))
 	for _, addr := range []string{env.grpcAddr, env.httpAddr} {
-		eventually(t, func() bool { return servedCN(addr) == "facade-2" })
+		testkit.Eventually(t, "facade-2 served", func() bool { return servedCN(addr) == "facade-2" })
 	}
 	client := accountsv1.NewWorkEngagementServiceClient(dial(t, env.grpcAddr, credentials.NewTLS(&tls.Config{RootCAs: ca.Pool()})))
 	if _, err := client.GetWorkEngagement(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}); err != nil {
@@ -284,9 +230,11 @@ func TestTLSAndMutualTLS(t *testing.T) {
 	ca, other := testpki.NewCA(t, "test CA"), testpki.NewCA(t, "other CA")
 	dir := t.TempDir()
 	server := ca.ServerCert(t, "facade")
-	certFile, keyFile := writeFile(t, dir, "tls.crt", server.Cert), writeFile(t, dir, "tls.key", server.Key)
-	caFile := writeFile(t, dir, "ca.crt", ca.PEM)
-	env := setup(t, func(c *Config) { c.TLSCertFile, c.TLSKeyFile, c.TLSClientCAFile = certFile, keyFile, caFile })
+	certFile, keyFile := testkit.WriteFile(t, filepath.Join(dir, "tls.crt"), server.Cert), testkit.WriteFile(t, filepath.Join(dir, "tls.key"), server.Key)
+	caFile := testkit.WriteFile(t, filepath.Join(dir, "ca.crt"), ca.PEM)
+	env := setup(t, func(c *Config) {
+		c.Security.TLSCertFile, c.Security.TLSKeyFile, c.Security.TLSClientCAFile = certFile, keyFile, caFile
+	})
 	req := &accountsv1.GetWorkEngagementRequest{Id: env.demo().full}
 	tests := []struct {
 		name  string
@@ -414,22 +362,10 @@ func TestCredentialsFromMetadata(t *testing.T) {
 	}
 }
 
-// eventually polls cond for up to five seconds.
-func eventually(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 5s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestOversizedMessages: a gRPC request over --max-request-bytes is refused
 // by the transport and never reaches Pigello.
 func TestOversizedMessages(t *testing.T) {
-	env := setup(t, func(c *Config) { c.MaxRequestBytes = 64 << 10 })
+	env := setup(t, func(c *Config) { c.Server.MaxRequestBytes = 64 << 10 })
 	big := strings.Repeat("x", 100<<10)
 	_, err := env.client.UpdateWorkEngagement(callCtx(t), &accountsv1.UpdateWorkEngagementRequest{
 		WorkEngagement: &accountsv1.WorkEngagement{Id: env.demo().full, CustomId: &big},

@@ -59,7 +59,7 @@ var credentialHeaders = func() map[string]string {
 func credentialVars(creds upstream.Credentials) map[string]string {
 	env := make(map[string]string)
 	for _, k := range upstream.CredentialList() {
-		env[credentialVar(k)] = k.Value(creds)
+		env[k.EnvVar()] = k.Value(creds)
 	}
 	return env
 }
@@ -118,10 +118,10 @@ func startFacade(t *testing.T, baseURL string, creds upstream.Credentials, edits
 	cfg.LogLevel = "debug"
 	cfg.GRPCAddr, cfg.HTTPAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.PigelloBaseURL, cfg.Credentials = baseURL, creds
-	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.Shutdown.Timeout = 5 * time.Second
 	// One attempt, so each scripted answer maps to exactly one status; the
 	// fault suite covers retries.
-	cfg.MaxAttempts = 1
+	cfg.Upstream.Retry.MaxAttempts = 1
 	for _, edit := range edits {
 		edit(&cfg)
 	}
@@ -147,7 +147,7 @@ func serveFacade(tb testing.TB, cfg Config, logger *slog.Logger) *facade {
 	}
 	f.serve()
 	tb.Cleanup(func() {
-		if err := f.shutdown(cfg.ShutdownTimeout); err != nil {
+		if err := f.shutdown(cfg.Shutdown.Timeout); err != nil {
 			tb.Errorf("shutdown returned %v, want nil", err)
 		}
 	})

@@ -29,7 +29,7 @@ func TestSoak(t *testing.T) {
 		duration = d
 	}
 	// Logs at error level only: the test keeps them in memory.
-	env := setup(t, resilient, func(c *Config) { c.BreakerMinRequests, c.LogLevel = 50, "error" })
+	env := setup(t, resilient, func(c *Config) { c.Upstream.Breaker.MinRequests, c.LogLevel = 50, "error" })
 	var ok, failed atomic.Int64
 	unexplained := make(chan error, 100)
 	// A warm-up without faults fills the connection pools, so the baseline

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 
 	"github.com/pigello-facade/pigello-facade/observe"
-	"github.com/pigello-facade/pigello-facade/resilience"
 	"github.com/pigello-facade/pigello-facade/server"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
@@ -20,15 +19,10 @@ func newUpstream(cfg Config, logger *slog.Logger, tel *telemetry) (*upstream.Cli
 		upstream.WithUserAgent("pigello-facade/" + version),
 		upstream.WithObserver(observer(logger, tel.metrics)),
 		upstream.WithRequestHook(tel.tracing.UpstreamHook()),
-		upstream.WithRetryPolicy(upstream.RetryPolicy{MaxAttempts: cfg.MaxAttempts}),
-		upstream.WithAttemptTimeout(cfg.AttemptTimeout),
-		upstream.WithMaxConcurrency(cfg.UpstreamMaxConcurrency, cfg.UpstreamQueueTimeout),
-		upstream.WithBreaker(resilience.BreakerConfig{
-			Window:       cfg.BreakerWindow,
-			MinRequests:  cfg.BreakerMinRequests,
-			FailureRatio: cfg.BreakerFailureRatio,
-			OpenFor:      cfg.BreakerOpenFor,
-		}),
+		upstream.WithRetryPolicy(cfg.Upstream.Retry),
+		upstream.WithAttemptTimeout(cfg.Upstream.AttemptTimeout),
+		upstream.WithLimiter(cfg.Upstream.Limiter),
+		upstream.WithBreaker(cfg.Upstream.Breaker),
 	}
 	if cfg.CredentialsFromMetadata {
 		opts = append(opts, upstream.WithCredentialsFromContext())

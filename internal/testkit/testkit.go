@@ -1,10 +1,11 @@
 // Package testkit holds small helpers shared by the tests of several
 // packages: a buffer servers may write while a test reads it, an OTLP/HTTP
 // trace collector that keeps what it receives, a directory laid out as
-// Kubernetes mounts a Secret, checks of the facade's error statuses, and
-// recognisable credential values with a check that none leaked. It imports
-// none of the facade's packages, so each of them can use it in its own
-// tests. Not for production.
+// Kubernetes mounts a Secret, files written in place and tokens files, a
+// loopback address that refuses connections, a wait on a condition, checks
+// of the facade's error statuses, and recognisable credential values with a
+// check that none leaked. It imports none of the facade's packages, so each
+// of them can use it in its own tests. Not for production.
 package testkit
 
 import (

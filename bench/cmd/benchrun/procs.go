@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
 // Fixed loopback ports; the bench owns them for its run.
@@ -24,11 +26,6 @@ const (
 	clockTicksPerS  = 100 // USER_HZ on Linux
 	credentialValue = "bench"
 )
-
-var credentialVars = []string{
-	"PIGELLO_APPLICATION_ID", "PIGELLO_CLIENT_CT", "PIGELLO_CLIENT_ENTITY", "PIGELLO_CLIENT_SECRET",
-	"PIGELLO_CUSTOMER_ID", "PIGELLO_SERVICE_ID", "PIGELLO_SERVICE_VERSION_ID",
-}
 
 // env is the set of running servers.
 type env struct {
@@ -47,8 +44,8 @@ func command(ctx context.Context, cpu string, name string, args ...string) *exec
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stderr = os.Stderr
 	cmd.Env = os.Environ()
-	for _, v := range credentialVars {
-		cmd.Env = append(cmd.Env, v+"="+credentialValue)
+	for _, k := range upstream.CredentialList() { // the facade's and vanguard's credentials
+		cmd.Env = append(cmd.Env, k.EnvVar()+"="+credentialValue)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	return cmd

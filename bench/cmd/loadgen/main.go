@@ -23,6 +23,7 @@ import (
 	"time"
 
 	pbv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -191,8 +192,8 @@ func httpCaller(c config) (callFunc, func(), error) {
 	}
 	// The stand-in wants the seven credential headers; the facade's gateway ignores them.
 	hdr := http.Header{"Content-Type": {"application/json"}}
-	for _, h := range []string{"Application-Id", "Client-Ct", "Client-Entity", "Client-Secret", "Customer-Id", "Service-Id", "Service-Version-Id"} {
-		hdr.Set("X-Pigello-"+h, "bench")
+	for _, k := range upstream.CredentialList() {
+		hdr.Set(k.Header, "bench")
 	}
 	return func(ctx context.Context, _ int64) error {
 		var rd io.Reader

@@ -23,6 +23,7 @@ import (
 
 	"connectrpc.com/vanguard"
 	pbv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
@@ -41,11 +42,6 @@ func newBufferPool() *bufferPool {
 	return &bufferPool{p: sync.Pool{New: func() any { b := make([]byte, 32*1024); return &b }}}
 }
 
-var credentialHeaders = [...]string{
-	"X-PIGELLO-APPLICATION-ID", "X-PIGELLO-CLIENT-CT", "X-PIGELLO-CLIENT-ENTITY", "X-PIGELLO-CLIENT-SECRET",
-	"X-PIGELLO-CUSTOMER-ID", "X-PIGELLO-SERVICE-ID", "X-PIGELLO-SERVICE-VERSION-ID",
-}
-
 func main() {
 	addr := flag.String("addr", "127.0.0.1:19091", "listen address (gRPC over h2c)")
 	upstreamURL := flag.String("upstream", "http://127.0.0.1:18000", "Pigello (or stand-in) base URL")
@@ -61,9 +57,10 @@ func run(addr, upstreamURL string) error {
 	if err != nil {
 		return err
 	}
-	creds := make(http.Header, len(credentialHeaders))
-	for _, h := range credentialHeaders {
-		creds.Set(h, os.Getenv(strings.ReplaceAll(strings.TrimPrefix(h, "X-"), "-", "_")))
+	// The headers and variables are the facade's: upstream's list names them.
+	creds := make(http.Header)
+	for _, k := range upstream.CredentialList() {
+		creds.Set(k.Header, os.Getenv(k.EnvVar()))
 	}
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
