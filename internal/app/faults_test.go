@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"strings"
@@ -32,40 +33,40 @@ type faultCase struct {
 	name     string
 	method   string // GET, PATCH or DELETE
 	faults   []emulator.Fault
-	deadline time.Duration
+	deadline time.Duration // the caller's; relaxed when zero
 	code     codes.Code
 	reason   string
 	attempts int // requests Pigello must have received
 }
 
-// relaxed is the caller's deadline in the cases whose outcome does not
-// depend on it: long enough that a cold, busy machine never reaches it.
+// relaxed is the caller's deadline in the cases that set none: their
+// outcome does not depend on it, and a cold, busy machine never reaches it.
 const relaxed = 10 * time.Second
 
 func TestFaults(t *testing.T) {
 	fail := func(s int) emulator.Fault { return emulator.Fault{Status: s} }
 	tests := []faultCase{
-		{"GET retried through 503, 502", http.MethodGet, []emulator.Fault{fail(503), fail(502)}, relaxed, codes.OK, "", 3},
-		{"GET retried through 504 and 429", http.MethodGet, []emulator.Fault{fail(504), {Status: 429, RetryAfter: "0"}}, relaxed, codes.OK, "", 3},
-		{"GET retried through a reset mid-body", http.MethodGet, []emulator.Fault{{Reset: true}}, relaxed, codes.OK, "", 2},
-		{"GET retried through a lost answer", http.MethodGet, []emulator.Fault{{ServeThenClose: true}}, relaxed, codes.OK, "", 2},
-		{"GET gives up after max attempts", http.MethodGet, []emulator.Fault{fail(503), fail(503), fail(503)}, relaxed, codes.Unavailable, "PIGELLO_UNAVAILABLE", 3},
-		{"GET 429 with a long Retry-After is not waited", http.MethodGet, []emulator.Fault{{Status: 429, RetryAfter: "120"}}, relaxed, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", 1},
-		{"GET 500 is not retried", http.MethodGet, []emulator.Fault{fail(500)}, relaxed, codes.Internal, "PIGELLO_INTERNAL_ERROR", 1},
-		{"GET malformed body is not retried", http.MethodGet, []emulator.Fault{{Malformed: true}}, relaxed, codes.Internal, "PIGELLO_MALFORMED_RESPONSE", 1},
-		{"GET oversized body is not retried", http.MethodGet, []emulator.Fault{{Oversized: 2 << 20}}, relaxed, codes.Internal, "PIGELLO_RESPONSE_TOO_LARGE", 1},
-		{"GET hanging: each attempt times out", http.MethodGet, []emulator.Fault{{Hang: true}, {Hang: true}, {Hang: true}}, relaxed, codes.DeadlineExceeded, "PIGELLO_TIMEOUT", 3},
+		{name: "GET retried through 503, 502", method: http.MethodGet, faults: []emulator.Fault{fail(503), fail(502)}, code: codes.OK, attempts: 3},
+		{name: "GET retried through 504 and 429", method: http.MethodGet, faults: []emulator.Fault{fail(504), {Status: 429, RetryAfter: "0"}}, code: codes.OK, attempts: 3},
+		{name: "GET retried through a reset mid-body", method: http.MethodGet, faults: []emulator.Fault{{Reset: true}}, code: codes.OK, attempts: 2},
+		{name: "GET retried through a lost answer", method: http.MethodGet, faults: []emulator.Fault{{ServeThenClose: true}}, code: codes.OK, attempts: 2},
+		{name: "GET gives up after max attempts", method: http.MethodGet, faults: []emulator.Fault{fail(503), fail(503), fail(503)}, code: codes.Unavailable, reason: "PIGELLO_UNAVAILABLE", attempts: 3},
+		{name: "GET 429 with a long Retry-After is not waited", method: http.MethodGet, faults: []emulator.Fault{{Status: 429, RetryAfter: "120"}}, code: codes.ResourceExhausted, reason: "PIGELLO_RATE_LIMITED", attempts: 1},
+		{name: "GET 500 is not retried", method: http.MethodGet, faults: []emulator.Fault{fail(500)}, code: codes.Internal, reason: "PIGELLO_INTERNAL_ERROR", attempts: 1},
+		{name: "GET malformed body is not retried", method: http.MethodGet, faults: []emulator.Fault{{Malformed: true}}, code: codes.Internal, reason: "PIGELLO_MALFORMED_RESPONSE", attempts: 1},
+		{name: "GET oversized body is not retried", method: http.MethodGet, faults: []emulator.Fault{{Oversized: 2 << 20}}, code: codes.Internal, reason: "PIGELLO_RESPONSE_TOO_LARGE", attempts: 1},
+		{name: "GET hanging: each attempt times out", method: http.MethodGet, faults: []emulator.Fault{{Hang: true}, {Hang: true}, {Hang: true}}, code: codes.DeadlineExceeded, reason: "PIGELLO_TIMEOUT", attempts: 3},
 		// The caller's own gRPC library ends the call at its deadline, so
 		// the status is its own, with no details ("" skips the ErrorInfo).
-		{"GET slower than the caller's deadline", http.MethodGet, []emulator.Fault{{Latency: 250 * time.Millisecond}}, 200 * time.Millisecond, codes.DeadlineExceeded, "", 1},
-		{"PATCH 503 is not retried", http.MethodPatch, []emulator.Fault{fail(503)}, relaxed, codes.Unavailable, "PIGELLO_UNAVAILABLE", 1},
-		{"PATCH reset mid-body is not retried", http.MethodPatch, []emulator.Fault{{Reset: true}}, relaxed, codes.Unavailable, "PIGELLO_OUTCOME_UNKNOWN", 1},
-		{"PATCH applied, answer lost, is not retried", http.MethodPatch, []emulator.Fault{{ServeThenClose: true}}, relaxed, codes.Unavailable, "PIGELLO_OUTCOME_UNKNOWN", 1},
-		{"PATCH timeout is not retried", http.MethodPatch, []emulator.Fault{{Hang: true}}, relaxed, codes.Unavailable, "PIGELLO_OUTCOME_UNKNOWN", 1},
-		{"PATCH 429 is not retried", http.MethodPatch, []emulator.Fault{{Status: 429, RetryAfter: "0"}}, relaxed, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", 1},
-		{"DELETE retried through 503", http.MethodDelete, []emulator.Fault{fail(503)}, relaxed, codes.OK, "", 2},
-		{"DELETE applied, answer lost, then 404: success", http.MethodDelete, []emulator.Fault{{Reset: true}}, relaxed, codes.OK, "", 2},
-		{"DELETE whose every answer is lost stays UNREACHABLE", http.MethodDelete, []emulator.Fault{{Close: true}, {Close: true}, {Close: true}}, relaxed, codes.Unavailable, "PIGELLO_UNREACHABLE", 3},
+		{name: "GET slower than the caller's deadline", method: http.MethodGet, faults: []emulator.Fault{{Latency: 250 * time.Millisecond}}, deadline: 200 * time.Millisecond, code: codes.DeadlineExceeded, attempts: 1},
+		{name: "PATCH 503 is not retried", method: http.MethodPatch, faults: []emulator.Fault{fail(503)}, code: codes.Unavailable, reason: "PIGELLO_UNAVAILABLE", attempts: 1},
+		{name: "PATCH reset mid-body is not retried", method: http.MethodPatch, faults: []emulator.Fault{{Reset: true}}, code: codes.Unavailable, reason: "PIGELLO_OUTCOME_UNKNOWN", attempts: 1},
+		{name: "PATCH applied, answer lost, is not retried", method: http.MethodPatch, faults: []emulator.Fault{{ServeThenClose: true}}, code: codes.Unavailable, reason: "PIGELLO_OUTCOME_UNKNOWN", attempts: 1},
+		{name: "PATCH timeout is not retried", method: http.MethodPatch, faults: []emulator.Fault{{Hang: true}}, code: codes.Unavailable, reason: "PIGELLO_OUTCOME_UNKNOWN", attempts: 1},
+		{name: "PATCH 429 is not retried", method: http.MethodPatch, faults: []emulator.Fault{{Status: 429, RetryAfter: "0"}}, code: codes.ResourceExhausted, reason: "PIGELLO_RATE_LIMITED", attempts: 1},
+		{name: "DELETE retried through 503", method: http.MethodDelete, faults: []emulator.Fault{fail(503)}, code: codes.OK, attempts: 2},
+		{name: "DELETE applied, answer lost, then 404: success", method: http.MethodDelete, faults: []emulator.Fault{{Reset: true}}, code: codes.OK, attempts: 2},
+		{name: "DELETE whose every answer is lost stays UNREACHABLE", method: http.MethodDelete, faults: []emulator.Fault{{Close: true}, {Close: true}, {Close: true}}, code: codes.Unavailable, reason: "PIGELLO_UNREACHABLE", attempts: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,7 +74,7 @@ func TestFaults(t *testing.T) {
 			id := env.demo().full
 			match := emulator.Match{Method: tt.method, ID: id}
 			env.emu.Script(match, tt.faults...)
-			ctx, cancel := context.WithTimeout(t.Context(), tt.deadline)
+			ctx, cancel := context.WithTimeout(t.Context(), cmp.Or(tt.deadline, relaxed))
 			defer cancel()
 			err := call(ctx, env, tt.method, id)
 			switch {
