@@ -51,7 +51,9 @@ func FuzzUnmarshal(f *testing.F) {
 		switch {
 		case err == nil && wantErr != nil:
 			t.Fatalf("Unmarshal(%q) accepted what protojson refuses (%v): %v", in, wantErr, got)
-		case err != nil && wantErr == nil && !ownRule(err):
+		case err != nil && wantErr == nil && !ownRule(err) && json.Valid([]byte(in)):
+			// protojson does not check the syntax of a member it skips
+			// ({"":[0e]}); Unmarshal refuses JSON that is not JSON.
 			t.Fatalf("Unmarshal(%q) returned %v; protojson reads %v", in, err, want)
 		case err == nil:
 			clearNullValues(want)
