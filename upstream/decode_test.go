@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // object is what tests decode Pigello's answers into: any JSON object.
@@ -23,20 +24,7 @@ func (r *refusing) UnmarshalJSON(b []byte) error {
 	return errors.New("not what the contract holds")
 }
 
-const fullObj = `{
-  "id": "497F6ECA-6276-4993-BFEB-53CBBBBA6F08",
-  "organization": {"id": "9b2c6f7e-1d2a-4c3b-8e4f-5a6b7c8d9e0f", "str_representation": "Org"},
-  "custom_id": "C-1",
-  "template_notifications": [{"kind": "a", "n": [1, 2]}, null],
-  "tags": ["x", {"y": 1}],
-  "color_code": "ff00aa",
-  "created_at": "2019-08-24T14:15:22.123456+02:00",
-  "template_sms_notifications": [],
-  "template_email_notifications": [null],
-  "customer_columns": {"col": [1, 2.5, "three"]},
-  "name": "Consultant",
-  "field_added_later": {"a": 1}
-}`
+const fullObj = testkit.FullWorkEngagement
 
 // TestDecode: a 2xx answer of GET and PATCH is decoded into the caller's
 // target as it is, members the client has never heard of included.

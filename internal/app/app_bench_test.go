@@ -10,28 +10,15 @@ import (
 	"time"
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
+	"github.com/pigello-facade/pigello-facade/internal/testkit"
 )
 
 // benchID is the work engagement every benchmark call reads; the stand-in
 // for Pigello answers benchBody whatever the path.
 const benchID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 
-// benchBody is a full Pigello work engagement: templates with objects and
-// null items, tags, customer columns and a field the facade does not know.
-const benchBody = `{
-  "id": "497f6eca-6276-4993-bfeb-53cbbbba6f08",
-  "organization": {"id": "9b2c6f7e-1d2a-4c3b-8e4f-5a6b7c8d9e0f", "str_representation": "Org"},
-  "custom_id": "C-1",
-  "template_notifications": [{"kind": "a", "n": [1, 2]}, null],
-  "tags": ["x", {"y": 1}],
-  "color_code": "ff00aa",
-  "created_at": "2019-08-24T14:15:22.123456+02:00",
-  "template_sms_notifications": [],
-  "template_email_notifications": [null],
-  "customer_columns": {"col": [1, 2.5, "three"]},
-  "name": "Consultant",
-  "field_added_later": {"a": 1}
-}`
+// benchBody is a full Pigello work engagement.
+const benchBody = testkit.FullWorkEngagement
 
 // startFacadeB starts a facade in front of a stand-in for Pigello that
 // answers benchBody, configured as the binary is by default (text logs at

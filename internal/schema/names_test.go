@@ -23,8 +23,9 @@ const maxFilesPerField = 0
 // notTheService lists what may spell fields: the generated code, the
 // emulator (written from Pigello's documentation on purpose, so that it
 // cannot share a misreading with the client), the demo banner's example
-// commands, and the benchmark module's canned answers. Tests may too.
-var notTheService = []string{"gen", "emulator", "cmd/pigello-emulator", "internal/app/demo.go", "bench"}
+// commands, the benchmark module's canned answers, and internal/testkit,
+// the tests' own support package. Tests may too.
+var notTheService = []string{"gen", "emulator", "cmd/pigello-emulator", "internal/app/demo.go", "bench", "internal/testkit"}
 
 // TestFieldNamesLiveInTheContract fails when a field of the contract's
 // resource is spelled in the code of the service: in a name or a string, in any of its
