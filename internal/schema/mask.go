@@ -34,15 +34,6 @@ func maskPaths(fd protoreflect.FieldDescriptor) []string {
 	return paths
 }
 
-// paths lists every update_mask path Select accepts, "*" first.
-func (r *Resource) paths() []string {
-	paths := []string{"*"}
-	for _, fd := range r.writable {
-		paths = append(paths, maskPaths(fd)...)
-	}
-	return paths
-}
-
 // Populated selects the writable fields of m that hold a value: what an
 // update without a mask writes, and all a create may send. A proto list
 // cannot tell [] from unset, so an empty list is not populated.

@@ -98,3 +98,12 @@ func TestMaskRuleInTheContract(t *testing.T) {
 		}
 	}
 }
+
+// paths lists, for the tests, every update_mask path Select accepts, "*" first.
+func (r *Resource) paths() []string {
+	paths := []string{"*"}
+	for _, fd := range r.writable {
+		paths = append(paths, maskPaths(fd)...)
+	}
+	return paths
+}
