@@ -57,7 +57,7 @@ func TestSwaggerUIInChromium(t *testing.T) {
 				op.querySelector('.opblock-summary-method').textContent + ' ' +
 				op.querySelector('.opblock-summary-path').dataset.path)`))
 			slices.Sort(ops)
-			want := []string{"DELETE /v1/workEngagements/{id}", "GET /v1/workEngagements/{id}", "PATCH /v1/workEngagements/{id}"}
+			want := []string{"DELETE /v1/workEngagements/{id}", "GET /v1/workEngagements", "GET /v1/workEngagements/{id}", "PATCH /v1/workEngagements/{id}", "POST /v1/workEngagements"}
 			if diff := cmp.Diff(want, ops); diff != "" {
 				t.Errorf("operations on the page (-want +got):\n%s", diff)
 			}

@@ -37,8 +37,11 @@ func TestOpenAPIShapes(t *testing.T) {
 		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
 	}
 	item := doc.Paths.Value("/v1/workEngagements/{id}")
-	if doc.Paths.Len() != 1 || item == nil || len(item.Operations()) != 3 || item.Get == nil || item.Patch == nil || item.Delete == nil {
-		t.Fatalf("paths = %v, want GET, PATCH and DELETE on /v1/workEngagements/{id} only", doc.Paths.InMatchingOrder())
+	if doc.Paths.Len() != 2 || item == nil || len(item.Operations()) != 3 || item.Get == nil || item.Patch == nil || item.Delete == nil {
+		t.Fatalf("paths = %v, want GET, PATCH and DELETE on /v1/workEngagements/{id}", doc.Paths.InMatchingOrder())
+	}
+	if coll := doc.Paths.Value("/v1/workEngagements"); coll == nil || len(coll.Operations()) != 2 || coll.Post == nil || coll.Get == nil {
+		t.Fatalf("paths = %v, want POST and GET on /v1/workEngagements", doc.Paths.InMatchingOrder())
 	}
 	body := item.Patch.RequestBody.Value.Content.Get("application/json").Schema.Value
 	if color := body.Properties["color_code"]; color == nil || !color.Value.Type.Includes("string") {

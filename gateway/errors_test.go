@@ -77,6 +77,8 @@ func TestRoutesFromRules(t *testing.T) {
 		got = append(got, rt.method+" "+rt.template+" body="+rt.body)
 	}
 	want := []string{
+		"POST /v1/workEngagements body=work_engagement",
+		"GET /v1/workEngagements body=",
 		"GET /v1/workEngagements/{id} body=",
 		"PATCH /v1/workEngagements/{work_engagement.id} body=work_engagement",
 		"DELETE /v1/workEngagements/{id} body=",
@@ -87,7 +89,7 @@ func TestRoutesFromRules(t *testing.T) {
 	allowed := map[string][]string{
 		"/v1/workEngagements/x":     {"GET", "PATCH", "DELETE"},
 		"/v1/workEngagements/a%2Fb": {"GET", "PATCH", "DELETE"},
-		"/v1/workEngagements":       nil,
+		"/v1/workEngagements":       {"POST", "GET"},
 		"/v1/workEngagements/x/y":   nil,
 	}
 	for path, want := range allowed {

@@ -24,7 +24,8 @@ func TestRunWritesWhatClientsNeed(t *testing.T) {
 	}
 	imports := accountsv1.File_pigello_accounts_v1_work_engagement_proto.Imports()
 	for i := range imports.Len() {
-		if path := imports.Get(i).Path(); !strings.HasPrefix(path, "google/protobuf/") {
+		// The contract's own files (pigello/) live in proto/, not here.
+		if path := imports.Get(i).Path(); !strings.HasPrefix(path, "google/protobuf/") && !strings.HasPrefix(path, "pigello/") {
 			want = append(want, path)
 		}
 	}

@@ -392,11 +392,222 @@ func (x *DeleteWorkEngagementRequest) GetAllowMissing() bool {
 	return false
 }
 
+// CreateWorkEngagementRequest creates a work engagement (AIP-133).
+type CreateWorkEngagementRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The work engagement to create. name is required; the other writable
+	// fields are optional, and only those set are sent to Pigello. Read-only
+	// fields (id, tags, customer_columns, created_at) are ignored (AIP-203),
+	// their rules unchecked.
+	WorkEngagement *WorkEngagement `protobuf:"bytes,1,opt,name=work_engagement,json=workEngagement,proto3" json:"work_engagement,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *CreateWorkEngagementRequest) Reset() {
+	*x = CreateWorkEngagementRequest{}
+	mi := &file_pigello_accounts_v1_work_engagement_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateWorkEngagementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateWorkEngagementRequest) ProtoMessage() {}
+
+func (x *CreateWorkEngagementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_pigello_accounts_v1_work_engagement_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateWorkEngagementRequest.ProtoReflect.Descriptor instead.
+func (*CreateWorkEngagementRequest) Descriptor() ([]byte, []int) {
+	return file_pigello_accounts_v1_work_engagement_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *CreateWorkEngagementRequest) GetWorkEngagement() *WorkEngagement {
+	if x != nil {
+		return x.WorkEngagement
+	}
+	return nil
+}
+
+// ListWorkEngagementsRequest asks for one page of work engagements
+// (AIP-132, AIP-158, AIP-160).
+type ListWorkEngagementsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Largest number of work engagements to return: 0 means 50, above 500
+	// means 500, negative is INVALID_ARGUMENT. It may change between pages.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// next_page_token of the previous page, to read the page after it; empty
+	// for the first page. Opaque. It is bound to the filter, order_by and
+	// search it was made for: reusing it with others is INVALID_ARGUMENT.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Which work engagements to return, in a subset of AIP-160: comparisons
+	// joined by AND, each optionally preceded by NOT. The fields are those
+	// Pigello filters on, marked filterable in this contract: color_code
+	// (= and != a string; "ab*", "*ab" and "*ab*" for starts with, ends with
+	// and contains) and created_at (=, <, <=, >, >= an RFC 3339 time).
+	// Anything else (another field, OR, a function, a value of the wrong
+	// type) is INVALID_ARGUMENT: a filter is never widened.
+	Filter string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	// Order of the results (AIP-132): a comma list of fields, each optionally
+	// followed by " desc", as in "created_at desc, name". The fields are the
+	// work engagement's single-valued scalar and time fields: id, name,
+	// custom_id, color_code, created_at. Empty: Pigello's own order.
+	OrderBy string `protobuf:"bytes,4,opt,name=order_by,json=orderBy,proto3" json:"order_by,omitempty"`
+	// Free text Pigello searches for (in name and custom_id, as the emulator
+	// does), sent as given: at most 255 characters, no control characters.
+	Search        string `protobuf:"bytes,5,opt,name=search,proto3" json:"search,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWorkEngagementsRequest) Reset() {
+	*x = ListWorkEngagementsRequest{}
+	mi := &file_pigello_accounts_v1_work_engagement_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWorkEngagementsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWorkEngagementsRequest) ProtoMessage() {}
+
+func (x *ListWorkEngagementsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_pigello_accounts_v1_work_engagement_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWorkEngagementsRequest.ProtoReflect.Descriptor instead.
+func (*ListWorkEngagementsRequest) Descriptor() ([]byte, []int) {
+	return file_pigello_accounts_v1_work_engagement_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListWorkEngagementsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListWorkEngagementsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListWorkEngagementsRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+func (x *ListWorkEngagementsRequest) GetOrderBy() string {
+	if x != nil {
+		return x.OrderBy
+	}
+	return ""
+}
+
+func (x *ListWorkEngagementsRequest) GetSearch() string {
+	if x != nil {
+		return x.Search
+	}
+	return ""
+}
+
+// ListWorkEngagementsResponse is one page of work engagements.
+type ListWorkEngagementsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The work engagements of this page, each as Get returns it.
+	WorkEngagements []*WorkEngagement `protobuf:"bytes,1,rep,name=work_engagements,json=workEngagements,proto3" json:"work_engagements,omitempty"`
+	// Token for the next page, to pass as page_token with the same filter,
+	// order_by and search; empty on the last page. A page may be empty.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// Number of work engagements matching the request across all pages, when
+	// Pigello says (its count); otherwise 0.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListWorkEngagementsResponse) Reset() {
+	*x = ListWorkEngagementsResponse{}
+	mi := &file_pigello_accounts_v1_work_engagement_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListWorkEngagementsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListWorkEngagementsResponse) ProtoMessage() {}
+
+func (x *ListWorkEngagementsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_pigello_accounts_v1_work_engagement_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListWorkEngagementsResponse.ProtoReflect.Descriptor instead.
+func (*ListWorkEngagementsResponse) Descriptor() ([]byte, []int) {
+	return file_pigello_accounts_v1_work_engagement_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListWorkEngagementsResponse) GetWorkEngagements() []*WorkEngagement {
+	if x != nil {
+		return x.WorkEngagements
+	}
+	return nil
+}
+
+func (x *ListWorkEngagementsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+func (x *ListWorkEngagementsResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
 var File_pigello_accounts_v1_work_engagement_proto protoreflect.FileDescriptor
 
 const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\n" +
-	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x97\t\n" +
+	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&pigello/accounts/v1/list_options.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x9f\t\n" +
 	"\x0eWorkEngagement\x12V\n" +
 	"\x02id\x18\x01 \x01(\tBF\x92A7J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xca>\x05\xfa\x02\x02id\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\x8e\x02\n" +
 	"\x04name\x18\x02 \x01(\tB\xf9\x01\x92A\x1eJ\x16\"Full-time employment\"x\xff\x01\x80\x01\x01\xe2A\x01\x02\xbaH\xd0\x01\xba\x01x\n" +
@@ -404,17 +615,17 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')\xd8\x01\x01r\x05\x10\x01\x18\xff\x01R\x04name\x12E\n" +
 	"\forganization\x18\x03 \x01(\v2!.pigello.accounts.v1.OrganizationR\forganization\x12\x86\x01\n" +
 	"\tcustom_id\x18\x04 \x01(\tBd\x92A\x0eJ\t\"WE-0001\"x\x80\x01\xbaHP\xba\x01H\n" +
-	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')r\x03\x18\x80\x01H\x00R\bcustomId\x88\x01\x01\x12q\n" +
+	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')r\x03\x18\x80\x01H\x00R\bcustomId\x88\x01\x01\x12u\n" +
 	"\n" +
-	"color_code\x18\x05 \x01(\tBM\x92A(J\b\"1E90ff\"x\a\x8a\x01\x19^(?:[0-9a-fA-F]{3}){1,2}$\xbaH\x1fr\x1d\x18\a2\x19^(?:[0-9a-fA-F]{3}){1,2}$H\x01R\tcolorCode\x88\x01\x01\x12N\n" +
+	"color_code\x18\x05 \x01(\tBQ\x92A(J\b\"1E90ff\"x\a\x8a\x01\x19^(?:[0-9a-fA-F]{3}){1,2}$\xbaH\x1fr\x1d\x18\a2\x19^(?:[0-9a-fA-F]{3}){1,2}$\xa8\xbb\x18\x01H\x01R\tcolorCode\x88\x01\x01\x12N\n" +
 	"\x16template_notifications\x18\x06 \x03(\v2\x17.google.protobuf.StructR\x15templateNotifications\x12U\n" +
 	"\x1atemplate_sms_notifications\x18\a \x03(\v2\x17.google.protobuf.StructR\x18templateSmsNotifications\x12Y\n" +
 	"\x1ctemplate_email_notifications\x18\b \x03(\v2\x17.google.protobuf.StructR\x1atemplateEmailNotifications\x120\n" +
 	"\x04tags\x18\t \x01(\v2\x16.google.protobuf.ValueB\x04\xe2A\x01\x03R\x04tags\x12G\n" +
 	"\x10customer_columns\x18\n" +
-	" \x01(\v2\x16.google.protobuf.ValueB\x04\xe2A\x01\x03R\x0fcustomerColumns\x12?\n" +
+	" \x01(\v2\x16.google.protobuf.ValueB\x04\xe2A\x01\x03R\x0fcustomerColumns\x12C\n" +
 	"\n" +
-	"created_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x03R\tcreatedAtB\f\n" +
+	"created_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\b\xe2A\x01\x03\xa8\xbb\x18\x01R\tcreatedAtB\f\n" +
 	"\n" +
 	"_custom_idB\r\n" +
 	"\v_color_code\"^\n" +
@@ -429,8 +640,36 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"updateMask\"\x92\x01\n" +
 	"\x1bDeleteWorkEngagementRequest\x12N\n" +
 	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12#\n" +
-	"\rallow_missing\x18\x02 \x01(\bR\fallowMissing2\xb3\x10\n" +
-	"\x15WorkEngagementService\x12\xd8\x01\n" +
+	"\rallow_missing\x18\x02 \x01(\bR\fallowMissing\"\xb5\x01\n" +
+	"\x1bCreateWorkEngagementRequest\x12\x95\x01\n" +
+	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementBG\x92A:J8{\"name\": \"Full-time employment\", \"color_code\": \"1E90ff\"}\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\"\xb9\x03\n" +
+	"\x1aListWorkEngagementsRequest\x12/\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\x12\x92A\x04J\x0250\xe2A\x01\x01\xbaH\x04\x1a\x02(\x00R\bpageSize\x121\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\x12\x92A\x03x\x80\b\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\bR\tpageToken\x12n\n" +
+	"\x06filter\x18\x03 \x01(\tBV\x92AGJB\"color_code = \\\"1E9*\\\" AND created_at >= \\\"2024-01-01T00:00:00Z\\\"\"x\x80\x10\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12F\n" +
+	"\border_by\x18\x04 \x01(\tB+\x92A\x1cJ\x17\"created_at desc, name\"x\x80\x04\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x04R\aorderBy\x12\x7f\n" +
+	"\x06search\x18\x05 \x01(\tBg\x92A\x03x\xff\x01\xe2A\x01\x01\xbaHZ\xba\x01R\n" +
+	"\x11string.no_control\x12#must not contain control characters\x1a\x18!this.matches(r'\\p{Cc}')r\x03\x18\xff\x01R\x06search\"\xb4\x01\n" +
+	"\x1bListWorkEngagementsResponse\x12N\n" +
+	"\x10work_engagements\x18\x01 \x03(\v2#.pigello.accounts.v1.WorkEngagementR\x0fworkEngagements\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize2\xef\x1e\n" +
+	"\x15WorkEngagementService\x12\xda\x06\n" +
+	"\x14CreateWorkEngagement\x120.pigello.accounts.v1.CreateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xea\x05\x92A\xba\x05\x12\x18Create a work engagement\x1a\xb8\x03Creates a work engagement from the writable fields the body sets and returns it as Pigello stored it, with its new id (Pigello: POST, 201). `name` is required. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored and never sent; unknown keys are 400. A create is never retried once it may have reached Pigello: a 503 with reason PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list before creating it again.J`\n" +
+	"\x03413\x12Y\n" +
+	"?The body is larger than --max-request-bytes (1 MiB by default).\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.StatusJ\x80\x01\n" +
+	"\x03415\x12y\n" +
+	"_The body was not sent as JSON: its Content-Type is neither application/json (UTF-8) nor absent.\x12\x16\n" +
+	"\x14\x1a\x12.google.rpc.Status\x82\xd3\xe4\x93\x02&:\x0fwork_engagement\"\x13/v1/workEngagements\x12\xdc\a\n" +
+	"\x13ListWorkEngagements\x12/.pigello.accounts.v1.ListWorkEngagementsRequest\x1a0.pigello.accounts.v1.ListWorkEngagementsResponse\"\xe1\x06\x92A\xbf\x06\x12\x15List work engagements\x1a\xa5\x06Returns one page of work engagements (Pigello: GET list/, 200). Pass `next_page_token` back as `page_token`, with the same filter, order_by and search, for the next page; it is empty on the last page.\n" +
+	"\n" +
+	"- **`page_size`**: 0 or absent means 50; above 500 means 500.\n" +
+	"- **`order_by`**: a comma list of `id`, `name`, `custom_id`, `color_code`, `created_at`, each optionally followed by ` desc` (`created_at desc, name`).\n" +
+	"- **`filter`** (AIP-160 subset): comparisons joined by `AND`, each optionally preceded by `NOT`: `color_code = \"abc\"`, `color_code != \"abc\"`, `color_code = \"ab*\"` (starts with; `*ab` ends with, `*ab*` contains), `created_at >= \"2024-01-01T00:00:00Z\"` (also `>`, `<`, `<=`, `=`). Anything else is 400, so a filter is never widened.\n" +
+	"- **`search`**: Pigello's free-text search, sent as given.\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/workEngagements\x90\x02\x01\x12\xd8\x01\n" +
 	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\x9a\f\n" +
 	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xaa\v\x92A\xe5\n" +
 	"\x12\x18Update a work engagement\x1a\xae\bWrites the fields the update mask selects and returns the work engagement as Pigello stored it (Pigello: PATCH, 200). The body is the work engagement, its id taken from the path; `null` clears a nullable field.\n" +
@@ -504,40 +743,49 @@ func file_pigello_accounts_v1_work_engagement_proto_rawDescGZIP() []byte {
 	return file_pigello_accounts_v1_work_engagement_proto_rawDescData
 }
 
-var file_pigello_accounts_v1_work_engagement_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_pigello_accounts_v1_work_engagement_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_pigello_accounts_v1_work_engagement_proto_goTypes = []any{
 	(*WorkEngagement)(nil),              // 0: pigello.accounts.v1.WorkEngagement
 	(*Organization)(nil),                // 1: pigello.accounts.v1.Organization
 	(*GetWorkEngagementRequest)(nil),    // 2: pigello.accounts.v1.GetWorkEngagementRequest
 	(*UpdateWorkEngagementRequest)(nil), // 3: pigello.accounts.v1.UpdateWorkEngagementRequest
 	(*DeleteWorkEngagementRequest)(nil), // 4: pigello.accounts.v1.DeleteWorkEngagementRequest
-	(*structpb.Struct)(nil),             // 5: google.protobuf.Struct
-	(*structpb.Value)(nil),              // 6: google.protobuf.Value
-	(*timestamppb.Timestamp)(nil),       // 7: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),       // 8: google.protobuf.FieldMask
-	(*emptypb.Empty)(nil),               // 9: google.protobuf.Empty
+	(*CreateWorkEngagementRequest)(nil), // 5: pigello.accounts.v1.CreateWorkEngagementRequest
+	(*ListWorkEngagementsRequest)(nil),  // 6: pigello.accounts.v1.ListWorkEngagementsRequest
+	(*ListWorkEngagementsResponse)(nil), // 7: pigello.accounts.v1.ListWorkEngagementsResponse
+	(*structpb.Struct)(nil),             // 8: google.protobuf.Struct
+	(*structpb.Value)(nil),              // 9: google.protobuf.Value
+	(*timestamppb.Timestamp)(nil),       // 10: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),       // 11: google.protobuf.FieldMask
+	(*emptypb.Empty)(nil),               // 12: google.protobuf.Empty
 }
 var file_pigello_accounts_v1_work_engagement_proto_depIdxs = []int32{
 	1,  // 0: pigello.accounts.v1.WorkEngagement.organization:type_name -> pigello.accounts.v1.Organization
-	5,  // 1: pigello.accounts.v1.WorkEngagement.template_notifications:type_name -> google.protobuf.Struct
-	5,  // 2: pigello.accounts.v1.WorkEngagement.template_sms_notifications:type_name -> google.protobuf.Struct
-	5,  // 3: pigello.accounts.v1.WorkEngagement.template_email_notifications:type_name -> google.protobuf.Struct
-	6,  // 4: pigello.accounts.v1.WorkEngagement.tags:type_name -> google.protobuf.Value
-	6,  // 5: pigello.accounts.v1.WorkEngagement.customer_columns:type_name -> google.protobuf.Value
-	7,  // 6: pigello.accounts.v1.WorkEngagement.created_at:type_name -> google.protobuf.Timestamp
+	8,  // 1: pigello.accounts.v1.WorkEngagement.template_notifications:type_name -> google.protobuf.Struct
+	8,  // 2: pigello.accounts.v1.WorkEngagement.template_sms_notifications:type_name -> google.protobuf.Struct
+	8,  // 3: pigello.accounts.v1.WorkEngagement.template_email_notifications:type_name -> google.protobuf.Struct
+	9,  // 4: pigello.accounts.v1.WorkEngagement.tags:type_name -> google.protobuf.Value
+	9,  // 5: pigello.accounts.v1.WorkEngagement.customer_columns:type_name -> google.protobuf.Value
+	10, // 6: pigello.accounts.v1.WorkEngagement.created_at:type_name -> google.protobuf.Timestamp
 	0,  // 7: pigello.accounts.v1.UpdateWorkEngagementRequest.work_engagement:type_name -> pigello.accounts.v1.WorkEngagement
-	8,  // 8: pigello.accounts.v1.UpdateWorkEngagementRequest.update_mask:type_name -> google.protobuf.FieldMask
-	2,  // 9: pigello.accounts.v1.WorkEngagementService.GetWorkEngagement:input_type -> pigello.accounts.v1.GetWorkEngagementRequest
-	3,  // 10: pigello.accounts.v1.WorkEngagementService.UpdateWorkEngagement:input_type -> pigello.accounts.v1.UpdateWorkEngagementRequest
-	4,  // 11: pigello.accounts.v1.WorkEngagementService.DeleteWorkEngagement:input_type -> pigello.accounts.v1.DeleteWorkEngagementRequest
-	0,  // 12: pigello.accounts.v1.WorkEngagementService.GetWorkEngagement:output_type -> pigello.accounts.v1.WorkEngagement
-	0,  // 13: pigello.accounts.v1.WorkEngagementService.UpdateWorkEngagement:output_type -> pigello.accounts.v1.WorkEngagement
-	9,  // 14: pigello.accounts.v1.WorkEngagementService.DeleteWorkEngagement:output_type -> google.protobuf.Empty
-	12, // [12:15] is the sub-list for method output_type
-	9,  // [9:12] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	11, // 8: pigello.accounts.v1.UpdateWorkEngagementRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 9: pigello.accounts.v1.CreateWorkEngagementRequest.work_engagement:type_name -> pigello.accounts.v1.WorkEngagement
+	0,  // 10: pigello.accounts.v1.ListWorkEngagementsResponse.work_engagements:type_name -> pigello.accounts.v1.WorkEngagement
+	5,  // 11: pigello.accounts.v1.WorkEngagementService.CreateWorkEngagement:input_type -> pigello.accounts.v1.CreateWorkEngagementRequest
+	6,  // 12: pigello.accounts.v1.WorkEngagementService.ListWorkEngagements:input_type -> pigello.accounts.v1.ListWorkEngagementsRequest
+	2,  // 13: pigello.accounts.v1.WorkEngagementService.GetWorkEngagement:input_type -> pigello.accounts.v1.GetWorkEngagementRequest
+	3,  // 14: pigello.accounts.v1.WorkEngagementService.UpdateWorkEngagement:input_type -> pigello.accounts.v1.UpdateWorkEngagementRequest
+	4,  // 15: pigello.accounts.v1.WorkEngagementService.DeleteWorkEngagement:input_type -> pigello.accounts.v1.DeleteWorkEngagementRequest
+	0,  // 16: pigello.accounts.v1.WorkEngagementService.CreateWorkEngagement:output_type -> pigello.accounts.v1.WorkEngagement
+	7,  // 17: pigello.accounts.v1.WorkEngagementService.ListWorkEngagements:output_type -> pigello.accounts.v1.ListWorkEngagementsResponse
+	0,  // 18: pigello.accounts.v1.WorkEngagementService.GetWorkEngagement:output_type -> pigello.accounts.v1.WorkEngagement
+	0,  // 19: pigello.accounts.v1.WorkEngagementService.UpdateWorkEngagement:output_type -> pigello.accounts.v1.WorkEngagement
+	12, // 20: pigello.accounts.v1.WorkEngagementService.DeleteWorkEngagement:output_type -> google.protobuf.Empty
+	16, // [16:21] is the sub-list for method output_type
+	11, // [11:16] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_pigello_accounts_v1_work_engagement_proto_init() }
@@ -545,6 +793,7 @@ func file_pigello_accounts_v1_work_engagement_proto_init() {
 	if File_pigello_accounts_v1_work_engagement_proto != nil {
 		return
 	}
+	file_pigello_accounts_v1_list_options_proto_init()
 	file_pigello_accounts_v1_work_engagement_proto_msgTypes[0].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -552,7 +801,7 @@ func file_pigello_accounts_v1_work_engagement_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_pigello_accounts_v1_work_engagement_proto_rawDesc), len(file_pigello_accounts_v1_work_engagement_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,8 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
+	WorkEngagementService_CreateWorkEngagement_FullMethodName = "/pigello.accounts.v1.WorkEngagementService/CreateWorkEngagement"
+	WorkEngagementService_ListWorkEngagements_FullMethodName  = "/pigello.accounts.v1.WorkEngagementService/ListWorkEngagements"
 	WorkEngagementService_GetWorkEngagement_FullMethodName    = "/pigello.accounts.v1.WorkEngagementService/GetWorkEngagement"
 	WorkEngagementService_UpdateWorkEngagement_FullMethodName = "/pigello.accounts.v1.WorkEngagementService/UpdateWorkEngagement"
 	WorkEngagementService_DeleteWorkEngagement_FullMethodName = "/pigello.accounts.v1.WorkEngagementService/DeleteWorkEngagement"
@@ -29,9 +31,9 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// WorkEngagementService reads, updates and deletes the work engagements of
-// Pigello's "Accounts" application (Core API v2.0.0,
-// /accounts/users/organization/workengagement/{pk}/). Each call becomes one
+// WorkEngagementService creates, lists, reads, updates and deletes the work
+// engagements of Pigello's "Accounts" application (Core API v2.0.0,
+// /accounts/users/organization/workengagement/). Each call becomes one
 // authenticated request to Pigello.
 //
 // Every error carries a google.rpc.ErrorInfo (domain "pigello.io"; metadata
@@ -39,6 +41,18 @@ const (
 // errors, the facade's own or Pigello's, come as google.rpc.BadRequest; a rate
 // limit comes with google.rpc.RetryInfo.
 type WorkEngagementServiceClient interface {
+	// CreateWorkEngagement creates a work engagement from the writable fields
+	// set in the request and returns it as Pigello stored it, with its new id
+	// (Pigello: POST to the collection, 201). name is required; read-only
+	// fields (id, tags, customer_columns, created_at) are ignored. A create is
+	// never retried once it may have reached Pigello: UNAVAILABLE with reason
+	// PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list before
+	// creating it again.
+	CreateWorkEngagement(ctx context.Context, in *CreateWorkEngagementRequest, opts ...grpc.CallOption) (*WorkEngagement, error)
+	// ListWorkEngagements returns one page of work engagements (Pigello: GET
+	// list/, 200), filtered, ordered and searched as the request says. See
+	// ListWorkEngagementsRequest for the rules.
+	ListWorkEngagements(ctx context.Context, in *ListWorkEngagementsRequest, opts ...grpc.CallOption) (*ListWorkEngagementsResponse, error)
 	// GetWorkEngagement returns one work engagement (Pigello: GET, 200).
 	// NOT_FOUND when Pigello has no work engagement with that id.
 	GetWorkEngagement(ctx context.Context, in *GetWorkEngagementRequest, opts ...grpc.CallOption) (*WorkEngagement, error)
@@ -61,6 +75,26 @@ type workEngagementServiceClient struct {
 
 func NewWorkEngagementServiceClient(cc grpc.ClientConnInterface) WorkEngagementServiceClient {
 	return &workEngagementServiceClient{cc}
+}
+
+func (c *workEngagementServiceClient) CreateWorkEngagement(ctx context.Context, in *CreateWorkEngagementRequest, opts ...grpc.CallOption) (*WorkEngagement, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(WorkEngagement)
+	err := c.cc.Invoke(ctx, WorkEngagementService_CreateWorkEngagement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *workEngagementServiceClient) ListWorkEngagements(ctx context.Context, in *ListWorkEngagementsRequest, opts ...grpc.CallOption) (*ListWorkEngagementsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListWorkEngagementsResponse)
+	err := c.cc.Invoke(ctx, WorkEngagementService_ListWorkEngagements_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (c *workEngagementServiceClient) GetWorkEngagement(ctx context.Context, in *GetWorkEngagementRequest, opts ...grpc.CallOption) (*WorkEngagement, error) {
@@ -97,9 +131,9 @@ func (c *workEngagementServiceClient) DeleteWorkEngagement(ctx context.Context, 
 // All implementations must embed UnimplementedWorkEngagementServiceServer
 // for forward compatibility.
 //
-// WorkEngagementService reads, updates and deletes the work engagements of
-// Pigello's "Accounts" application (Core API v2.0.0,
-// /accounts/users/organization/workengagement/{pk}/). Each call becomes one
+// WorkEngagementService creates, lists, reads, updates and deletes the work
+// engagements of Pigello's "Accounts" application (Core API v2.0.0,
+// /accounts/users/organization/workengagement/). Each call becomes one
 // authenticated request to Pigello.
 //
 // Every error carries a google.rpc.ErrorInfo (domain "pigello.io"; metadata
@@ -107,6 +141,18 @@ func (c *workEngagementServiceClient) DeleteWorkEngagement(ctx context.Context, 
 // errors, the facade's own or Pigello's, come as google.rpc.BadRequest; a rate
 // limit comes with google.rpc.RetryInfo.
 type WorkEngagementServiceServer interface {
+	// CreateWorkEngagement creates a work engagement from the writable fields
+	// set in the request and returns it as Pigello stored it, with its new id
+	// (Pigello: POST to the collection, 201). name is required; read-only
+	// fields (id, tags, customer_columns, created_at) are ignored. A create is
+	// never retried once it may have reached Pigello: UNAVAILABLE with reason
+	// PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list before
+	// creating it again.
+	CreateWorkEngagement(context.Context, *CreateWorkEngagementRequest) (*WorkEngagement, error)
+	// ListWorkEngagements returns one page of work engagements (Pigello: GET
+	// list/, 200), filtered, ordered and searched as the request says. See
+	// ListWorkEngagementsRequest for the rules.
+	ListWorkEngagements(context.Context, *ListWorkEngagementsRequest) (*ListWorkEngagementsResponse, error)
 	// GetWorkEngagement returns one work engagement (Pigello: GET, 200).
 	// NOT_FOUND when Pigello has no work engagement with that id.
 	GetWorkEngagement(context.Context, *GetWorkEngagementRequest) (*WorkEngagement, error)
@@ -131,6 +177,12 @@ type WorkEngagementServiceServer interface {
 // pointer dereference when methods are called.
 type UnimplementedWorkEngagementServiceServer struct{}
 
+func (UnimplementedWorkEngagementServiceServer) CreateWorkEngagement(context.Context, *CreateWorkEngagementRequest) (*WorkEngagement, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateWorkEngagement not implemented")
+}
+func (UnimplementedWorkEngagementServiceServer) ListWorkEngagements(context.Context, *ListWorkEngagementsRequest) (*ListWorkEngagementsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListWorkEngagements not implemented")
+}
 func (UnimplementedWorkEngagementServiceServer) GetWorkEngagement(context.Context, *GetWorkEngagementRequest) (*WorkEngagement, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetWorkEngagement not implemented")
 }
@@ -159,6 +211,42 @@ func RegisterWorkEngagementServiceServer(s grpc.ServiceRegistrar, srv WorkEngage
 		t.testEmbeddedByValue()
 	}
 	s.RegisterService(&WorkEngagementService_ServiceDesc, srv)
+}
+
+func _WorkEngagementService_CreateWorkEngagement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateWorkEngagementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WorkEngagementServiceServer).CreateWorkEngagement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WorkEngagementService_CreateWorkEngagement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WorkEngagementServiceServer).CreateWorkEngagement(ctx, req.(*CreateWorkEngagementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WorkEngagementService_ListWorkEngagements_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListWorkEngagementsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WorkEngagementServiceServer).ListWorkEngagements(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WorkEngagementService_ListWorkEngagements_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WorkEngagementServiceServer).ListWorkEngagements(ctx, req.(*ListWorkEngagementsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
 }
 
 func _WorkEngagementService_GetWorkEngagement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
@@ -222,6 +310,14 @@ var WorkEngagementService_ServiceDesc = grpc.ServiceDesc{
 	ServiceName: "pigello.accounts.v1.WorkEngagementService",
 	HandlerType: (*WorkEngagementServiceServer)(nil),
 	Methods: []grpc.MethodDesc{
+		{
+			MethodName: "CreateWorkEngagement",
+			Handler:    _WorkEngagementService_CreateWorkEngagement_Handler,
+		},
+		{
+			MethodName: "ListWorkEngagements",
+			Handler:    _WorkEngagementService_ListWorkEngagements_Handler,
+		},
 		{
 			MethodName: "GetWorkEngagement",
 			Handler:    _WorkEngagementService_GetWorkEngagement_Handler,
