@@ -133,9 +133,11 @@ func stringLookups(get func(record) *string) []lookup {
 	}
 }
 
-// timeLookups are a DateTimeField's lookups. Pigello documents exact, gt,
-// gte, in and isnull for Workengagement's created_at, and lt and lte for
-// other resources' created_at.
+// timeLookups are a DateTimeField's lookups. The readable part of
+// Pigello's page lists gt, gte, in and isnull for Workengagement's
+// created_at, and lt and lte for other resources' created_at (the page is
+// cut off there); exact is django-filter's bare field name. All seven are
+// served, as the facade may send any of them.
 func timeLookups(get func(record) time.Time) []lookup {
 	compare := func(match func(int) bool) func(string) (predicate, string) {
 		return func(value string) (predicate, string) {
