@@ -31,6 +31,60 @@
 // 404 unless ControlEndpoints lists it, and 405 with an Allow header for a
 // method it does not serve.
 //
+// # List
+//
+// GET /accounts/users/organization/workengagement/list/ lists records, after
+// the same credential check. Pigello documents its query parameters but not
+// its answer, its defaults or its errors; where it is silent the emulator
+// chooses as follows.
+//
+//   - _page and _page_size (decimal digits only, at least 1; _page_size at
+//     most MaxPageSize, above which is 400, not clamped) must be set
+//     together: one alone is 400 naming the other. With neither, every
+//     record is answered in one page: there is no documented default page
+//     size to imitate. A page past the end is an empty page (200), not
+//     DRF's 404 "Invalid page.".
+//   - The envelope is Config.ListEnvelope: ListArray (default), a bare JSON
+//     array; or ListPaginated, DRF's {"count", "next", "previous",
+//     "results"}, next and previous absolute URLs (scheme and Host of the
+//     request, the same path, the parameters sorted with _page replaced, as
+//     DRF's replace_query_param writes them; null when there is no such
+//     page or the list is not paged). previous is the page before, even past
+//     the end; for the first page it carries _page=1 where DRF would drop
+//     _page, since a link must keep the two set together.
+//   - _order_by is a comma list of id, name, custom_id, color_code and
+//     created_at, each optionally prefixed with "-" for descending. Ties,
+//     and a list without _order_by, are ordered by created_at then id, so
+//     pages never overlap or skip. Strings compare byte-wise, and a null
+//     comes last ascending and first descending, as in PostgreSQL.
+//   - _search is split into terms on whitespace and commas, as DRF's
+//     SearchFilter does; a record matches when each term is found, in any
+//     case, in its name or custom_id.
+//   - Filters are Pigello's for Workengagement (ListFilters): color_code=
+//     (exact) and its __contains, __endswith, __icontains, __iendswith,
+//     __iexact, __in (a comma list), __isnull, __istartswith and
+//     __startswith; created_at= and its __gt, __gte, __lt, __lte, __in and
+//     __isnull. A "!" ending the parameter name negates a filter
+//     (color_code!=abc) as Django's exclude() does, so a null color_code
+//     passes it. Several filters and the search all apply (AND). Values are
+//     trimmed as Django's form fields trim them. __isnull takes true or
+//     false; a date-time must be RFC 3339 with an offset
+//     (2024-01-01T00:00:00Z, or +01:00 sent as %2B01:00), since Django would
+//     read one without in Pigello's undocumented time zone; microseconds
+//     are kept, finer digits dropped.
+//
+// Where a real Pigello might silently ignore a parameter, and so widen a
+// list, the emulator answers 400 with a DRF body ({"parameter": [...]},
+// every problem at once) so that a client's bug shows in its tests: an
+// unknown parameter, field or lookup; _slim, _jsonl and _statistics, whose
+// effect Pigello does not document; the array filters (tags,
+// customer_columns, global_realestates, global_segments), which are not
+// emulated; a blank or malformed value; a parameter given twice (Django
+// would take the last); a null character. A query string that does not
+// decode (a bad %-escape, or not UTF-8) is 400 {"detail": ...}. As in
+// Django, only "&" separates parameters: a ";" is part of a value.
+// Pigello's Bulk write (POST list/) is not emulated: 405.
+//
 // # Faults
 //
 // To prove a client's retries, timeouts, breaker and error mapping, the

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -47,6 +48,9 @@ type Config struct {
 	Organizations []string
 	// NoSeed starts the emulator without the three demo records.
 	NoSeed bool
+	// ListEnvelope is the shape of list/ answers: ListArray (the default,
+	// also for "") or ListPaginated. Pigello does not document it.
+	ListEnvelope ListEnvelope
 }
 
 // Emulator is a strict Pigello for the Workengagement resource. It is an
@@ -60,14 +64,16 @@ type Emulator struct {
 	log    requestLog
 	faults faultBook
 
+	envelope ListEnvelope // the shape of list/ answers; never "" after New
+
 	closed    chan struct{} // closed by Close, to release held requests
 	closeOnce sync.Once
 }
 
 // New returns an emulator configured by cfg. It panics if cfg is invalid
-// (credentials partly set, or an organization id that is not a UUID): those
-// are programming errors that would otherwise surface as puzzling 401s and
-// 400s far from their cause.
+// (credentials partly set, an organization id that is not a UUID, or an
+// unknown ListEnvelope): those are programming errors that would otherwise
+// surface as puzzling 401s, 400s and decoding failures far from their cause.
 func New(cfg Config) *Emulator {
 	creds := cfg.Credentials
 	if creds == (Credentials{}) {
@@ -76,7 +82,11 @@ func New(cfg Config) *Emulator {
 	if missing := creds.missing(); len(missing) > 0 {
 		panic(fmt.Sprintf("emulator: credentials partly set, missing %s", strings.Join(missing, ", ")))
 	}
-	e := &Emulator{creds: creds, orgs: knownOrganizations(cfg.Organizations), now: time.Now, closed: make(chan struct{})}
+	envelope := cmp.Or(cfg.ListEnvelope, ListArray)
+	if !slices.Contains(ListEnvelopes(), envelope) {
+		panic(fmt.Sprintf("emulator: list envelope %q is not one of %v", cfg.ListEnvelope, ListEnvelopes()))
+	}
+	e := &Emulator{creds: creds, orgs: knownOrganizations(cfg.Organizations), envelope: envelope, now: time.Now, closed: make(chan struct{})}
 	e.store.records = map[string]record{}
 	if !cfg.NoSeed {
 		e.seeded = true

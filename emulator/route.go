@@ -10,9 +10,13 @@ const (
 	// collectionPath is where records are created; a detail path is this
 	// followed by "<pk>/".
 	collectionPath = "/accounts/users/organization/workengagement/"
+	// listPath is where records are listed. Pigello also documents a Bulk
+	// write (POST) here, which the emulator does not serve.
+	listPath = collectionPath + "list/"
 
 	allowCollection = "POST"
 	allowDetail     = "GET, PATCH, DELETE"
+	allowList       = "GET"
 )
 
 // pkPattern is Django's uuid path converter: lower-case only, so a client
@@ -41,11 +45,26 @@ func (e *Emulator) serveResource(w http.ResponseWriter, r *http.Request, b body)
 		e.serveCollection(w, r, b)
 		return
 	}
+	if path == listPath {
+		e.serveList(w, r)
+		return
+	}
 	if pk, ok := matchDetail(path); ok {
 		e.serveDetail(w, r, pk, b)
 		return
 	}
 	writeDetail(w, http.StatusNotFound, "Not found.")
+}
+
+func (e *Emulator) serveList(w http.ResponseWriter, r *http.Request) {
+	if !e.admit(w, r, allowList) {
+		return
+	}
+	if r.Method != http.MethodGet {
+		writeMethodNotAllowed(w, r)
+		return
+	}
+	e.list(w, r)
 }
 
 func (e *Emulator) serveCollection(w http.ResponseWriter, r *http.Request, b body) {

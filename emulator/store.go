@@ -1,6 +1,10 @@
 package emulator
 
-import "sync"
+import (
+	"maps"
+	"slices"
+	"sync"
+)
 
 // store holds the records. Every access goes through its mutex, since the
 // handler serves requests concurrently.
@@ -55,4 +59,11 @@ func (s *store) delete(id string) bool {
 	_, ok := s.records[id]
 	delete(s.records, id)
 	return ok
+}
+
+// all returns a copy of every record, in no particular order.
+func (s *store) all() []record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Collect(maps.Values(s.records))
 }

@@ -90,9 +90,13 @@ func stringField(rule stringRule, raw json.RawMessage, set func(*record, *string
 }
 
 // pyStrip trims s as Python's str.strip() does, which is what DRF's
-// trim_whitespace uses: Unicode White_Space plus the separators U+001C–U+001F.
+// trim_whitespace uses.
 func pyStrip(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
-	})
+	return strings.TrimFunc(s, isPySpace)
+}
+
+// isPySpace is Python's str.isspace for one character: Unicode White_Space
+// plus the separators U+001C–U+001F.
+func isPySpace(r rune) bool {
+	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
 }

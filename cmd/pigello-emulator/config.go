@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/pigello-facade/pigello-facade/emulator"
@@ -16,6 +17,8 @@ type config struct {
 	credentials emulator.Credentials
 	demo        bool // credentials are the public demo ones
 	version     bool // print the version and exit
+
+	listEnvelope emulator.ListEnvelope // the shape of list/ answers
 }
 
 // versionFlag names the one flag with no environment variable: asking for
@@ -50,6 +53,9 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	fs := flag.NewFlagSet("pigello-emulator", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8000", "`address` to listen on (host:port; port 0 picks a free one)")
+	cfg.listEnvelope = emulator.ListArray
+	fs.Var((*envelopeFlag)(&cfg.listEnvelope), "list-envelope",
+		"`shape` of list/ answers: array (a bare JSON array) or paginated (DRF's {\"count\", \"next\", \"previous\", \"results\"})")
 	fs.BoolVar(&cfg.version, versionFlag, false, "print the version and exit")
 	fs.Usage = func() { printUsage(stdout, fs) }
 	if err := envDefaults(fs, getenv); err != nil {
@@ -122,4 +128,26 @@ func credentialsFromEnv(getenv func(string) string) (emulator.Credentials, bool,
 		return emulator.DemoCredentials(), true, nil
 	}
 	return emulator.Credentials{}, false, fmt.Errorf("pigello-emulator: credentials partly set: missing %s", strings.Join(missing, ", "))
+}
+
+// envelopeFlag is --list-envelope: one of emulator.ListEnvelopes, checked
+// when set, so a typo in the flag or its variable stops the start.
+type envelopeFlag emulator.ListEnvelope
+
+func (f *envelopeFlag) String() string { return string(*f) }
+
+func (f *envelopeFlag) Set(s string) error {
+	if !slices.Contains(emulator.ListEnvelopes(), emulator.ListEnvelope(s)) {
+		return fmt.Errorf("%q is not one of %s", s, envelopeNames())
+	}
+	*f = envelopeFlag(s)
+	return nil
+}
+
+func envelopeNames() string {
+	var names []string
+	for _, e := range emulator.ListEnvelopes() {
+		names = append(names, string(e))
+	}
+	return strings.Join(names, ", ")
 }

@@ -4,14 +4,17 @@
 //
 // Usage:
 //
-//	pigello-emulator [--addr 127.0.0.1:8000]
+//	pigello-emulator [--addr 127.0.0.1:8000] [--list-envelope array|paginated]
 //	pigello-emulator --version
 //	pigello-emulator --help
 //
 // Every flag but --version can also be set from the environment as EMULATOR_
-// plus its name in upper snake case (EMULATOR_ADDR); a flag given on the
-// command line wins. --help lists the flags and their variables, the
-// credential variables with the demo values, and the /_emulator/ endpoints.
+// plus its name in upper snake case (EMULATOR_ADDR, EMULATOR_LIST_ENVELOPE); a
+// flag given on the command line wins. --list-envelope chooses the shape of
+// GET .../workengagement/list/ answers, which Pigello does not document: a
+// bare JSON array (the default) or DRF's paginated object. --help lists the
+// flags and their variables, the credential variables with the demo values,
+// list/'s query parameters, and the /_emulator/ endpoints.
 // The credentials to accept come from PIGELLO_APPLICATION_ID,
 // PIGELLO_CLIENT_CT, PIGELLO_CLIENT_ENTITY, PIGELLO_CLIENT_SECRET,
 // PIGELLO_CUSTOMER_ID, PIGELLO_SERVICE_ID and PIGELLO_SERVICE_VERSION_ID: all
@@ -71,7 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		fmt.Fprintf(stdout, "pigello-emulator %s\n", version)
 		return nil
 	}
-	emu := emulator.New(emulator.Config{Credentials: cfg.credentials})
+	emu := emulator.New(emulator.Config{Credentials: cfg.credentials, ListEnvelope: cfg.listEnvelope})
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("pigello-emulator: listen: %w", err)
@@ -125,6 +128,7 @@ func printBanner(w io.Writer, addr string, cfg config, emu *emulator.Emulator) {
 	} else {
 		fmt.Fprintln(w, "credentials: from the PIGELLO_* environment variables")
 	}
+	fmt.Fprintf(w, "list envelope: %s\n", cfg.listEnvelope)
 	fmt.Fprintf(w, "demo organizations: %v\n", emu.DemoOrganizationIDs())
 	fmt.Fprintf(w, "demo workengagements: %v\n", emu.DemoIDs())
 }

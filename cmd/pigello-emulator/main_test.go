@@ -82,11 +82,18 @@ func mapEnv(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
 }
 
-// get fetches the first demo record with creds.
+// get fetches the first demo record with creds and returns the status.
 func (f *fixture) get(t *testing.T, creds emulator.Credentials) int {
 	t.Helper()
 	id := emulator.New(emulator.Config{}).DemoIDs()[0]
-	req, err := http.NewRequest("GET", f.baseURL+"/accounts/users/organization/workengagement/"+id+"/", nil)
+	status, _ := f.fetch(t, creds, "/accounts/users/organization/workengagement/"+id+"/")
+	return status
+}
+
+// fetch GETs path with creds and returns the status and body.
+func (f *fixture) fetch(t *testing.T, creds emulator.Credentials, path string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("GET", f.baseURL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +104,14 @@ func (f *fixture) get(t *testing.T, creds emulator.Credentials) int {
 	defer tr.CloseIdleConnections()
 	resp, err := (&http.Client{Transport: tr, Timeout: 5 * time.Second}).Do(req)
 	if err != nil {
-		t.Fatalf("GET demo record returned %v", err)
+		t.Fatalf("GET %s returned %v", path, err)
 	}
 	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: read body: %v", path, err)
+	}
+	return resp.StatusCode, body
 }
 
 func TestRunServesAndStops(t *testing.T) {
@@ -163,6 +173,10 @@ func TestRunConfigErrors(t *testing.T) {
 		{"unknown flag", []string{"--port", "1"}, nil, "pigello-emulator: flag provided but not defined: -port"},
 		{"extra argument", []string{"--addr", "127.0.0.1:0", "serve"}, nil, `pigello-emulator: unexpected arguments ["serve"]`},
 		{"bad address", []string{"--addr", "127.0.0.1:99999"}, nil, "pigello-emulator: listen: "},
+		{"unknown envelope", []string{"--addr", "127.0.0.1:0", "--list-envelope", "Paginated"}, nil,
+			`pigello-emulator: invalid value "Paginated" for flag -list-envelope: "Paginated" is not one of array, paginated`},
+		{"unknown envelope variable", []string{"--addr", "127.0.0.1:0"}, map[string]string{"EMULATOR_LIST_ENVELOPE": "json"},
+			`pigello-emulator: EMULATOR_LIST_ENVELOPE: "json" is not one of array, paginated`},
 		{"help", []string{"-h"}, nil, ""},
 	}
 	for _, tt := range tests {
@@ -195,6 +209,12 @@ func TestHelp(t *testing.T) {
 		"PIGELLO_CUSTOMER_ID         X-PIGELLO-CUSTOMER-ID         demo: " + demo.CustomerID,
 		"PIGELLO_SERVICE_ID          X-PIGELLO-SERVICE-ID          demo: " + demo.ServiceID,
 		"PIGELLO_SERVICE_VERSION_ID  X-PIGELLO-SERVICE-VERSION-ID  demo: " + demo.ServiceVersionID,
+		"--list-envelope shape", "default array; variable EMULATOR_LIST_ENVELOPE",
+		"List: GET /accounts/users/organization/workengagement/list/",
+		"_page_size <= 1000 (above is",
+		"  _order_by          comma list of id, name, custom_id, color_code, created_at,",
+		"  color_code         lookups exact, contains, endswith, icontains, iendswith,\n                     iexact, in, isnull, istartswith, startswith",
+		"  created_at         lookups exact, gt, gte, lt, lte, in, isnull",
 		"A scripted fault applies before the credential check",
 		"fault keys: latency, status, body, retry_after, reset, hang, malformed, oversized, close",
 	}
@@ -211,6 +231,38 @@ func TestHelp(t *testing.T) {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("run(%s) printed\n%s\nwhich does not contain %q", arg, out.String(), w)
 				}
+			}
+		})
+	}
+}
+
+// --list-envelope, or its variable, chooses the shape of list/ answers; the
+// default is a bare array.
+func TestRunListEnvelope(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string // the body's opening
+	}{
+		{"default", nil, nil, `[{"id":"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31",`},
+		{"flag", []string{"--list-envelope", "paginated"}, nil, `{"count":3,"next":null,"previous":null,"results":[{"id":"3f2b8c1e-`},
+		{"variable", nil, map[string]string{"EMULATOR_LIST_ENVELOPE": "paginated"}, `{"count":3,"next":null,"previous":null,"results":[{"id":"3f2b8c1e-`},
+		{"flag over variable", []string{"--list-envelope=array"}, map[string]string{"EMULATOR_LIST_ENVELOPE": "paginated"}, `[{"id":"3f2b8c1e-`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := setup(t, append([]string{"--addr", "127.0.0.1:0"}, tt.args...), tt.env)
+			status, body := f.fetch(t, emulator.DemoCredentials(), "/accounts/users/organization/workengagement/list/")
+			if status != 200 || !strings.HasPrefix(string(body), tt.want) {
+				t.Errorf("GET list/ = %d %s, want 200 starting %s", status, body, tt.want)
+			}
+			envelope := "array"
+			if strings.HasPrefix(tt.want, "{") {
+				envelope = "paginated"
+			}
+			if !strings.Contains(f.banner, "list envelope: "+envelope+"\n") {
+				t.Errorf("banner %q does not say the list envelope is %s", f.banner, envelope)
 			}
 		})
 	}
