@@ -15,7 +15,7 @@ func (r *Resource) Create(m protoreflect.Message) (Selection, []Violation) {
 	var bad []Violation
 	for i, fd := range r.writable {
 		if r.keep&^sel&(1<<i) != 0 {
-			bad = append(bad, Violation{Field: string(fd.Name()), Description: fmt.Sprintf("%s is required: Pigello creates nothing without it", fd.Name())})
+			bad = append(bad, Violation{Field: string(fd.Name()), Description: fmt.Sprintf("%s is required: a create must set it", fd.Name())})
 		}
 	}
 	if len(bad) > 0 {

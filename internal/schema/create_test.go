@@ -29,10 +29,10 @@ func TestCreate(t *testing.T) {
 		{name: "a UUID goes in lower case", we: &accountsv1.WorkEngagement{Name: "n", Organization: &accountsv1.Organization{Id: "0B7E3C2A-5F1D-4A8E-B6C4-2E9F1A3D5C70"}},
 			want: `{"name":"n","organization":{"id":"0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70"}}`},
 		{name: "the required field missing", we: &accountsv1.WorkEngagement{ColorCode: proto.String("abc"), Id: testID}, bad: []Violation{
-			{Field: "name", Description: "name is required: Pigello creates nothing without it"},
+			{Field: "name", Description: "name is required: a create must set it"},
 		}},
 		{name: "nothing at all", we: nil, bad: []Violation{
-			{Field: "name", Description: "name is required: Pigello creates nothing without it"},
+			{Field: "name", Description: "name is required: a create must set it"},
 		}},
 	}
 	for _, tt := range tests {
