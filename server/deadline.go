@@ -38,14 +38,14 @@ func DeadlineInterceptor(d time.Duration) grpc.UnaryServerInterceptor {
 }
 
 // outcomeUnknown ends the message of a status whose error wraps
-// upstream.ErrOutcomeUnknown: a PATCH that may have reached Pigello.
+// upstream.ErrOutcomeUnknown: a PATCH or POST that may have reached Pigello.
 const outcomeUnknown = "; the change may or may not have been applied"
 
 // endedStatus is the status of a call whose context ended, or whose error
 // is a context's; nil for any other. It is the code the caller got: a call
 // canceled at its deadline is DEADLINE_EXCEEDED, as its client reports it.
-// An update that may have reached Pigello says so, but keeps the code: a
-// deadline never says whether a change was made.
+// An update or create that may have reached Pigello says so, but keeps the
+// code: a deadline never says whether a change was made.
 func endedStatus(ctx context.Context, err error) *status.Status {
 	note := ""
 	if errors.Is(err, upstream.ErrOutcomeUnknown) {

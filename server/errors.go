@@ -56,7 +56,7 @@ const (
 
 	// Pigello's answer missing or unusable.
 	ReasonUnreachable       = "PIGELLO_UNREACHABLE"        // no connection, or no answer to a Get or Delete
-	ReasonOutcomeUnknown    = "PIGELLO_OUTCOME_UNKNOWN"    // an Update's answer was lost: it may have been applied
+	ReasonOutcomeUnknown    = "PIGELLO_OUTCOME_UNKNOWN"    // an Update's or Create's answer was lost: it may have been applied
 	ReasonMalformedResponse = "PIGELLO_MALFORMED_RESPONSE" // not the documented JSON
 	ReasonResponseTooLarge  = "PIGELLO_RESPONSE_TOO_LARGE" // over 1 MiB
 	ReasonCircuitOpen       = "PIGELLO_CIRCUIT_OPEN"       // the circuit breaker is open
@@ -154,7 +154,7 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 	case errors.Is(err, upstream.ErrOutcomeUnknown):
 		// Before the timeout and unreachable cases, whose errors it wraps.
 		return newStatus(codes.Unavailable, ReasonOutcomeUnknown,
-			"Pigello's answer was lost"+outcomeUnknown+"; read the work engagement before trying again", nil)
+			"Pigello's answer was lost"+outcomeUnknown+"; check what Pigello holds (Get, or List after a create) before trying again", nil)
 	case errors.Is(err, upstream.ErrAttemptTimeout):
 		return newStatus(codes.DeadlineExceeded, ReasonTimeout, "Pigello did not answer in time", nil)
 	case errors.Is(err, upstream.ErrUnreachable):

@@ -81,11 +81,13 @@ var codeReasons = map[codes.Code]string{
 
 // ValidationInterceptor checks each request against the contract's
 // protovalidate rules before the handler runs, so nothing invalid reaches
-// Pigello.
+// Pigello. A create's read-only fields, which it ignores, are not checked
+// (createOptions).
 func ValidationInterceptor(v protovalidate.Validator) grpc.UnaryServerInterceptor {
-	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	creates := createOptions()
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		if m, ok := req.(proto.Message); ok {
-			if err := v.Validate(m); err != nil {
+			if err := v.Validate(m, creates[info.FullMethod]...); err != nil {
 				return nil, errorStatus(ctx, err, "")
 			}
 		}

@@ -32,6 +32,10 @@ type inProcess struct {
 	interceptors []grpc.UnaryServerInterceptor
 }
 
+func (p *inProcess) CreateWorkEngagement(ctx context.Context, req *accountsv1.CreateWorkEngagementRequest) (*accountsv1.WorkEngagement, error) {
+	return invoke(ctx, p, accountsv1.WorkEngagementService_CreateWorkEngagement_FullMethodName, req, p.svc.CreateWorkEngagement)
+}
+
 func (p *inProcess) GetWorkEngagement(ctx context.Context, req *accountsv1.GetWorkEngagementRequest) (*accountsv1.WorkEngagement, error) {
 	return invoke(ctx, p, accountsv1.WorkEngagementService_GetWorkEngagement_FullMethodName, req, p.svc.GetWorkEngagement)
 }

@@ -43,6 +43,10 @@ func TestInProcessRunsInterceptors(t *testing.T) {
 		method string
 		call   func(context.Context) error
 	}{
+		{accountsv1.WorkEngagementService_CreateWorkEngagement_FullMethodName, func(ctx context.Context) error {
+			_, err := local.CreateWorkEngagement(ctx, &accountsv1.CreateWorkEngagementRequest{})
+			return err
+		}},
 		{accountsv1.WorkEngagementService_GetWorkEngagement_FullMethodName, func(ctx context.Context) error {
 			_, err := local.GetWorkEngagement(ctx, &accountsv1.GetWorkEngagementRequest{Id: "not-a-uuid"})
 			return err

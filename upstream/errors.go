@@ -32,11 +32,11 @@ var (
 	// caller's deadline: context.DeadlineExceeded is not in the chain.
 	ErrAttemptTimeout = errors.New("attempt timed out")
 	// ErrOutcomeUnknown is wrapped, next to ErrUnreachable or the caller's
-	// context error, by the error of a PATCH that may have reached Pigello
-	// and got no whole answer: the connection failed after it opened, the
-	// attempt timed out or the caller's context ended while the answer was
-	// awaited. Pigello may or may not have applied it, and it is not sent
-	// again. A request that never left (no connection was had for it) does
+	// context error, by the error of a PATCH or POST that may have reached
+	// Pigello and got no whole answer: the connection failed after it
+	// opened, the attempt timed out or the caller's context ended while the
+	// answer was awaited. Pigello may or may not have applied it, and it is
+	// not sent again. A request that never left (no connection was had for it) does
 	// not wrap it, nor does a GET or DELETE, which are retried and safe to
 	// repeat.
 	ErrOutcomeUnknown = errors.New("outcome unknown: the request may have been applied")

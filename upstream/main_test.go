@@ -83,7 +83,8 @@ func respond(status int, body string, header ...string) http.HandlerFunc {
 	}
 }
 
-// call runs one of the three methods by name, for tables covering all.
+// call runs one of the operations by its HTTP method, for tables covering
+// several.
 func call(t *testing.T, c *Client, method, id string) error {
 	t.Helper()
 	return callWith(t.Context(), t, c, method, id)
@@ -99,6 +100,8 @@ func callWith(ctx context.Context, t *testing.T, c *Client, method, id string) e
 		return c.UpdateWorkEngagement(ctx, id, json.RawMessage(`{"name":"n"}`), new(object))
 	case http.MethodDelete:
 		return c.DeleteWorkEngagement(ctx, id)
+	case http.MethodPost: // a create names no id
+		return c.CreateWorkEngagement(ctx, json.RawMessage(`{"name":"n"}`), new(object))
 	}
 	t.Fatalf("unknown method %s", method)
 	return nil
@@ -113,5 +116,8 @@ func okFor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if r.Method == http.MethodPost {
+		w.WriteHeader(http.StatusCreated)
+	}
 	_, _ = io.WriteString(w, minimalObj)
 }

@@ -31,8 +31,8 @@ func stallingClient(t *testing.T, stall int) *http.Client {
 	return hc
 }
 
-// TestOutcomeUnknown: a PATCH that may have reached Pigello and got no
-// whole answer is marked ErrOutcomeUnknown, whatever ended it; one that
+// TestOutcomeUnknown: a PATCH or POST that may have reached Pigello and got
+// no whole answer is marked ErrOutcomeUnknown, whatever ended it; one that
 // never left, and any GET or DELETE (retried, and harmless to repeat), is
 // not.
 func TestOutcomeUnknown(t *testing.T) {
@@ -68,6 +68,25 @@ func TestOutcomeUnknown(t *testing.T) {
 		{name: "PATCH attempt timed out while dialling, then retried", method: http.MethodPatch, stall: 1, opts: []Option{WithAttemptTimeout(time.Second)},
 			requests: 1},
 		{name: "PATCH 503 is an answer", method: http.MethodPatch, replies: []http.HandlerFunc{respond(503, ""), okFor},
+			want: &Error{}, requests: 1},
+		// A create is no more idempotent than an update: the same rules.
+		{name: "POST reset after the request was read", method: http.MethodPost, replies: []http.HandlerFunc{reset, okFor},
+			unknown: true, want: ErrUnreachable, requests: 1},
+		{name: "POST connection closed after the request was read", method: http.MethodPost, replies: []http.HandlerFunc{hangUp, okFor},
+			unknown: true, want: ErrUnreachable, requests: 1},
+		{name: "POST answer cut short", method: http.MethodPost, replies: []http.HandlerFunc{cutShort, okFor},
+			unknown: true, want: ErrUnreachable, requests: 1},
+		{name: "POST attempt timed out awaiting the answer", method: http.MethodPost, replies: []http.HandlerFunc{stallUntilGone, okFor}, opts: []Option{attemptTimeout},
+			unknown: true, want: ErrAttemptTimeout, requests: 1},
+		{name: "POST caller's deadline passed awaiting the answer", method: http.MethodPost, replies: []http.HandlerFunc{stallUntilGone, okFor}, deadline: 50 * time.Millisecond,
+			unknown: true, want: context.DeadlineExceeded, requests: 1},
+		{name: "POST every dial refused", method: http.MethodPost, refuse: 3,
+			want: ErrUnreachable, requests: 0},
+		{name: "POST dial refused, then retried", method: http.MethodPost, refuse: 1,
+			requests: 1},
+		{name: "POST attempt timed out while dialling, then retried", method: http.MethodPost, stall: 1, opts: []Option{WithAttemptTimeout(time.Second)},
+			requests: 1},
+		{name: "POST 503 is an answer", method: http.MethodPost, replies: []http.HandlerFunc{respond(503, ""), okFor},
 			want: &Error{}, requests: 1},
 		{name: "GET reset, then retried", method: http.MethodGet, replies: []http.HandlerFunc{reset, okFor},
 			requests: 2},

@@ -49,9 +49,9 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // WithAttemptTimeout bounds each attempt by d, in addition to the caller's
 // deadline; 0, the default, sets no bound. An attempt that runs out while
 // the caller's context is alive fails with ErrAttemptTimeout and
-// ErrUnreachable, which GET and DELETE retry; a PATCH is retried only if it
-// had no connection yet, and otherwise ends with ErrOutcomeUnknown too (the
-// request may have been applied).
+// ErrUnreachable, which GET and DELETE retry; a PATCH or POST is retried
+// only if it had no connection yet, and otherwise ends with
+// ErrOutcomeUnknown too (the request may have been applied).
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(cl *Client) { cl.attemptTimeout = d }
 }

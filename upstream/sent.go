@@ -13,7 +13,7 @@ import (
 // when the dial, DNS lookup or TLS handshake failed or the attempt timed out
 // while they ran; after it, bytes may have been written, even if net/http
 // then reports the connection closed or reset. This is what decides whether
-// a PATCH may be sent again and whether its outcome is unknown.
+// a PATCH or POST may be sent again and whether its outcome is unknown.
 //
 // A GET is not watched, to keep the trace's allocations off the hot path:
 // it is retried after any transport failure and changes nothing, so it is

@@ -56,7 +56,7 @@ func flagDefs(cfg *Config) []flagDef {
 
 		{"default-timeout", upstreamFlags, positiveDurationFlag(&cfg.Server.DefaultTimeout, 10*time.Second), "deadline of calls that arrive without one (a caller's own deadline is always kept)"},
 		{"attempt-timeout", upstreamFlags, durationFlag(&cfg.Upstream.AttemptTimeout, 5*time.Second), "timeout of each attempt at a Pigello request (0s: only the call's deadline)"},
-		{"max-attempts", upstreamFlags, intFlag(&cfg.Upstream.Retry.MaxAttempts, 3, 1, 10), "tries per Pigello request, the first included (GET and DELETE; PATCH only when the connection never opened; 1: no retries)"},
+		{"max-attempts", upstreamFlags, intFlag(&cfg.Upstream.Retry.MaxAttempts, 3, 1, 10), "tries per Pigello request, the first included (GET and DELETE; PATCH and POST only when the connection never opened; 1: no retries)"},
 		{"upstream-max-concurrency", upstreamFlags, intFlag(&cfg.Upstream.Limiter.MaxConcurrency, 256, 0, 10000), "Pigello requests in flight at most (0: unbounded)"},
 		{"upstream-queue-timeout", upstreamFlags, durationFlag(&cfg.Upstream.Limiter.QueueTimeout, time.Second), "how long a call waits for a free slot before RESOURCE_EXHAUSTED (0s: not at all)"},
 		{"breaker-window", upstreamFlags, positiveDurationFlag(&cfg.Upstream.Breaker.Window, 10*time.Second), "circuit breaker: rolling window of counted requests"},

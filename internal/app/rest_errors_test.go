@@ -31,6 +31,7 @@ func TestRESTRejected(t *testing.T) {
 	env := setup(t)
 	d := env.demo()
 	item := workEngagementsPath(d.full)
+	const collection = "/v1/workEngagements"
 	invalid := func(fields ...string) wantError {
 		return wantError{code: codes.InvalidArgument, http: http.StatusBadRequest, reason: "INVALID_REQUEST", fields: fields}
 	}
@@ -81,7 +82,19 @@ func TestRESTRejected(t *testing.T) {
 		{name: "PUT", method: "PUT", path: item, body: `{"name": "x"}`, want: notAllowed, allow: "GET, PATCH, DELETE"},
 		{name: "POST of a form is not a GET", method: "POST", path: item, body: `name=x`, contentType: "application/x-www-form-urlencoded", want: notAllowed, allow: "GET, PATCH, DELETE"},
 		{name: "unknown path", method: "GET", path: "/v1/nothing", want: notFound},
-		{name: "POST to the collection", method: "POST", path: "/v1/workEngagements", body: `{"name": "x"}`, want: notFound},
+		{name: "PUT to the collection", method: "PUT", path: collection, body: `{"name": "x"}`, want: notAllowed, allow: "POST, GET"},
+		// A create's body is read as an update's is.
+		{name: "create: body not JSON", method: "POST", path: collection, body: `name=x`, want: invalid("work_engagement")},
+		{name: "create: array body", method: "POST", path: collection, body: `[]`, want: invalid("work_engagement")},
+		{name: "create: unknown body key", method: "POST", path: collection, body: `{"name": "x", "nope": 1}`, want: invalid("work_engagement.nope")},
+		{name: "create: wrong type", method: "POST", path: collection, body: `{"name": 5}`, want: invalid("work_engagement.name")},
+		{name: "create: unknown nested key", method: "POST", path: collection, body: `{"name": "x", "organization": {"uuid": "x"}}`, want: invalid("work_engagement.organization.uuid")},
+		{name: "create: key given twice", method: "POST", path: collection, body: `{"name": "a", "name": "b"}`, want: invalid("work_engagement.name")},
+		{name: "create: read-only timestamp not a timestamp", method: "POST", path: collection, body: `{"name": "x", "created_at": "yesterday"}`, want: invalid("work_engagement.created_at")},
+		{name: "create: no name", method: "POST", path: collection, body: `{"color_code": "abc", "id": "junk"}`, want: invalid("work_engagement.name")},
+		{name: "create: null name", method: "POST", path: collection, body: `{"name": null}`, want: invalid("work_engagement.name")},
+		{name: "create: no body, so no name", method: "POST", path: collection, want: invalid("work_engagement.name")},
+		{name: "create: plain text", method: "POST", path: collection, body: `{"name": "x"}`, contentType: "text/plain", want: unsupported},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,7 +107,7 @@ func TestRESTRejected(t *testing.T) {
 			if got := a.header.Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
 			}
-			if a.http == http.StatusUnsupportedMediaType && a.header.Get("Accept-Patch") != "application/json" {
+			if a.http == http.StatusUnsupportedMediaType && tt.method == "PATCH" && a.header.Get("Accept-Patch") != "application/json" {
 				t.Errorf("a 415 to a PATCH with Accept-Patch %q, want application/json", a.header.Get("Accept-Patch"))
 			}
 			env.assertNoUpstream(t)
@@ -164,26 +177,32 @@ func TestRESTHostileIDs(t *testing.T) {
 }
 
 // TestRESTBodyTooLarge: a body over 1 MiB is 413 whether or not its length
-// is announced, and is not forwarded.
+// is announced, to an update or a create, and is not forwarded.
 func TestRESTBodyTooLarge(t *testing.T) {
 	env := setup(t)
 	big := `{"name": "` + strings.Repeat("x", 1<<20) + `"}`
 	tests := []struct {
 		name string
-		body io.Reader
+		body func() io.Reader
 	}{
-		{"with Content-Length", strings.NewReader(big)},
-		{"chunked", io.MultiReader(strings.NewReader(big))}, // unknown length
+		{"with Content-Length", func() io.Reader { return strings.NewReader(big) }},
+		{"chunked", func() io.Reader { return io.MultiReader(strings.NewReader(big)) }}, // unknown length
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			env.emu.ResetRequests()
-			code, resp := env.send(t, "PATCH", workEngagementsPath(env.demo().full), tt.body)
-			if code != http.StatusRequestEntityTooLarge {
-				t.Errorf("PATCH returned %d, want 413", code)
-			}
-			restError(t, resp, codes.InvalidArgument, "")
-			env.assertNoUpstream(t)
-		})
+		for _, write := range []struct{ method, path string }{
+			{"PATCH", workEngagementsPath(env.demo().full)},
+			{"POST", "/v1/workEngagements"},
+		} {
+			t.Run(tt.name+"/"+write.method, func(t *testing.T) {
+				env.emu.ResetRequests()
+				body := tt.body()
+				code, resp := env.send(t, write.method, write.path, body)
+				if code != http.StatusRequestEntityTooLarge {
+					t.Errorf("%s returned %d, want 413", write.method, code)
+				}
+				restError(t, resp, codes.InvalidArgument, "")
+				env.assertNoUpstream(t)
+			})
+		}
 	}
 }

@@ -26,6 +26,7 @@ import (
 // case over each of its protocols. The outgoing metadata of a call's
 // context travels as gRPC metadata or as HTTP headers.
 type transport interface {
+	Create(context.Context, *accountsv1.CreateWorkEngagementRequest) answer
 	Get(context.Context, *accountsv1.GetWorkEngagementRequest) answer
 	Update(context.Context, *accountsv1.UpdateWorkEngagementRequest) answer
 	Delete(context.Context, *accountsv1.DeleteWorkEngagementRequest) answer
@@ -48,7 +49,7 @@ func (e *testEnv) transports() []struct {
 // answer is how one call ended, over either protocol.
 type answer struct {
 	err error // the call's status; nil on success
-	// we is the work engagement a successful Get or Update answered.
+	// we is the work engagement a successful Create, Get or Update answered.
 	we *accountsv1.WorkEngagement
 	// http and header are the REST answer's status and headers (0 and nil
 	// over gRPC).
