@@ -27,17 +27,6 @@ func (c *Client) createForTest(ctx context.Context, body json.RawMessage, out an
 	return c.do(ctx, req, out)
 }
 
-// listForTest is a List operation: a GET of the list path with query q.
-func (c *Client) listForTest(ctx context.Context, q url.Values) error {
-	req, err := c.newRequest(ctx, "ListForTest", http.MethodGet, workEngagementPath+"list/", nil)
-	if err != nil {
-		return err
-	}
-	req.query = q
-	var items []json.RawMessage
-	return c.do(ctx, req, &items)
-}
-
 func TestPostSendsBody(t *testing.T) {
 	var method, path, contentType, body string
 	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
@@ -63,7 +52,7 @@ func TestQueryEncoded(t *testing.T) {
 		_, _ = io.WriteString(w, "[]")
 	})
 	q := url.Values{"_page": {"2"}, "color_code!": {"a&b=c"}, "_search": {"ö ?#/"}}
-	if err := c.listForTest(t.Context(), q); err != nil {
+	if _, err := c.ListWorkEngagements(t.Context(), q, nil); err != nil {
 		t.Fatalf("list returned %v", err)
 	}
 	if path != workEngagementPath+"list/" {
