@@ -15,8 +15,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
-// listPath is Pigello's list endpoint.
-const listPath = "/accounts/users/organization/workengagement/list/"
+// pigelloListPath is Pigello's list endpoint.
+const pigelloListPath = "/accounts/users/organization/workengagement/list/"
 
 // pigelloList is a Pigello list endpoint on a real listener, for tests that
 // must see the exact query the facade sends: it records every request and
@@ -55,7 +55,7 @@ func (p *pigelloList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, p.body)
 		return
 	}
-	if r.URL.Path != listPath && len(p.items) > 0 {
+	if r.URL.Path != pigelloListPath && len(p.items) > 0 {
 		_, _ = io.WriteString(w, p.items[0]) // a Get, for comparing
 		return
 	}
@@ -82,7 +82,7 @@ func (p *pigelloList) envelope(r *http.Request, page, end int, results string) s
 	link := func(n int) string {
 		q := r.URL.Query()
 		q.Set("_page", strconv.Itoa(n))
-		return strconv.Quote("http://pigello.test" + listPath + "?" + q.Encode())
+		return strconv.Quote("http://pigello.test" + pigelloListPath + "?" + q.Encode())
 	}
 	next, previous := "null", "null"
 	if end < len(p.items) {
@@ -117,8 +117,8 @@ func (p *pigelloList) onlyQuery(t *testing.T) url.Values {
 	if len(reqs) != 1 {
 		t.Fatalf("Pigello received %d requests, want 1: %v", len(reqs), reqs)
 	}
-	if reqs[0].Path != listPath {
-		t.Errorf("Pigello was asked for %s, want %s", reqs[0].Path, listPath)
+	if reqs[0].Path != pigelloListPath {
+		t.Errorf("Pigello was asked for %s, want %s", reqs[0].Path, pigelloListPath)
 	}
 	return reqs[0].Query()
 }

@@ -14,9 +14,9 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 )
 
-// page is what one List answered, in short: the names of its items,
+// listPage is what one List answered, in short: the names of its items,
 // whether it had a next page token, and its total_size.
-type page struct {
+type listPage struct {
 	names []string
 	more  bool
 	total int32
@@ -25,9 +25,9 @@ type page struct {
 // listAll lists with req, then with each next_page_token, the page sizes
 // taken in turn from sizes (the last repeating), until a page has no
 // token. It returns the pages and the _page/_page_size Pigello got.
-func listAll(t *testing.T, l lister, p *pigelloList, req *accountsv1.ListWorkEngagementsRequest, sizes ...int32) ([]page, []string) {
+func listAll(t *testing.T, l lister, p *pigelloList, req *accountsv1.ListWorkEngagementsRequest, sizes ...int32) ([]listPage, []string) {
 	t.Helper()
-	var pages []page
+	var pages []listPage
 	for i := 0; ; i++ {
 		if i == 50 {
 			t.Fatal("no last page after 50 pages")
@@ -37,7 +37,7 @@ func listAll(t *testing.T, l lister, p *pigelloList, req *accountsv1.ListWorkEng
 		if a.err != nil {
 			t.Fatalf("page %d: List returned %v", i+1, a.err)
 		}
-		pg := page{more: a.resp.GetNextPageToken() != "", total: a.resp.GetTotalSize()}
+		pg := listPage{more: a.resp.GetNextPageToken() != "", total: a.resp.GetTotalSize()}
 		for _, we := range a.resp.GetWorkEngagements() {
 			pg.names = append(pg.names, we.GetName())
 		}
@@ -57,7 +57,7 @@ func listAll(t *testing.T, l lister, p *pigelloList, req *accountsv1.ListWorkEng
 	return pages, asked
 }
 
-func names(from, to int) []string {
+func itemNames(from, to int) []string {
 	var out []string
 	for i := from; i <= to; i++ {
 		out = append(out, "n"+strconv.Itoa(i))
@@ -74,28 +74,28 @@ func TestListLastPage(t *testing.T) {
 	tests := []struct {
 		name  string
 		p     *pigelloList
-		pages []page
+		pages []listPage
 		asked []string
 	}{
 		{"array, short last page", &pigelloList{items: itemsJSON(7)},
-			[]page{{names(1, 3), true, 0}, {names(4, 6), true, 0}, {names(7, 7), false, 0}}, []string{"1/3", "2/3", "3/3"}},
+			[]listPage{{itemNames(1, 3), true, 0}, {itemNames(4, 6), true, 0}, {itemNames(7, 7), false, 0}}, []string{"1/3", "2/3", "3/3"}},
 		{"array, full last page", &pigelloList{items: itemsJSON(6)},
-			[]page{{names(1, 3), true, 0}, {names(4, 6), true, 0}, {nil, false, 0}}, []string{"1/3", "2/3", "3/3"}},
+			[]listPage{{itemNames(1, 3), true, 0}, {itemNames(4, 6), true, 0}, {nil, false, 0}}, []string{"1/3", "2/3", "3/3"}},
 		{"array, full last page, then 404", &pigelloList{items: itemsJSON(6), notFoundPastEnd: true},
-			[]page{{names(1, 3), true, 0}, {names(4, 6), true, 0}, {nil, false, 0}}, []string{"1/3", "2/3", "3/3"}},
-		{"array, empty", &pigelloList{}, []page{{nil, false, 0}}, []string{"1/3"}},
+			[]listPage{{itemNames(1, 3), true, 0}, {itemNames(4, 6), true, 0}, {nil, false, 0}}, []string{"1/3", "2/3", "3/3"}},
+		{"array, empty", &pigelloList{}, []listPage{{nil, false, 0}}, []string{"1/3"}},
 		{"paginated, short last page", &pigelloList{items: itemsJSON(7), paginated: true},
-			[]page{{names(1, 3), true, 7}, {names(4, 6), true, 7}, {names(7, 7), false, 7}}, []string{"1/3", "2/3", "3/3"}},
+			[]listPage{{itemNames(1, 3), true, 7}, {itemNames(4, 6), true, 7}, {itemNames(7, 7), false, 7}}, []string{"1/3", "2/3", "3/3"}},
 		{"paginated, full last page: next is null", &pigelloList{items: itemsJSON(6), paginated: true},
-			[]page{{names(1, 3), true, 6}, {names(4, 6), false, 6}}, []string{"1/3", "2/3"}},
-		{"paginated, empty", &pigelloList{paginated: true}, []page{{nil, false, 0}}, []string{"1/3"}},
+			[]listPage{{itemNames(1, 3), true, 6}, {itemNames(4, 6), false, 6}}, []string{"1/3", "2/3"}},
+		{"paginated, empty", &pigelloList{paginated: true}, []listPage{{nil, false, 0}}, []string{"1/3"}},
 	}
 	for _, tt := range tests {
 		env := startList(t, tt.p)
 		for _, tr := range env.listers() {
 			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
 				pages, asked := listAll(t, tr, tt.p, &accountsv1.ListWorkEngagementsRequest{}, 3)
-				if diff := cmp.Diff(tt.pages, pages, cmp.AllowUnexported(page{})); diff != "" {
+				if diff := cmp.Diff(tt.pages, pages, cmp.AllowUnexported(listPage{})); diff != "" {
 					t.Errorf("pages mismatch (-want +got):\n%s", diff)
 				}
 				if diff := cmp.Diff(tt.asked, asked); diff != "" {
@@ -121,7 +121,7 @@ func TestListPageSizeChanges(t *testing.T) {
 					for _, pg := range pages {
 						got = append(got, pg.names...)
 					}
-					if diff := cmp.Diff(names(1, 23), got); diff != "" {
+					if diff := cmp.Diff(itemNames(1, 23), got); diff != "" {
 						t.Errorf("items mismatch (-want +got), Pigello asked %v:\n%s", asked, diff)
 					}
 				})
