@@ -48,6 +48,10 @@ func (p *inProcess) DeleteWorkEngagement(ctx context.Context, req *accountsv1.De
 	return invoke(ctx, p, accountsv1.WorkEngagementService_DeleteWorkEngagement_FullMethodName, req, p.svc.DeleteWorkEngagement)
 }
 
+func (p *inProcess) ListWorkEngagements(ctx context.Context, req *accountsv1.ListWorkEngagementsRequest) (*accountsv1.ListWorkEngagementsResponse, error) {
+	return invoke(ctx, p, accountsv1.WorkEngagementService_ListWorkEngagements_FullMethodName, req, p.svc.ListWorkEngagements)
+}
+
 // invoke runs method's call through the interceptors, outermost first, as
 // grpc-go's chained interceptors do.
 func invoke[Req, Resp any](ctx context.Context, p *inProcess, method string, req Req, call func(context.Context, Req) (Resp, error)) (Resp, error) {

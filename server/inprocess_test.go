@@ -59,6 +59,10 @@ func TestInProcessRunsInterceptors(t *testing.T) {
 			_, err := local.DeleteWorkEngagement(ctx, &accountsv1.DeleteWorkEngagementRequest{Id: "not-a-uuid"})
 			return err
 		}},
+		{accountsv1.WorkEngagementService_ListWorkEngagements_FullMethodName, func(ctx context.Context) error {
+			_, err := local.ListWorkEngagements(ctx, &accountsv1.ListWorkEngagementsRequest{PageSize: -1})
+			return err
+		}},
 	}
 	for _, c := range calls {
 		seen = nil

@@ -30,5 +30,6 @@
 // deadline. Stats and the observer's Event report each attempt.
 //
 // What Pigello does not document is assumed in named places: the shape of
-// its error bodies in drf.go, its Retry-After at parseRetryAfter.
+// its error bodies in drf.go, the envelope of its list answers in
+// listenvelope.go, its Retry-After at parseRetryAfter.
 package upstream

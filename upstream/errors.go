@@ -18,7 +18,9 @@ var (
 	ErrResponseTooLarge = errors.New("upstream: response body exceeds limit")
 	// ErrMalformedResponse is wrapped by the error for a 2xx body that is not
 	// the documented JSON: not JSON, not an object, wrong types, a missing or
-	// empty id, or an unparsable created_at.
+	// empty id, or an unparsable created_at; or a list answer in neither
+	// assumed envelope (an *EnvelopeError is in the chain too) or with an
+	// item the caller could not decode.
 	ErrMalformedResponse = errors.New("upstream: malformed response")
 	// ErrUnreachable is wrapped by the error for an exchange that failed in
 	// transport, before a whole answer arrived: refused or reset

@@ -1,8 +1,6 @@
 package upstream
 
 import (
-	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,21 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// The next operation (a GET with a query that lists) is a request and a
-// call to do, as this test-only one is, and inherits the whole path:
-// headers, bounds, errors, and the retry policy of its method.
-
-// listForTest is a List operation: a GET of the list path with query q.
-func (c *Client) listForTest(ctx context.Context, q url.Values) error {
-	req, err := c.newRequest(ctx, "ListForTest", http.MethodGet, workEngagementPath+"list/", nil)
-	if err != nil {
-		return err
-	}
-	req.query = q
-	var items []json.RawMessage
-	return c.do(ctx, req, &items)
-}
-
 func TestQueryEncoded(t *testing.T) {
 	var path, rawQuery string
 	c, _ := setup(t, func(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +16,7 @@ func TestQueryEncoded(t *testing.T) {
 		_, _ = io.WriteString(w, "[]")
 	})
 	q := url.Values{"_page": {"2"}, "color_code!": {"a&b=c"}, "_search": {"ö ?#/"}}
-	if err := c.listForTest(t.Context(), q); err != nil {
+	if _, err := c.ListWorkEngagements(t.Context(), q, nil); err != nil {
 		t.Fatalf("list returned %v", err)
 	}
 	if path != workEngagementPath+"list/" {
