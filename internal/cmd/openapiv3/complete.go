@@ -28,7 +28,9 @@ import (
 //     AIP-134) is partial: it requires no field;
 //   - the example of a body field's openapiv2_field annotation becomes the
 //     body's example (openapiv2 drops it when the body holds a path
-//     parameter), and a parameter's x-example its OpenAPI 3 example.
+//     parameter), and a parameter's x-example its OpenAPI 3 example;
+//   - an operation whose HTTP rule has a body may be answered 413 or 415 by
+//     the gateway before the call reaches the server (responses.go).
 //
 // Nothing here names a field of this API: the rules follow from the
 // descriptors, for any message.
@@ -78,6 +80,9 @@ func (c *completer) method(md protoreflect.MethodDescriptor) error {
 		if err := c.body(op.RequestBody.Value, md.Input(), rule.GetBody()); err != nil {
 			return err
 		}
+	}
+	if err := addBodyResponses(op, rule); err != nil {
+		return err
 	}
 	for _, p := range op.Parameters {
 		if ex, ok := p.Value.Extensions["x-example"]; ok && p.Value.Example == nil {

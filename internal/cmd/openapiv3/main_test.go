@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -31,6 +33,54 @@ func TestCommittedOutputIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("docs/openapi/pigello-facade.json is not what the committed inputs convert to: run make generate")
+	}
+}
+
+// TestBodyResponses: every operation that takes a body, and only those,
+// documents the gateway's 413 and 415 as a google.rpc.Status, and a PATCH's
+// 415 names its Accept-Patch header. (convert refuses a proto that
+// declares them itself.)
+func TestBodyResponses(t *testing.T) {
+	files, err := readDescriptors("../../../apidesc/apidesc.binpb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc2, err := readSwagger("../../../gen/openapiv2/pigello-facade.swagger.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := convert(t.Context(), doc2, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			hasBody := op.RequestBody != nil
+			if hasBody {
+				bodies++
+			}
+			for _, code := range []string{"413", "415"} {
+				r := op.Responses.Value(code)
+				if !hasBody {
+					if r != nil {
+						t.Errorf("%s %s, which takes no body, documents %s", method, path, code)
+					}
+					continue
+				}
+				if r == nil || r.Value.Content.Get("application/json").Schema.Ref != "#/components/schemas/Status" {
+					t.Errorf("%s %s response %s = %+v, want a google.rpc.Status", method, path, code, r)
+					continue
+				}
+				mentions := strings.Contains(*r.Value.Description, "Accept-Patch")
+				if want := code == "415" && method == http.MethodPatch; mentions != want {
+					t.Errorf("%s %s response %s = %q, want Accept-Patch named: %v", method, path, code, *r.Value.Description, want)
+				}
+			}
+		}
+	}
+	if bodies < 2 {
+		t.Errorf("%d operations take a body, want Create and Update at least", bodies)
 	}
 }
 

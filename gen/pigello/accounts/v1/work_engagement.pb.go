@@ -655,37 +655,25 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\x10work_engagements\x18\x01 \x03(\v2#.pigello.accounts.v1.WorkEngagementR\x0fworkEngagements\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize2\xef\x1e\n" +
-	"\x15WorkEngagementService\x12\xda\x06\n" +
-	"\x14CreateWorkEngagement\x120.pigello.accounts.v1.CreateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xea\x05\x92A\xba\x05\x12\x18Create a work engagement\x1a\xb8\x03Creates a work engagement from the writable fields the body sets and returns it as Pigello stored it, with its new id (Pigello: POST, 201). `name` is required. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored and never sent; unknown keys are 400. A create is never retried once it may have reached Pigello: a 503 with reason PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list before creating it again.J`\n" +
-	"\x03413\x12Y\n" +
-	"?The body is larger than --max-request-bytes (1 MiB by default).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusJ\x80\x01\n" +
-	"\x03415\x12y\n" +
-	"_The body was not sent as JSON: its Content-Type is neither application/json (UTF-8) nor absent.\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\x82\xd3\xe4\x93\x02&:\x0fwork_engagement\"\x13/v1/workEngagements\x12\xdc\a\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize2\xf0\x1a\n" +
+	"\x15WorkEngagementService\x12\xf5\x04\n" +
+	"\x14CreateWorkEngagement\x120.pigello.accounts.v1.CreateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\x85\x04\x92A\xd5\x03\x12\x18Create a work engagement\x1a\xb8\x03Creates a work engagement from the writable fields the body sets and returns it as Pigello stored it, with its new id (Pigello: POST, 201). `name` is required. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored and never sent; unknown keys are 400. A create is never retried once it may have reached Pigello: a 503 with reason PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list before creating it again.\x82\xd3\xe4\x93\x02&:\x0fwork_engagement\"\x13/v1/workEngagements\x12\xdc\a\n" +
 	"\x13ListWorkEngagements\x12/.pigello.accounts.v1.ListWorkEngagementsRequest\x1a0.pigello.accounts.v1.ListWorkEngagementsResponse\"\xe1\x06\x92A\xbf\x06\x12\x15List work engagements\x1a\xa5\x06Returns one page of work engagements (Pigello: GET list/, 200). Pass `next_page_token` back as `page_token`, with the same filter, order_by and search, for the next page; it is empty on the last page.\n" +
 	"\n" +
 	"- **`page_size`**: 0 or absent means 50; above 500 means 500.\n" +
 	"- **`order_by`**: a comma list of `id`, `name`, `custom_id`, `color_code`, `created_at`, each optionally followed by ` desc` (`created_at desc, name`).\n" +
 	"- **`filter`** (AIP-160 subset): comparisons joined by `AND`, each optionally preceded by `NOT`: `color_code = \"abc\"`, `color_code != \"abc\"`, `color_code = \"ab*\"` (starts with; `*ab` ends with, `*ab*` contains), `created_at >= \"2024-01-01T00:00:00Z\"` (also `>`, `<`, `<=`, `=`). Anything else is 400, so a filter is never widened.\n" +
 	"- **`search`**: Pigello's free-text search, sent as given.\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/workEngagements\x90\x02\x01\x12\xd8\x01\n" +
-	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\x9a\f\n" +
-	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xaa\v\x92A\xe5\n" +
-	"\x12\x18Update a work engagement\x1a\xae\bWrites the fields the update mask selects and returns the work engagement as Pigello stored it (Pigello: PATCH, 200). The body is the work engagement, its id taken from the path; `null` clears a nullable field.\n" +
+	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\x80\n" +
+	"\n" +
+	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\x90\t\x92A\xcb\b\x12\x18Update a work engagement\x1a\xae\bWrites the fields the update mask selects and returns the work engagement as Pigello stored it (Pigello: PATCH, 200). The body is the work engagement, its id taken from the path; `null` clears a nullable field.\n" +
 	"\n" +
 	"- **Without `update_mask`**, the mask is the body's writable top-level keys: `{\"color_code\": null}` clears the colour and nothing else. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored, so an object read with GET can be sent back as it is. Unknown keys are 400.\n" +
 	"- **`update_mask=name,color_code`** writes exactly those fields; one missing from the body is cleared (sent to Pigello as null), except `name`, which cannot be cleared. `organization.id` means the whole organization reference.\n" +
 	"- **`update_mask=*`** writes every writable field.\n" +
 	"- A mask path that names no writable field, or an update that selects nothing, is 400.\n" +
 	"\n" +
-	"Writable fields: name, organization, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications. `name` is required of a work engagement, not of a PATCH body.J`\n" +
-	"\x03413\x12Y\n" +
-	"?The body is larger than --max-request-bytes (1 MiB by default).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusJ\xb5\x01\n" +
-	"\x03415\x12\xad\x01\n" +
-	"\x92\x01The body was not sent as JSON: its Content-Type is neither application/json (UTF-8) nor absent. The answer carries Accept-Patch: application/json.\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\xa1\x02\n" +
+	"Writable fields: name, organization, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications. `name` is required of a work engagement, not of a PATCH body.\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\xa1\x02\n" +
 	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"\xbe\x01\x92A\x97\x01\x12\x18Delete a work engagement\x1a{Deletes one work engagement (Pigello: DELETE, 204) and answers `{}`. 404 when it does not exist, unless allow_missing=true.\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02B\xb2%\x92A\xe1$\x12\xaa\b\n" +
 	"\x1bpigello-facade REST gateway\x12\x86\bREST/JSON face of pigello-facade, a gRPC facade over the Core API of Pigello's \"Accounts\" application. Each call becomes one authenticated request to Pigello, after the request has been checked against the contract.\n" +
 	"\n" +
