@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"github.com/getkin/kin-openapi/openapi3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
@@ -160,5 +161,59 @@ func TestCompleteNestedMessages(t *testing.T) {
 		`"outer":{"properties":{"inner":{"description":"d","oneOf":[{"$ref":"#/components/schemas/Inner"},{"type":"null"}]}},"type":"object"}}`
 	if string(got) != want {
 		t.Errorf("completed schemas = %s\nwant %s", got, want)
+	}
+}
+
+// TestConstrain: each buf.validate rule JSON Schema can state lands in the
+// field's schema.
+func TestConstrain(t *testing.T) {
+	tests := []struct {
+		name  string
+		kind  descriptorpb.FieldDescriptorProto_Type
+		rules *validate.FieldRules
+		want  string
+	}{
+		{"uuid", descriptorpb.FieldDescriptorProto_TYPE_STRING,
+			validate.FieldRules_builder{String: validate.StringRules_builder{Uuid: proto.Bool(true)}.Build()}.Build(),
+			`{"format":"uuid"}`},
+		{"lengths and pattern", descriptorpb.FieldDescriptorProto_TYPE_STRING,
+			validate.FieldRules_builder{String: validate.StringRules_builder{MinLen: proto.Uint64(1), MaxLen: proto.Uint64(7), Pattern: proto.String("^a+$")}.Build()}.Build(),
+			`{"maxLength":7,"minLength":1,"pattern":"^a+$"}`},
+		{"inclusive bounds", descriptorpb.FieldDescriptorProto_TYPE_INT32,
+			validate.FieldRules_builder{Int32: validate.Int32Rules_builder{Gte: proto.Int32(0), Lte: proto.Int32(500)}.Build()}.Build(),
+			`{"maximum":500,"minimum":0}`},
+		{"exclusive bounds", descriptorpb.FieldDescriptorProto_TYPE_INT32,
+			validate.FieldRules_builder{Int32: validate.Int32Rules_builder{Gt: proto.Int32(0), Lt: proto.Int32(10)}.Build()}.Build(),
+			`{"exclusiveMaximum":10,"exclusiveMinimum":0}`},
+		{"no rules", descriptorpb.FieldDescriptorProto_TYPE_STRING, nil, `{}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := &descriptorpb.FieldOptions{}
+			if tt.rules != nil {
+				proto.SetExtension(opts, validate.E_Field, tt.rules)
+			}
+			file, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{
+				Name:       proto.String("rules.proto"),
+				Package:    proto.String("test"),
+				Syntax:     proto.String("proto3"),
+				Dependency: []string{"buf/validate/validate.proto"},
+				MessageType: []*descriptorpb.DescriptorProto{{Name: proto.String("M"), Field: []*descriptorpb.FieldDescriptorProto{
+					{Name: proto.String("f"), Number: proto.Int32(1), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), Type: tt.kind.Enum(), Options: opts},
+				}}},
+			}, protoregistry.GlobalFiles)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &openapi3.Schema{}
+			constrain(s, file.Messages().ByName("M").Fields().ByName("f"))
+			got, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("constrain = %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

@@ -607,17 +607,18 @@ var File_pigello_accounts_v1_work_engagement_proto protoreflect.FileDescriptor
 
 const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\n" +
-	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&pigello/accounts/v1/list_options.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x9f\t\n" +
-	"\x0eWorkEngagement\x12V\n" +
-	"\x02id\x18\x01 \x01(\tBF\x92A7J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xca>\x05\xfa\x02\x02id\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\x8e\x02\n" +
-	"\x04name\x18\x02 \x01(\tB\xf9\x01\x92A\x1eJ\x16\"Full-time employment\"x\xff\x01\x80\x01\x01\xe2A\x01\x02\xbaH\xd0\x01\xba\x01x\n" +
+	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&pigello/accounts/v1/list_options.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\xf1\b\n" +
+	"\x0eWorkEngagement\x12O\n" +
+	"\x02id\x18\x01 \x01(\tB?\x92A0J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xca>\x05\xfa\x02\x02id\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\x88\x02\n" +
+	"\x04name\x18\x02 \x01(\tB\xf3\x01\x92A\x18J\x16\"Full-time employment\"\xe2A\x01\x02\xbaH\xd0\x01\xba\x01x\n" +
 	"\x10string.not_blank\x12.must contain a character other than whitespace\x1a4this.matches(r'[^\\s\\x{0b}\\p{Z}\\x{85}\\x{1c}-\\x{1f}]')\xba\x01H\n" +
 	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')\xd8\x01\x01r\x05\x10\x01\x18\xff\x01R\x04name\x12E\n" +
-	"\forganization\x18\x03 \x01(\v2!.pigello.accounts.v1.OrganizationR\forganization\x12\x86\x01\n" +
-	"\tcustom_id\x18\x04 \x01(\tBd\x92A\x0eJ\t\"WE-0001\"x\x80\x01\xbaHP\xba\x01H\n" +
-	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')r\x03\x18\x80\x01H\x00R\bcustomId\x88\x01\x01\x12u\n" +
+	"\forganization\x18\x03 \x01(\v2!.pigello.accounts.v1.OrganizationR\forganization\x12\x83\x01\n" +
+	"\tcustom_id\x18\x04 \x01(\tBa\x92A\vJ\t\"WE-0001\"\xbaHP\xba\x01H\n" +
+	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')r\x03\x18\x80\x01H\x00R\bcustomId\x88\x01\x01\x12W\n" +
 	"\n" +
-	"color_code\x18\x05 \x01(\tBQ\x92A(J\b\"1E90ff\"x\a\x8a\x01\x19^(?:[0-9a-fA-F]{3}){1,2}$\xbaH\x1fr\x1d\x18\a2\x19^(?:[0-9a-fA-F]{3}){1,2}$\xa8\xbb\x18\x01H\x01R\tcolorCode\x88\x01\x01\x12N\n" +
+	"color_code\x18\x05 \x01(\tB3\x92A\n" +
+	"J\b\"1E90ff\"\xbaH\x1fr\x1d\x18\a2\x19^(?:[0-9a-fA-F]{3}){1,2}$\xa8\xbb\x18\x01H\x01R\tcolorCode\x88\x01\x01\x12N\n" +
 	"\x16template_notifications\x18\x06 \x03(\v2\x17.google.protobuf.StructR\x15templateNotifications\x12U\n" +
 	"\x1atemplate_sms_notifications\x18\a \x03(\v2\x17.google.protobuf.StructR\x18templateSmsNotifications\x12Y\n" +
 	"\x1ctemplate_email_notifications\x18\b \x03(\v2\x17.google.protobuf.StructR\x1atemplateEmailNotifications\x120\n" +
@@ -628,28 +629,28 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"created_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\b\xe2A\x01\x03\xa8\xbb\x18\x01R\tcreatedAtB\f\n" +
 	"\n" +
 	"_custom_idB\r\n" +
-	"\v_color_code\"^\n" +
-	"\fOrganization\x12N\n" +
-	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"j\n" +
-	"\x18GetWorkEngagementRequest\x12N\n" +
-	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\xd1\x06\n" +
+	"\v_color_code\"W\n" +
+	"\fOrganization\x12G\n" +
+	"\x02id\x18\x01 \x01(\tB7\x92A(J&\"0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70\"\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"c\n" +
+	"\x18GetWorkEngagementRequest\x12G\n" +
+	"\x02id\x18\x01 \x01(\tB7\x92A(J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\xd1\x06\n" +
 	"\x1bUpdateWorkEngagementRequest\x12u\n" +
 	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementB'\x92A\x1aJ\x18{\"color_code\": \"1E90ff\"}\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\x12\xba\x05\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\xfc\x04\x92A\xe4\x012\xd3\x01Fields to write, comma-separated proto field names (`name,color_code`), or `*` for every writable field. Without it, the mask is the body's writable top-level keys. See the operation's description for the rules.J\f\"color_code\"\xe2A\x01\x01\xbaH\x8c\x03\xba\x01\x88\x03\n" +
 	"\x14update_mask.writable\x12\xb1\x01paths must be *, or writable fields: name, organization, organization.id, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications\x1a\xbb\x01this.paths.all(p, p in ['*', 'name', 'organization', 'organization.id', 'custom_id', 'color_code', 'template_notifications', 'template_sms_notifications', 'template_email_notifications'])R\n" +
-	"updateMask\"\x92\x01\n" +
-	"\x1bDeleteWorkEngagementRequest\x12N\n" +
-	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12#\n" +
+	"updateMask\"\x8b\x01\n" +
+	"\x1bDeleteWorkEngagementRequest\x12G\n" +
+	"\x02id\x18\x01 \x01(\tB7\x92A(J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12#\n" +
 	"\rallow_missing\x18\x02 \x01(\bR\fallowMissing\"\xb5\x01\n" +
 	"\x1bCreateWorkEngagementRequest\x12\x95\x01\n" +
-	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementBG\x92A:J8{\"name\": \"Full-time employment\", \"color_code\": \"1E90ff\"}\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\"\xb9\x03\n" +
+	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementBG\x92A:J8{\"name\": \"Full-time employment\", \"color_code\": \"1E90ff\"}\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\"\xa7\x03\n" +
 	"\x1aListWorkEngagementsRequest\x12/\n" +
-	"\tpage_size\x18\x01 \x01(\x05B\x12\x92A\x04J\x0250\xe2A\x01\x01\xbaH\x04\x1a\x02(\x00R\bpageSize\x121\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\x12\x92A\x04J\x0250\xe2A\x01\x01\xbaH\x04\x1a\x02(\x00R\bpageSize\x12+\n" +
 	"\n" +
-	"page_token\x18\x02 \x01(\tB\x12\x92A\x03x\x80\b\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\bR\tpageToken\x12n\n" +
-	"\x06filter\x18\x03 \x01(\tBV\x92AGJB\"color_code = \\\"1E9*\\\" AND created_at >= \\\"2024-01-01T00:00:00Z\\\"\"x\x80\x10\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12F\n" +
-	"\border_by\x18\x04 \x01(\tB+\x92A\x1cJ\x17\"created_at desc, name\"x\x80\x04\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x04R\aorderBy\x12\x7f\n" +
-	"\x06search\x18\x05 \x01(\tBg\x92A\x03x\xff\x01\xe2A\x01\x01\xbaHZ\xba\x01R\n" +
+	"page_token\x18\x02 \x01(\tB\f\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\bR\tpageToken\x12k\n" +
+	"\x06filter\x18\x03 \x01(\tBS\x92ADJB\"color_code = \\\"1E9*\\\" AND created_at >= \\\"2024-01-01T00:00:00Z\\\"\"\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12C\n" +
+	"\border_by\x18\x04 \x01(\tB(\x92A\x19J\x17\"created_at desc, name\"\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x04R\aorderBy\x12y\n" +
+	"\x06search\x18\x05 \x01(\tBa\xe2A\x01\x01\xbaHZ\xba\x01R\n" +
 	"\x11string.no_control\x12#must not contain control characters\x1a\x18!this.matches(r'\\p{Cc}')r\x03\x18\xff\x01R\x06search\"\xb4\x01\n" +
 	"\x1bListWorkEngagementsResponse\x12N\n" +
 	"\x10work_engagements\x18\x01 \x03(\v2#.pigello.accounts.v1.WorkEngagementR\x0fworkEngagements\x12&\n" +
