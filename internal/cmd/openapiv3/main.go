@@ -99,13 +99,9 @@ func convert(ctx context.Context, doc2 *openapi2.T, files *protoregistry.Files) 
 }
 
 func readDescriptors(name string) (*protoregistry.Files, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("openapiv3: %w", err)
-	}
 	var set descriptorpb.FileDescriptorSet
-	if err := proto.Unmarshal(b, &set); err != nil {
-		return nil, fmt.Errorf("openapiv3: %s: %w", name, err)
+	if err := readFile(name, func(b []byte) error { return proto.Unmarshal(b, &set) }); err != nil {
+		return nil, err
 	}
 	files, err := protodesc.NewFiles(&set)
 	if err != nil {
@@ -115,13 +111,21 @@ func readDescriptors(name string) (*protoregistry.Files, error) {
 }
 
 func readSwagger(name string) (*openapi2.T, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("openapiv3: %w", err)
-	}
 	var doc openapi2.T
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("openapiv3: %s: %w", name, err)
+	if err := readFile(name, func(b []byte) error { return json.Unmarshal(b, &doc) }); err != nil {
+		return nil, err
 	}
 	return &doc, nil
+}
+
+// readFile reads name and decodes it with decode; errors name the file.
+func readFile(name string, decode func([]byte) error) error {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("openapiv3: %w", err)
+	}
+	if err := decode(b); err != nil {
+		return fmt.Errorf("openapiv3: %s: %w", name, err)
+	}
+	return nil
 }
