@@ -5,8 +5,10 @@
 // complete.go) adds, from the proto descriptors, what Swagger 2.0 cannot say
 // about the gateway's JSON: which fields may be null, that Struct and Value
 // hold any JSON, that an update's body is partial, and the examples the
-// generator leaves out; and the 413 and 415 answers the gateway gives to any
-// request with a body, derived from the HTTP rules (see responses.go).
+// generator leaves out; the buf.validate rules JSON Schema can state, which
+// protoc-gen-openapiv2 does not read (rules.go); and the 413 and 415 answers
+// the gateway gives to any request with a body, derived from the HTTP rules
+// (responses.go).
 //
 // The output is never edited by hand: change proto/ (or this command) and run
 // `make generate`.
