@@ -101,11 +101,13 @@ func TestOpenAPIPatchExample(t *testing.T) {
 }
 
 // TestOpenAPIConstraints checks that the description carries every
-// buf.validate string rule the facade enforces, so the openapiv2_field
-// annotations in the proto cannot drift from the rules next to them.
+// buf.validate rule of a string or int32 that JSON Schema can state, in
+// the schemas and in the query and path parameters: internal/cmd/openapiv3
+// derives them from the proto's rules.
 func TestOpenAPIConstraints(t *testing.T) {
 	doc := loadOpenAPI(t)
 	item := doc.Paths.Value("/v1/workEngagements/{id}")
+	collection := doc.Paths.Value("/v1/workEngagements")
 	for _, tt := range []struct {
 		msg    proto.Message
 		fields map[string]*openapi3.Schema
@@ -114,35 +116,43 @@ func TestOpenAPIConstraints(t *testing.T) {
 		{&accountsv1.Organization{}, properties(doc.Components.Schemas["Organization"])},
 		{&accountsv1.GetWorkEngagementRequest{}, parameters(item.Get)},
 		{&accountsv1.DeleteWorkEngagementRequest{}, parameters(item.Delete)},
+		{&accountsv1.ListWorkEngagementsRequest{}, parameters(collection.Get)},
 	} {
 		fields := tt.msg.ProtoReflect().Descriptor().Fields()
 		for i := range fields.Len() {
 			checkRules(t, fields.Get(i), tt.fields[string(fields.Get(i).Name())])
 		}
 	}
+	// PATCH's path parameter is work_engagement.id, renamed by its
+	// path_param_name.
+	id := (&accountsv1.WorkEngagement{}).ProtoReflect().Descriptor().Fields().ByName("id")
+	checkRules(t, id, parameters(item.Patch)["id"])
 }
 
 func checkRules(t *testing.T, fd protoreflect.FieldDescriptor, got *openapi3.Schema) {
 	t.Helper()
 	rules, _ := proto.GetExtension(fd.Options(), validate.E_Field).(*validate.FieldRules)
-	s := rules.GetString()
-	if s == nil {
+	s, n := rules.GetString(), rules.GetInt32()
+	if s == nil && n == nil {
 		return
 	}
 	if got == nil {
 		t.Errorf("%s: not described", fd.FullName())
 		return
 	}
+	if n.HasGte() && (got.Min == nil || *got.Min != float64(n.GetGte())) {
+		t.Errorf("%s: minimum = %v, want %d", fd.FullName(), got.Min, n.GetGte())
+	}
 	if s.GetUuid() && got.Format != "uuid" {
 		t.Errorf("%s: format = %q, want uuid", fd.FullName(), got.Format)
 	}
-	if s.Pattern != nil && got.Pattern != s.GetPattern() {
+	if s.HasPattern() && got.Pattern != s.GetPattern() {
 		t.Errorf("%s: pattern = %q, want %q", fd.FullName(), got.Pattern, s.GetPattern())
 	}
-	if s.MaxLen != nil && (got.MaxLength == nil || *got.MaxLength != s.GetMaxLen()) {
+	if s.HasMaxLen() && (got.MaxLength == nil || *got.MaxLength != s.GetMaxLen()) {
 		t.Errorf("%s: maxLength = %s, want %d", fd.FullName(), show(got.MaxLength), s.GetMaxLen())
 	}
-	if s.MinLen != nil && got.MinLength != s.GetMinLen() {
+	if s.HasMinLen() && got.MinLength != s.GetMinLen() {
 		t.Errorf("%s: minLength = %d, want %d", fd.FullName(), got.MinLength, s.GetMinLen())
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -26,69 +25,53 @@ type Credentials struct {
 // it from. Every other name a credential has is derived from Header: the
 // gRPC metadata key is Header in lower case (x-pigello-client-secret), the
 // environment variable the facade reads it from is EnvVar
-// (PIGELLO_CLIENT_SECRET).
+// (PIGELLO_CLIENT_SECRET). CredentialList makes them.
 type Credential struct {
 	// Header is the header name as Pigello documents it, such as
 	// X-PIGELLO-CLIENT-SECRET.
 	Header string
-	// get takes Credentials by value, not a pointer as set must: a pointer
-	// passed through a func value escapes, and requests would allocate.
-	get func(Credentials) string
-	set func(*Credentials, string)
+	index  int // of its value in Credentials.values
 }
 
-// credentialList is the one list of the credentials: Pigello's header names
-// in the order of its documentation and of the Credentials fields.
-var credentialList = [...]Credential{
-	{
-		Header: "X-PIGELLO-APPLICATION-ID",
-		get:    func(c Credentials) string { return c.ApplicationID },
-		set:    func(c *Credentials, v string) { c.ApplicationID = v },
-	},
-	{
-		Header: "X-PIGELLO-CLIENT-CT",
-		get:    func(c Credentials) string { return c.ClientCT },
-		set:    func(c *Credentials, v string) { c.ClientCT = v },
-	},
-	{
-		Header: "X-PIGELLO-CLIENT-ENTITY",
-		get:    func(c Credentials) string { return c.ClientEntity },
-		set:    func(c *Credentials, v string) { c.ClientEntity = v },
-	},
-	{
-		Header: "X-PIGELLO-CLIENT-SECRET",
-		get:    func(c Credentials) string { return c.ClientSecret },
-		set:    func(c *Credentials, v string) { c.ClientSecret = v },
-	},
-	{
-		Header: "X-PIGELLO-CUSTOMER-ID",
-		get:    func(c Credentials) string { return c.CustomerID },
-		set:    func(c *Credentials, v string) { c.CustomerID = v },
-	},
-	{
-		Header: "X-PIGELLO-SERVICE-ID",
-		get:    func(c Credentials) string { return c.ServiceID },
-		set:    func(c *Credentials, v string) { c.ServiceID = v },
-	},
-	{
-		Header: "X-PIGELLO-SERVICE-VERSION-ID",
-		get:    func(c Credentials) string { return c.ServiceVersionID },
-		set:    func(c *Credentials, v string) { c.ServiceVersionID = v },
-	},
+// credentialHeaders is the one list of the credentials: Pigello's header
+// names in the order of its documentation, which is the order of the
+// Credentials fields (Credentials.values).
+var credentialHeaders = [...]string{
+	"X-PIGELLO-APPLICATION-ID",
+	"X-PIGELLO-CLIENT-CT",
+	"X-PIGELLO-CLIENT-ENTITY",
+	"X-PIGELLO-CLIENT-SECRET",
+	"X-PIGELLO-CUSTOMER-ID",
+	"X-PIGELLO-SERVICE-ID",
+	"X-PIGELLO-SERVICE-VERSION-ID",
 }
 
 // credentialCount is the number of values in Credentials.
-const credentialCount = len(credentialList)
+const credentialCount = len(credentialHeaders)
+
+// values returns the addresses of c's fields in the order of
+// credentialHeaders. A method rather than a func value per credential: the
+// address of a Credentials passed through a func value would escape, and
+// every request would allocate.
+func (c *Credentials) values() [credentialCount]*string {
+	return [...]*string{&c.ApplicationID, &c.ClientCT, &c.ClientEntity, &c.ClientSecret, &c.CustomerID, &c.ServiceID, &c.ServiceVersionID}
+}
 
 // CredentialList returns the seven credentials in Pigello's order, for code
 // that reads, checks or names them one by one instead of by field.
-func CredentialList() []Credential { return slices.Clone(credentialList[:]) }
+func CredentialList() []Credential {
+	list := make([]Credential, credentialCount)
+	for i, h := range credentialHeaders {
+		list[i] = Credential{Header: h, index: i}
+	}
+	return list
+}
 
 // Value returns k's value in c.
-func (k Credential) Value(c Credentials) string { return k.get(c) }
+func (k Credential) Value(c Credentials) string { return *c.values()[k.index] }
 
 // Set stores v as k's value in c.
-func (k Credential) Set(c *Credentials, v string) { k.set(c, v) }
+func (k Credential) Set(c *Credentials, v string) { *c.values()[k.index] = v }
 
 // EnvVar names the environment variable k is read from: Header without
 // "X-", dashes as underscores (X-PIGELLO-CLIENT-SECRET → PIGELLO_CLIENT_SECRET).
@@ -132,8 +115,8 @@ func CheckCredentialValue(v string) error {
 // not a map, so iteration order is fixed and nothing escapes to the heap.
 func (c Credentials) pairs() [credentialCount][2]string {
 	var p [credentialCount][2]string
-	for i, k := range credentialList {
-		p[i] = [2]string{k.Header, k.Value(c)}
+	for i, v := range c.values() {
+		p[i] = [2]string{credentialHeaders[i], *v}
 	}
 	return p
 }

@@ -27,45 +27,79 @@ type setting interface {
 // a secret.
 type hidden interface{ hidesText() }
 
-// boolSetting is true or false, as strconv.ParseBool reads them.
-type boolSetting struct {
-	p   *bool
-	def bool
+// settingType is what a setting's value may be.
+type settingType interface {
+	bool | int | float64 | time.Duration | string
 }
 
-func boolFlag(p *bool, def bool) *boolSetting { return &boolSetting{p, def} }
+// typed is the part every setting has: where its value goes and its
+// default, which say what the setting's kind and default text are.
+type typed[T settingType] struct {
+	p   *T
+	def T
+}
 
-func (s *boolSetting) kind() string { return "" }
-func (s *boolSetting) rule() string { return "true or false" }
-func (s *boolSetting) setDefault()  { *s.p = s.def }
-func (s *boolSetting) defaultText() string {
-	if !s.def {
+func (s typed[T]) setDefault() { *s.p = s.def }
+func (s typed[T]) set(v T)     { *s.p = v }
+
+func (s typed[T]) kind() string {
+	switch any(s.def).(type) {
+	case bool:
 		return ""
+	case int:
+		return "int"
+	case float64:
+		return "float"
+	case time.Duration:
+		return "duration"
 	}
-	return "true"
+	return "string"
 }
+
+// defaultText writes the default as it would be given; "" for false and for
+// an empty string, which --help leaves out.
+func (s typed[T]) defaultText() string {
+	switch d := any(s.def).(type) {
+	case bool:
+		if d {
+			return "true"
+		}
+		return ""
+	case int:
+		return strconv.Itoa(d)
+	case float64:
+		return strconv.FormatFloat(d, 'g', -1, 64)
+	case time.Duration:
+		return d.String()
+	}
+	return fmt.Sprint(s.def)
+}
+
+// boolSetting is true or false, as strconv.ParseBool reads them.
+type boolSetting struct{ typed[bool] }
+
+func boolFlag(p *bool, def bool) *boolSetting { return &boolSetting{typed[bool]{p, def}} }
+
+func (s *boolSetting) rule() string { return "true or false" }
 
 func (s *boolSetting) parse(text string) error {
 	b, err := strconv.ParseBool(text)
 	if err != nil {
 		return errors.New("not a boolean (use true or false)")
 	}
-	*s.p = b
+	s.set(b)
 	return nil
 }
 
 // intSetting is an integer from lo to hi.
 type intSetting struct {
-	p           *int
-	def, lo, hi int
+	typed[int]
+	lo, hi int
 }
 
-func intFlag(p *int, def, lo, hi int) *intSetting { return &intSetting{p, def, lo, hi} }
+func intFlag(p *int, def, lo, hi int) *intSetting { return &intSetting{typed[int]{p, def}, lo, hi} }
 
-func (s *intSetting) kind() string        { return "int" }
-func (s *intSetting) rule() string        { return fmt.Sprintf("%d to %d", s.lo, s.hi) }
-func (s *intSetting) defaultText() string { return strconv.Itoa(s.def) }
-func (s *intSetting) setDefault()         { *s.p = s.def }
+func (s *intSetting) rule() string { return fmt.Sprintf("%d to %d", s.lo, s.hi) }
 
 func (s *intSetting) parse(text string) error {
 	n, err := strconv.ParseInt(text, 0, strconv.IntSize)
@@ -75,22 +109,16 @@ func (s *intSetting) parse(text string) error {
 	if err != nil || int(n) < s.lo || int(n) > s.hi {
 		return fmt.Errorf("must be between %d and %d", s.lo, s.hi)
 	}
-	*s.p = int(n)
+	s.set(int(n))
 	return nil
 }
 
 // ratioSetting is a share: more than 0, at most 1.
-type ratioSetting struct {
-	p   *float64
-	def float64
-}
+type ratioSetting struct{ typed[float64] }
 
-func ratioFlag(p *float64, def float64) *ratioSetting { return &ratioSetting{p, def} }
+func ratioFlag(p *float64, def float64) *ratioSetting { return &ratioSetting{typed[float64]{p, def}} }
 
-func (s *ratioSetting) kind() string        { return "float" }
-func (s *ratioSetting) rule() string        { return "more than 0, at most 1" }
-func (s *ratioSetting) defaultText() string { return strconv.FormatFloat(s.def, 'g', -1, 64) }
-func (s *ratioSetting) setDefault()         { *s.p = s.def }
+func (s *ratioSetting) rule() string { return "more than 0, at most 1" }
 
 func (s *ratioSetting) parse(text string) error {
 	f, err := strconv.ParseFloat(text, 64)
@@ -100,30 +128,25 @@ func (s *ratioSetting) parse(text string) error {
 	if f <= 0 || f > 1 {
 		return errors.New("must be more than 0 and at most 1")
 	}
-	*s.p = f
+	s.set(f)
 	return nil
 }
 
 // durationSetting is a duration of at least 0, or more than 0 when zero
 // would mean nothing sensible.
 type durationSetting struct {
-	p        *time.Duration
-	def      time.Duration
+	typed[time.Duration]
 	positive bool
 }
 
 // durationFlag allows 0 and more; positiveDurationFlag only more than 0.
 func durationFlag(p *time.Duration, def time.Duration) *durationSetting {
-	return &durationSetting{p: p, def: def}
+	return &durationSetting{typed: typed[time.Duration]{p, def}}
 }
 
 func positiveDurationFlag(p *time.Duration, def time.Duration) *durationSetting {
-	return &durationSetting{p: p, def: def, positive: true}
+	return &durationSetting{typed: typed[time.Duration]{p, def}, positive: true}
 }
-
-func (s *durationSetting) kind() string        { return "duration" }
-func (s *durationSetting) defaultText() string { return s.def.String() }
-func (s *durationSetting) setDefault()         { *s.p = s.def }
 
 func (s *durationSetting) rule() string {
 	if s.positive {
@@ -140,6 +163,6 @@ func (s *durationSetting) parse(text string) error {
 	if d < 0 || (s.positive && d == 0) {
 		return errors.New("must be " + s.rule())
 	}
-	*s.p = d
+	s.set(d)
 	return nil
 }

@@ -11,25 +11,21 @@ import (
 
 // choiceSetting is one of a few words.
 type choiceSetting struct {
-	p       *string
-	def     string
+	typed[string]
 	choices []string
 }
 
 func choiceFlag(p *string, def string, choices ...string) *choiceSetting {
-	return &choiceSetting{p, def, choices}
+	return &choiceSetting{typed[string]{p, def}, choices}
 }
 
-func (s *choiceSetting) kind() string        { return "string" }
-func (s *choiceSetting) rule() string        { return orList(s.choices) }
-func (s *choiceSetting) defaultText() string { return s.def }
-func (s *choiceSetting) setDefault()         { *s.p = s.def }
+func (s *choiceSetting) rule() string { return orList(s.choices) }
 
 func (s *choiceSetting) parse(text string) error {
 	if !slices.Contains(s.choices, text) {
 		return errors.New("must be " + s.rule())
 	}
-	*s.p = text
+	s.set(text)
 	return nil
 }
 
@@ -44,17 +40,17 @@ func orList(words []string) string {
 // addrSetting is a listen address, host:port with a numeric port (0 picks a
 // free one); optional ones may be empty, which turns their listener off.
 type addrSetting struct {
-	p        *string
-	def      string
+	typed[string]
 	optional bool
 }
 
-func addrFlag(p *string, def string) *addrSetting { return &addrSetting{p: p, def: def} }
-func optionalAddrFlag(p *string) *addrSetting     { return &addrSetting{p: p, optional: true} }
+func addrFlag(p *string, def string) *addrSetting {
+	return &addrSetting{typed: typed[string]{p, def}}
+}
 
-func (s *addrSetting) kind() string        { return "string" }
-func (s *addrSetting) defaultText() string { return s.def }
-func (s *addrSetting) setDefault()         { *s.p = s.def }
+func optionalAddrFlag(p *string) *addrSetting {
+	return &addrSetting{typed: typed[string]{p: p}, optional: true}
+}
 
 func (s *addrSetting) rule() string {
 	if s.optional {
@@ -65,7 +61,7 @@ func (s *addrSetting) rule() string {
 
 func (s *addrSetting) parse(text string) error {
 	if text == "" && s.optional {
-		*s.p = ""
+		s.set("")
 		return nil
 	}
 	_, port, err := net.SplitHostPort(text)
@@ -75,37 +71,33 @@ func (s *addrSetting) parse(text string) error {
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		return errors.New("port must be a number from 0 to 65535")
 	}
-	*s.p = text
+	s.set(text)
 	return nil
 }
 
 // textSetting is free text: a file path or a command; required ones may not
 // be empty.
 type textSetting struct {
-	p        *string
-	def      string
+	typed[string]
 	required bool
 	what     string // what the text is, for rule(): "file path", "command"
 }
 
 func fileFlag(p *string) *textSetting {
-	return &textSetting{p: p, what: "a file path, or empty for none"}
+	return &textSetting{typed: typed[string]{p: p}, what: "a file path, or empty for none"}
 }
 
 func commandFlag(p *string, def string) *textSetting {
-	return &textSetting{p: p, def: def, required: true, what: "a command, not empty"}
+	return &textSetting{typed: typed[string]{p, def}, required: true, what: "a command, not empty"}
 }
 
-func (s *textSetting) kind() string        { return "string" }
-func (s *textSetting) rule() string        { return s.what }
-func (s *textSetting) defaultText() string { return s.def }
-func (s *textSetting) setDefault()         { *s.p = s.def }
+func (s *textSetting) rule() string { return s.what }
 
 func (s *textSetting) parse(text string) error {
 	if s.required && strings.TrimSpace(text) == "" {
 		return errors.New("must not be empty")
 	}
-	*s.p = text
+	s.set(text)
 	return nil
 }
 
@@ -114,14 +106,11 @@ func (s *textSetting) parse(text string) error {
 // fragment). Whether plain http is allowed depends on other flags:
 // Config.checkPlaintextUpstream decides. Errors never repeat the URL: user
 // info or a query may hold a secret.
-type baseURLSetting struct{ p *string }
+type baseURLSetting struct{ typed[string] }
 
-func baseURLFlag(p *string) *baseURLSetting { return &baseURLSetting{p} }
+func baseURLFlag(p *string) *baseURLSetting { return &baseURLSetting{typed[string]{p: p}} }
 
-func (s *baseURLSetting) hidesText()          {}
-func (s *baseURLSetting) kind() string        { return "string" }
-func (s *baseURLSetting) defaultText() string { return "" }
-func (s *baseURLSetting) setDefault()         { *s.p = "" }
+func (s *baseURLSetting) hidesText() {}
 
 func (s *baseURLSetting) rule() string {
 	return "an https URL (plain http only to a loopback host or with --insecure-upstream); required without --emulator"
@@ -129,7 +118,7 @@ func (s *baseURLSetting) rule() string {
 
 func (s *baseURLSetting) parse(text string) error {
 	if text == "" {
-		*s.p = ""
+		s.set("")
 		return nil
 	}
 	u, err := url.Parse(text)
@@ -145,6 +134,6 @@ func (s *baseURLSetting) parse(text string) error {
 	case u.Hostname() == "":
 		return errors.New("has no host")
 	}
-	*s.p = text
+	s.set(text)
 	return nil
 }

@@ -12,8 +12,6 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/known/structpb"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // Unmarshal reads Pigello's JSON object into m, a message of r, after
@@ -164,30 +162,11 @@ func (d *decoder) messages(l protoreflect.List, depth int) error {
 	return d.delim(']', "a JSON array")
 }
 
-// messageValue reads one message value: Struct, Value and ListValue as any
-// JSON, a Timestamp as RFC 3339, other well-known types by protojson, the
-// contract's own messages as objects of their fields.
+// messageValue reads one message value: a well-known type in its form
+// (wellKnownValue), the contract's own messages as objects of their fields.
 func (d *decoder) messageValue(m protoreflect.Message, depth int) error {
-	switch x := m.Interface().(type) {
-	case *structpb.Struct:
-		return d.object(x)
-	case *structpb.ListValue:
-		return d.array(x)
-	case *structpb.Value:
-		return d.value(x)
-	case *timestamppb.Timestamp:
-		t, err := d.token('"', "an RFC 3339 timestamp")
-		if err != nil {
-			return err
-		}
-		return readTimestamp(t.String(), x)
-	}
-	if wellKnown(m.Descriptor()) {
-		raw, err := d.dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		return protojson.Unmarshal(raw, m.Interface())
+	if ok, err := wellKnownValue(d, m); ok {
+		return err
 	}
 	return d.message(m, depth)
 }

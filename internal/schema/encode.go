@@ -10,8 +10,6 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/known/structpb"
-	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // Marshal writes m in Pigello's JSON form, the REST answer's: every field
@@ -171,26 +169,11 @@ func (e *encoder) single(fd protoreflect.FieldDescriptor, v protoreflect.Value) 
 	return e.messageValue(v.Message())
 }
 
-// messageValue writes a message: Struct, Value and ListValue as the JSON
-// they hold, a Timestamp as RFC 3339, other well-known types by protojson,
-// the contract's own messages as objects of their fields.
+// messageValue writes a message: a well-known type in its form
+// (wellKnownValue), the contract's own messages as objects of their fields.
 func (e *encoder) messageValue(m protoreflect.Message) error {
-	switch x := m.Interface().(type) {
-	case *structpb.Struct:
-		return e.object(x)
-	case *structpb.ListValue:
-		return e.list(x)
-	case *structpb.Value:
-		return e.value(x)
-	case *timestamppb.Timestamp:
-		return e.timestamp(x)
-	}
-	if wellKnown(m.Descriptor()) {
-		b, err := protojson.Marshal(m.Interface())
-		if err != nil {
-			return err
-		}
-		return e.raw(b)
+	if ok, err := wellKnownValue(e, m); ok {
+		return err
 	}
 	return e.message(m, pigelloForm)
 }

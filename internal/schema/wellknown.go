@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
@@ -17,6 +20,38 @@ import (
 // The well-known types Pigello's objects hold, read and written as protojson
 // reads and writes them: google.protobuf.Struct, Value and ListValue as any
 // JSON, Timestamp as RFC 3339. FuzzUnmarshal and FuzzMarshal compare.
+
+// wellKnownCodec reads (decoder) or writes (encoder) the JSON of each
+// well-known type; wellKnownValue says which type takes which form.
+type wellKnownCodec interface {
+	object(*structpb.Struct) error
+	list(*structpb.ListValue) error
+	value(*structpb.Value) error
+	timestamp(*timestamppb.Timestamp) error
+	// viaProtojsonMessage handles any other well-known type as protojson does.
+	viaProtojsonMessage(proto.Message) error
+}
+
+// wellKnownValue hands m to c in its form: Struct, Value and ListValue as
+// any JSON, a Timestamp as RFC 3339, other well-known types by protojson.
+// It reports false, doing nothing, for the contract's own messages, which
+// are objects of their fields.
+func wellKnownValue(c wellKnownCodec, m protoreflect.Message) (bool, error) {
+	switch x := m.Interface().(type) {
+	case *structpb.Struct:
+		return true, c.object(x)
+	case *structpb.ListValue:
+		return true, c.list(x)
+	case *structpb.Value:
+		return true, c.value(x)
+	case *timestamppb.Timestamp:
+		return true, c.timestamp(x)
+	}
+	if wellKnown(m.Descriptor()) {
+		return true, c.viaProtojsonMessage(m.Interface())
+	}
+	return false, nil
+}
 
 // readTimestamp reads an RFC 3339 timestamp into ts by protojson's rules:
 // a time zone is required, at most nine fractional digits, years 1 to 9999.
@@ -33,6 +68,24 @@ func readTimestamp(s string, ts *timestamppb.Timestamp) error {
 	return nil
 }
 
+// timestamp reads an RFC 3339 string into ts.
+func (d *decoder) timestamp(ts *timestamppb.Timestamp) error {
+	t, err := d.token('"', "an RFC 3339 timestamp")
+	if err != nil {
+		return err
+	}
+	return readTimestamp(t.String(), ts)
+}
+
+// viaProtojsonMessage lets protojson read the next value into m.
+func (d *decoder) viaProtojsonMessage(m proto.Message) error {
+	raw, err := d.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return protojson.Unmarshal(raw, m)
+}
+
 // value reads any JSON value into v.
 func (d *decoder) value(v *structpb.Value) error {
 	switch d.dec.PeekKind() {
@@ -43,7 +96,7 @@ func (d *decoder) value(v *structpb.Value) error {
 	case '[':
 		l := &structpb.ListValue{}
 		v.Kind = &structpb.Value_ListValue{ListValue: l}
-		return d.array(l)
+		return d.list(l)
 	}
 	t, err := d.dec.ReadToken()
 	if err != nil {
@@ -91,8 +144,8 @@ func (d *decoder) object(s *structpb.Struct) error {
 	return d.delim('}', "a JSON object")
 }
 
-// array reads a JSON array into l.
-func (d *decoder) array(l *structpb.ListValue) error {
+// list reads a JSON array into l.
+func (d *decoder) list(l *structpb.ListValue) error {
 	if err := d.delim('[', "a JSON array"); err != nil {
 		return err
 	}
@@ -130,6 +183,7 @@ func (e *encoder) object(s *structpb.Struct) error {
 	return nil
 }
 
+// list writes the JSON array a ListValue holds.
 func (e *encoder) list(l *structpb.ListValue) error {
 	e.b = append(e.b, '[')
 	for i, v := range l.GetValues() {
@@ -205,6 +259,15 @@ func (e *encoder) timestamp(ts *timestamppb.Timestamp) error {
 	e.b = time.Unix(secs, int64(nanos)).UTC().AppendFormat(e.b, layout)
 	e.b = append(e.b, '"')
 	return nil
+}
+
+// viaProtojsonMessage writes m as protojson does.
+func (e *encoder) viaProtojsonMessage(m proto.Message) error {
+	b, err := protojson.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return e.raw(b)
 }
 
 // str writes a JSON string; invalid UTF-8 is refused, as protojson does.

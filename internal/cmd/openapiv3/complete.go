@@ -28,7 +28,12 @@ import (
 //     AIP-134) is partial: it requires no field;
 //   - the example of a body field's openapiv2_field annotation becomes the
 //     body's example (openapiv2 drops it when the body holds a path
-//     parameter), and a parameter's x-example its OpenAPI 3 example.
+//     parameter), and a parameter's x-example its OpenAPI 3 example;
+//   - the buf.validate rules JSON Schema can say (a uuid format, lengths, a
+//     pattern, bounds) hold in the schemas of fields and parameters
+//     (rules.go): protoc-gen-openapiv2 does not read them;
+//   - an operation whose HTTP rule has a body may be answered 413 or 415 by
+//     the gateway before the call reaches the server (responses.go).
 //
 // Nothing here names a field of this API: the rules follow from the
 // descriptors, for any message.
@@ -79,6 +84,10 @@ func (c *completer) method(md protoreflect.MethodDescriptor) error {
 			return err
 		}
 	}
+	if err := addBodyResponses(op, rule); err != nil {
+		return err
+	}
+	constrainParameters(op, md.Input())
 	for _, p := range op.Parameters {
 		if ex, ok := p.Value.Extensions["x-example"]; ok && p.Value.Example == nil {
 			p.Value.Example = ex
@@ -200,6 +209,8 @@ func (c *completer) field(ref *openapi3.SchemaRef, fd protoreflect.FieldDescript
 	}
 	if fd.Message() != nil && !fd.IsMap() {
 		ref = c.message(ref, fd.Message())
+	} else if !fd.IsMap() && ref.Value != nil {
+		constrain(ref.Value, fd)
 	}
 	if schema.Nullable(fd) { // the gateway writes null for it when unset (schema.Marshal)
 		return nullable(ref)

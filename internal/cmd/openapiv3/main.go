@@ -5,9 +5,12 @@
 // complete.go) adds, from the proto descriptors, what Swagger 2.0 cannot say
 // about the gateway's JSON: which fields may be null, that Struct and Value
 // hold any JSON, that an update's body is partial, and the examples the
-// generator leaves out.
+// generator leaves out; the buf.validate rules JSON Schema can state, which
+// protoc-gen-openapiv2 does not read (rules.go); and the 413 and 415 answers
+// the gateway gives to any request with a body, derived from the HTTP rules
+// (responses.go).
 //
-// Nothing in the output is written by hand: change proto/ and run
+// The output is never edited by hand: change proto/ (or this command) and run
 // `make generate`.
 //
 // Usage: go run ./internal/cmd/openapiv3 DESCRIPTORS SWAGGER OUTPUT
@@ -98,13 +101,9 @@ func convert(ctx context.Context, doc2 *openapi2.T, files *protoregistry.Files) 
 }
 
 func readDescriptors(name string) (*protoregistry.Files, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("openapiv3: %w", err)
-	}
 	var set descriptorpb.FileDescriptorSet
-	if err := proto.Unmarshal(b, &set); err != nil {
-		return nil, fmt.Errorf("openapiv3: %s: %w", name, err)
+	if err := readFile(name, func(b []byte) error { return proto.Unmarshal(b, &set) }); err != nil {
+		return nil, err
 	}
 	files, err := protodesc.NewFiles(&set)
 	if err != nil {
@@ -114,13 +113,21 @@ func readDescriptors(name string) (*protoregistry.Files, error) {
 }
 
 func readSwagger(name string) (*openapi2.T, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("openapiv3: %w", err)
-	}
 	var doc openapi2.T
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, fmt.Errorf("openapiv3: %s: %w", name, err)
+	if err := readFile(name, func(b []byte) error { return json.Unmarshal(b, &doc) }); err != nil {
+		return nil, err
 	}
 	return &doc, nil
+}
+
+// readFile reads name and decodes it with decode; errors name the file.
+func readFile(name string, decode func([]byte) error) error {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("openapiv3: %w", err)
+	}
+	if err := decode(b); err != nil {
+		return fmt.Errorf("openapiv3: %s: %w", name, err)
+	}
+	return nil
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"github.com/getkin/kin-openapi/openapi3"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
@@ -31,6 +34,54 @@ func TestCommittedOutputIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("docs/openapi/pigello-facade.json is not what the committed inputs convert to: run make generate")
+	}
+}
+
+// TestBodyResponses: every operation that takes a body, and only those,
+// documents the gateway's 413 and 415 as a google.rpc.Status, and a PATCH's
+// 415 names its Accept-Patch header. (convert refuses a proto that
+// declares them itself.)
+func TestBodyResponses(t *testing.T) {
+	files, err := readDescriptors("../../../apidesc/apidesc.binpb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc2, err := readSwagger("../../../gen/openapiv2/pigello-facade.swagger.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := convert(t.Context(), doc2, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			hasBody := op.RequestBody != nil
+			if hasBody {
+				bodies++
+			}
+			for _, code := range []string{"413", "415"} {
+				r := op.Responses.Value(code)
+				if !hasBody {
+					if r != nil {
+						t.Errorf("%s %s, which takes no body, documents %s", method, path, code)
+					}
+					continue
+				}
+				if r == nil || r.Value.Content.Get("application/json").Schema.Ref != "#/components/schemas/Status" {
+					t.Errorf("%s %s response %s = %+v, want a google.rpc.Status", method, path, code, r)
+					continue
+				}
+				mentions := strings.Contains(*r.Value.Description, "Accept-Patch")
+				if want := code == "415" && method == http.MethodPatch; mentions != want {
+					t.Errorf("%s %s response %s = %q, want Accept-Patch named: %v", method, path, code, *r.Value.Description, want)
+				}
+			}
+		}
+	}
+	if bodies < 2 {
+		t.Errorf("%d operations take a body, want Create and Update at least", bodies)
 	}
 }
 
@@ -110,5 +161,59 @@ func TestCompleteNestedMessages(t *testing.T) {
 		`"outer":{"properties":{"inner":{"description":"d","oneOf":[{"$ref":"#/components/schemas/Inner"},{"type":"null"}]}},"type":"object"}}`
 	if string(got) != want {
 		t.Errorf("completed schemas = %s\nwant %s", got, want)
+	}
+}
+
+// TestConstrain: each buf.validate rule JSON Schema can state lands in the
+// field's schema.
+func TestConstrain(t *testing.T) {
+	tests := []struct {
+		name  string
+		kind  descriptorpb.FieldDescriptorProto_Type
+		rules *validate.FieldRules
+		want  string
+	}{
+		{"uuid", descriptorpb.FieldDescriptorProto_TYPE_STRING,
+			validate.FieldRules_builder{String: validate.StringRules_builder{Uuid: proto.Bool(true)}.Build()}.Build(),
+			`{"format":"uuid"}`},
+		{"lengths and pattern", descriptorpb.FieldDescriptorProto_TYPE_STRING,
+			validate.FieldRules_builder{String: validate.StringRules_builder{MinLen: proto.Uint64(1), MaxLen: proto.Uint64(7), Pattern: proto.String("^a+$")}.Build()}.Build(),
+			`{"maxLength":7,"minLength":1,"pattern":"^a+$"}`},
+		{"inclusive bounds", descriptorpb.FieldDescriptorProto_TYPE_INT32,
+			validate.FieldRules_builder{Int32: validate.Int32Rules_builder{Gte: proto.Int32(0), Lte: proto.Int32(500)}.Build()}.Build(),
+			`{"maximum":500,"minimum":0}`},
+		{"exclusive bounds", descriptorpb.FieldDescriptorProto_TYPE_INT32,
+			validate.FieldRules_builder{Int32: validate.Int32Rules_builder{Gt: proto.Int32(0), Lt: proto.Int32(10)}.Build()}.Build(),
+			`{"exclusiveMaximum":10,"exclusiveMinimum":0}`},
+		{"no rules", descriptorpb.FieldDescriptorProto_TYPE_STRING, nil, `{}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := &descriptorpb.FieldOptions{}
+			if tt.rules != nil {
+				proto.SetExtension(opts, validate.E_Field, tt.rules)
+			}
+			file, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{
+				Name:       proto.String("rules.proto"),
+				Package:    proto.String("test"),
+				Syntax:     proto.String("proto3"),
+				Dependency: []string{"buf/validate/validate.proto"},
+				MessageType: []*descriptorpb.DescriptorProto{{Name: proto.String("M"), Field: []*descriptorpb.FieldDescriptorProto{
+					{Name: proto.String("f"), Number: proto.Int32(1), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), Type: tt.kind.Enum(), Options: opts},
+				}}},
+			}, protoregistry.GlobalFiles)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &openapi3.Schema{}
+			constrain(s, file.Messages().ByName("M").Fields().ByName("f"))
+			got, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("constrain = %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

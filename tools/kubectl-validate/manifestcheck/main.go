@@ -180,42 +180,52 @@ func (m *manifests) add(doc []byte) error {
 		return err
 	}
 	gvk := meta.APIVersion + "/" + meta.Kind
-	// decode fills obj strictly; keep is called only when that worked, so a
-	// broken document reports once and is not checked further.
-	decode := func(obj any, keep func()) error {
-		if err := yaml.UnmarshalStrict(doc, obj); err != nil {
-			return fmt.Errorf("%s: %w", gvk, err)
-		}
-		keep()
-		return nil
-	}
-	switch gvk {
-	case "v1/Namespace":
-		return decode(&corev1.Namespace{}, func() {})
-	case "v1/ServiceAccount":
-		return decode(&corev1.ServiceAccount{}, func() {})
-	case "v1/Secret":
-		return decode(&corev1.Secret{}, func() {})
-	case "v1/ConfigMap":
-		cm := &corev1.ConfigMap{}
-		return decode(cm, func() { m.configMaps[cm.Name] = cm })
-	case "v1/Service":
-		s := &corev1.Service{}
-		return decode(s, func() { m.services = append(m.services, s) })
-	case "apps/v1/Deployment":
-		d := &appsv1.Deployment{}
-		return decode(d, func() { m.deployments = append(m.deployments, d) })
-	case "autoscaling/v2/HorizontalPodAutoscaler":
-		h := &autoscalingv2.HorizontalPodAutoscaler{}
-		return decode(h, func() { m.hpas = append(m.hpas, h) })
-	case "policy/v1/PodDisruptionBudget":
-		p := &policyv1.PodDisruptionBudget{}
-		return decode(p, func() { m.pdbs = append(m.pdbs, p) })
-	case "networking.k8s.io/v1/NetworkPolicy":
-		return decode(&map[string]any{}, func() {}) // schema-checked by kubectl-validate
-	default:
+	decode, ok := m.decoders()[gvk]
+	if !ok {
 		return fmt.Errorf("unexpected kind %s", gvk)
 	}
+	if err := decode(doc); err != nil {
+		return fmt.Errorf("%s: %w", gvk, err)
+	}
+	return nil
+}
+
+// decoders are the kinds a rendered deployment may hold, each decoding a
+// document strictly into its Go type and filing it in m.
+func (m *manifests) decoders() map[string]func(doc []byte) error {
+	return map[string]func([]byte) error{
+		"v1/Namespace":                           strictly[corev1.Namespace](nil),
+		"v1/ServiceAccount":                      strictly[corev1.ServiceAccount](nil),
+		"v1/Secret":                              strictly[corev1.Secret](nil),
+		"v1/ConfigMap":                           strictly(func(cm *corev1.ConfigMap) { m.configMaps[cm.Name] = cm }),
+		"v1/Service":                             strictly(appendTo(&m.services)),
+		"apps/v1/Deployment":                     strictly(appendTo(&m.deployments)),
+		"autoscaling/v2/HorizontalPodAutoscaler": strictly(appendTo(&m.hpas)),
+		"policy/v1/PodDisruptionBudget":          strictly(appendTo(&m.pdbs)),
+		"networking.k8s.io/v1/NetworkPolicy":     strictly[map[string]any](nil), // schema-checked by kubectl-validate
+	}
+}
+
+// strictly returns a decoder of a T (unknown fields, wrong types and
+// malformed quantities fail) that hands it to keep, if any, only when the
+// whole document decoded: a broken document reports once and is not checked
+// further.
+func strictly[T any](keep func(*T)) func(doc []byte) error {
+	return func(doc []byte) error {
+		obj := new(T)
+		if err := yaml.UnmarshalStrict(doc, obj); err != nil {
+			return err
+		}
+		if keep != nil {
+			keep(obj)
+		}
+		return nil
+	}
+}
+
+// appendTo returns a keep that appends to list.
+func appendTo[T any](list *[]*T) func(*T) {
+	return func(obj *T) { *list = append(*list, obj) }
 }
 
 func firstInt(v ...*int64) *int64 {

@@ -607,17 +607,18 @@ var File_pigello_accounts_v1_work_engagement_proto protoreflect.FileDescriptor
 
 const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\n" +
-	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&pigello/accounts/v1/list_options.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\x9f\t\n" +
-	"\x0eWorkEngagement\x12V\n" +
-	"\x02id\x18\x01 \x01(\tBF\x92A7J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xca>\x05\xfa\x02\x02id\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\x8e\x02\n" +
-	"\x04name\x18\x02 \x01(\tB\xf9\x01\x92A\x1eJ\x16\"Full-time employment\"x\xff\x01\x80\x01\x01\xe2A\x01\x02\xbaH\xd0\x01\xba\x01x\n" +
+	")pigello/accounts/v1/work_engagement.proto\x12\x13pigello.accounts.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a&pigello/accounts/v1/list_options.proto\x1a.protoc-gen-openapiv2/options/annotations.proto\"\xf1\b\n" +
+	"\x0eWorkEngagement\x12O\n" +
+	"\x02id\x18\x01 \x01(\tB?\x92A0J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xca>\x05\xfa\x02\x02id\xe2A\x01\b\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12\x88\x02\n" +
+	"\x04name\x18\x02 \x01(\tB\xf3\x01\x92A\x18J\x16\"Full-time employment\"\xe2A\x01\x02\xbaH\xd0\x01\xba\x01x\n" +
 	"\x10string.not_blank\x12.must contain a character other than whitespace\x1a4this.matches(r'[^\\s\\x{0b}\\p{Z}\\x{85}\\x{1c}-\\x{1f}]')\xba\x01H\n" +
 	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')\xd8\x01\x01r\x05\x10\x01\x18\xff\x01R\x04name\x12E\n" +
-	"\forganization\x18\x03 \x01(\v2!.pigello.accounts.v1.OrganizationR\forganization\x12\x86\x01\n" +
-	"\tcustom_id\x18\x04 \x01(\tBd\x92A\x0eJ\t\"WE-0001\"x\x80\x01\xbaHP\xba\x01H\n" +
-	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')r\x03\x18\x80\x01H\x00R\bcustomId\x88\x01\x01\x12u\n" +
+	"\forganization\x18\x03 \x01(\v2!.pigello.accounts.v1.OrganizationR\forganization\x12\x83\x01\n" +
+	"\tcustom_id\x18\x04 \x01(\tBa\x92A\vJ\t\"WE-0001\"\xbaHP\xba\x01H\n" +
+	"\rstring.no_nul\x12\x1fmust not contain NUL characters\x1a\x16!this.contains('\\x00')r\x03\x18\x80\x01H\x00R\bcustomId\x88\x01\x01\x12W\n" +
 	"\n" +
-	"color_code\x18\x05 \x01(\tBQ\x92A(J\b\"1E90ff\"x\a\x8a\x01\x19^(?:[0-9a-fA-F]{3}){1,2}$\xbaH\x1fr\x1d\x18\a2\x19^(?:[0-9a-fA-F]{3}){1,2}$\xa8\xbb\x18\x01H\x01R\tcolorCode\x88\x01\x01\x12N\n" +
+	"color_code\x18\x05 \x01(\tB3\x92A\n" +
+	"J\b\"1E90ff\"\xbaH\x1fr\x1d\x18\a2\x19^(?:[0-9a-fA-F]{3}){1,2}$\xa8\xbb\x18\x01H\x01R\tcolorCode\x88\x01\x01\x12N\n" +
 	"\x16template_notifications\x18\x06 \x03(\v2\x17.google.protobuf.StructR\x15templateNotifications\x12U\n" +
 	"\x1atemplate_sms_notifications\x18\a \x03(\v2\x17.google.protobuf.StructR\x18templateSmsNotifications\x12Y\n" +
 	"\x1ctemplate_email_notifications\x18\b \x03(\v2\x17.google.protobuf.StructR\x1atemplateEmailNotifications\x120\n" +
@@ -628,64 +629,52 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"created_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\b\xe2A\x01\x03\xa8\xbb\x18\x01R\tcreatedAtB\f\n" +
 	"\n" +
 	"_custom_idB\r\n" +
-	"\v_color_code\"^\n" +
-	"\fOrganization\x12N\n" +
-	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"j\n" +
-	"\x18GetWorkEngagementRequest\x12N\n" +
-	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\xd1\x06\n" +
+	"\v_color_code\"W\n" +
+	"\fOrganization\x12G\n" +
+	"\x02id\x18\x01 \x01(\tB7\x92A(J&\"0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70\"\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"c\n" +
+	"\x18GetWorkEngagementRequest\x12G\n" +
+	"\x02id\x18\x01 \x01(\tB7\x92A(J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\"\xd1\x06\n" +
 	"\x1bUpdateWorkEngagementRequest\x12u\n" +
 	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementB'\x92A\x1aJ\x18{\"color_code\": \"1E90ff\"}\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\x12\xba\x05\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\xfc\x04\x92A\xe4\x012\xd3\x01Fields to write, comma-separated proto field names (`name,color_code`), or `*` for every writable field. Without it, the mask is the body's writable top-level keys. See the operation's description for the rules.J\f\"color_code\"\xe2A\x01\x01\xbaH\x8c\x03\xba\x01\x88\x03\n" +
 	"\x14update_mask.writable\x12\xb1\x01paths must be *, or writable fields: name, organization, organization.id, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications\x1a\xbb\x01this.paths.all(p, p in ['*', 'name', 'organization', 'organization.id', 'custom_id', 'color_code', 'template_notifications', 'template_sms_notifications', 'template_email_notifications'])R\n" +
-	"updateMask\"\x92\x01\n" +
-	"\x1bDeleteWorkEngagementRequest\x12N\n" +
-	"\x02id\x18\x01 \x01(\tB>\x92A/J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xa2\x02\x04uuid\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12#\n" +
+	"updateMask\"\x8b\x01\n" +
+	"\x1bDeleteWorkEngagementRequest\x12G\n" +
+	"\x02id\x18\x01 \x01(\tB7\x92A(J&\"3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31\"\xe2A\x01\x02\xbaH\x05r\x03\xb0\x01\x01R\x02id\x12#\n" +
 	"\rallow_missing\x18\x02 \x01(\bR\fallowMissing\"\xb5\x01\n" +
 	"\x1bCreateWorkEngagementRequest\x12\x95\x01\n" +
-	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementBG\x92A:J8{\"name\": \"Full-time employment\", \"color_code\": \"1E90ff\"}\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\"\xb9\x03\n" +
+	"\x0fwork_engagement\x18\x01 \x01(\v2#.pigello.accounts.v1.WorkEngagementBG\x92A:J8{\"name\": \"Full-time employment\", \"color_code\": \"1E90ff\"}\xe2A\x01\x02\xbaH\x03\xc8\x01\x01R\x0eworkEngagement\"\xa7\x03\n" +
 	"\x1aListWorkEngagementsRequest\x12/\n" +
-	"\tpage_size\x18\x01 \x01(\x05B\x12\x92A\x04J\x0250\xe2A\x01\x01\xbaH\x04\x1a\x02(\x00R\bpageSize\x121\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\x12\x92A\x04J\x0250\xe2A\x01\x01\xbaH\x04\x1a\x02(\x00R\bpageSize\x12+\n" +
 	"\n" +
-	"page_token\x18\x02 \x01(\tB\x12\x92A\x03x\x80\b\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\bR\tpageToken\x12n\n" +
-	"\x06filter\x18\x03 \x01(\tBV\x92AGJB\"color_code = \\\"1E9*\\\" AND created_at >= \\\"2024-01-01T00:00:00Z\\\"\"x\x80\x10\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12F\n" +
-	"\border_by\x18\x04 \x01(\tB+\x92A\x1cJ\x17\"created_at desc, name\"x\x80\x04\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x04R\aorderBy\x12\x7f\n" +
-	"\x06search\x18\x05 \x01(\tBg\x92A\x03x\xff\x01\xe2A\x01\x01\xbaHZ\xba\x01R\n" +
+	"page_token\x18\x02 \x01(\tB\f\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\bR\tpageToken\x12k\n" +
+	"\x06filter\x18\x03 \x01(\tBS\x92ADJB\"color_code = \\\"1E9*\\\" AND created_at >= \\\"2024-01-01T00:00:00Z\\\"\"\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x10R\x06filter\x12C\n" +
+	"\border_by\x18\x04 \x01(\tB(\x92A\x19J\x17\"created_at desc, name\"\xe2A\x01\x01\xbaH\x05r\x03\x18\x80\x04R\aorderBy\x12y\n" +
+	"\x06search\x18\x05 \x01(\tBa\xe2A\x01\x01\xbaHZ\xba\x01R\n" +
 	"\x11string.no_control\x12#must not contain control characters\x1a\x18!this.matches(r'\\p{Cc}')r\x03\x18\xff\x01R\x06search\"\xb4\x01\n" +
 	"\x1bListWorkEngagementsResponse\x12N\n" +
 	"\x10work_engagements\x18\x01 \x03(\v2#.pigello.accounts.v1.WorkEngagementR\x0fworkEngagements\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize2\xef\x1e\n" +
-	"\x15WorkEngagementService\x12\xda\x06\n" +
-	"\x14CreateWorkEngagement\x120.pigello.accounts.v1.CreateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xea\x05\x92A\xba\x05\x12\x18Create a work engagement\x1a\xb8\x03Creates a work engagement from the writable fields the body sets and returns it as Pigello stored it, with its new id (Pigello: POST, 201). `name` is required. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored and never sent; unknown keys are 400. A create is never retried once it may have reached Pigello: a 503 with reason PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list before creating it again.J`\n" +
-	"\x03413\x12Y\n" +
-	"?The body is larger than --max-request-bytes (1 MiB by default).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusJ\x80\x01\n" +
-	"\x03415\x12y\n" +
-	"_The body was not sent as JSON: its Content-Type is neither application/json (UTF-8) nor absent.\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\x82\xd3\xe4\x93\x02&:\x0fwork_engagement\"\x13/v1/workEngagements\x12\xdc\a\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize2\xf0\x1a\n" +
+	"\x15WorkEngagementService\x12\xf5\x04\n" +
+	"\x14CreateWorkEngagement\x120.pigello.accounts.v1.CreateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\x85\x04\x92A\xd5\x03\x12\x18Create a work engagement\x1a\xb8\x03Creates a work engagement from the writable fields the body sets and returns it as Pigello stored it, with its new id (Pigello: POST, 201). `name` is required. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored and never sent; unknown keys are 400. A create is never retried once it may have reached Pigello: a 503 with reason PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list before creating it again.\x82\xd3\xe4\x93\x02&:\x0fwork_engagement\"\x13/v1/workEngagements\x12\xdc\a\n" +
 	"\x13ListWorkEngagements\x12/.pigello.accounts.v1.ListWorkEngagementsRequest\x1a0.pigello.accounts.v1.ListWorkEngagementsResponse\"\xe1\x06\x92A\xbf\x06\x12\x15List work engagements\x1a\xa5\x06Returns one page of work engagements (Pigello: GET list/, 200). Pass `next_page_token` back as `page_token`, with the same filter, order_by and search, for the next page; it is empty on the last page.\n" +
 	"\n" +
 	"- **`page_size`**: 0 or absent means 50; above 500 means 500.\n" +
 	"- **`order_by`**: a comma list of `id`, `name`, `custom_id`, `color_code`, `created_at`, each optionally followed by ` desc` (`created_at desc, name`).\n" +
 	"- **`filter`** (AIP-160 subset): comparisons joined by `AND`, each optionally preceded by `NOT`: `color_code = \"abc\"`, `color_code != \"abc\"`, `color_code = \"ab*\"` (starts with; `*ab` ends with, `*ab*` contains), `created_at >= \"2024-01-01T00:00:00Z\"` (also `>`, `<`, `<=`, `=`). Anything else is 400, so a filter is never widened.\n" +
 	"- **`search`**: Pigello's free-text search, sent as given.\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/workEngagements\x90\x02\x01\x12\xd8\x01\n" +
-	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\x9a\f\n" +
-	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xaa\v\x92A\xe5\n" +
-	"\x12\x18Update a work engagement\x1a\xae\bWrites the fields the update mask selects and returns the work engagement as Pigello stored it (Pigello: PATCH, 200). The body is the work engagement, its id taken from the path; `null` clears a nullable field.\n" +
+	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\x80\n" +
+	"\n" +
+	"\x14UpdateWorkEngagement\x120.pigello.accounts.v1.UpdateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\x90\t\x92A\xcb\b\x12\x18Update a work engagement\x1a\xae\bWrites the fields the update mask selects and returns the work engagement as Pigello stored it (Pigello: PATCH, 200). The body is the work engagement, its id taken from the path; `null` clears a nullable field.\n" +
 	"\n" +
 	"- **Without `update_mask`**, the mask is the body's writable top-level keys: `{\"color_code\": null}` clears the colour and nothing else. Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored, so an object read with GET can be sent back as it is. Unknown keys are 400.\n" +
 	"- **`update_mask=name,color_code`** writes exactly those fields; one missing from the body is cleared (sent to Pigello as null), except `name`, which cannot be cleared. `organization.id` means the whole organization reference.\n" +
 	"- **`update_mask=*`** writes every writable field.\n" +
 	"- A mask path that names no writable field, or an update that selects nothing, is 400.\n" +
 	"\n" +
-	"Writable fields: name, organization, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications. `name` is required of a work engagement, not of a PATCH body.J`\n" +
-	"\x03413\x12Y\n" +
-	"?The body is larger than --max-request-bytes (1 MiB by default).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusJ\xb5\x01\n" +
-	"\x03415\x12\xad\x01\n" +
-	"\x92\x01The body was not sent as JSON: its Content-Type is neither application/json (UTF-8) nor absent. The answer carries Accept-Patch: application/json.\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\xa1\x02\n" +
+	"Writable fields: name, organization, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications. `name` is required of a work engagement, not of a PATCH body.\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\xa1\x02\n" +
 	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"\xbe\x01\x92A\x97\x01\x12\x18Delete a work engagement\x1a{Deletes one work engagement (Pigello: DELETE, 204) and answers `{}`. 404 when it does not exist, unless allow_missing=true.\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02B\xb2%\x92A\xe1$\x12\xaa\b\n" +
 	"\x1bpigello-facade REST gateway\x12\x86\bREST/JSON face of pigello-facade, a gRPC facade over the Core API of Pigello's \"Accounts\" application. Each call becomes one authenticated request to Pigello, after the request has been checked against the contract.\n" +
 	"\n" +
