@@ -17,20 +17,20 @@ func TestBodyParsing(t *testing.T) {
 		status      int
 		want        string
 	}{
-		{"text/plain", "PATCH", `{"name": "x"}`, "text/plain", 415, `{"detail": "Unsupported media type \"text/plain\" in request."}`},
-		{"parameters quoted whole", "PATCH", `{"name": "x"}`, "text/plain; charset=utf-8", 415, `{"detail": "Unsupported media type \"text/plain; charset=utf-8\" in request."}`},
-		{"form", "POST", `name=x`, "application/x-www-form-urlencoded", 415, `{"detail": "Unsupported media type \"application/x-www-form-urlencoded\" in request."}`},
-		{"no content type", "PATCH", `{"name": "x"}`, "-", 415, `{"detail": "Unsupported media type \"\" in request."}`},
-		{"json with charset", "PATCH", `{"name": "x"}`, "application/json; charset=utf-8", 200, ""},
-		{"json in capitals", "PATCH", `{"name": "x"}`, "Application/JSON", 200, ""},
-		{"empty body is an empty object", "PATCH", "", "-", 200, ""},
-		{"empty body on create", "POST", "", "-", 400, `{"name": ["This field is required."]}`},
-		{"list", "PATCH", `[{"name": "x"}]`, "", 400, `{"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}`},
-		{"string", "PATCH", `"x"`, "", 400, `{"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}`},
-		{"int", "POST", `12`, "", 400, `{"non_field_errors": ["Invalid data. Expected a dictionary, but got int."]}`},
-		{"float", "PATCH", `1.5`, "", 400, `{"non_field_errors": ["Invalid data. Expected a dictionary, but got float."]}`},
-		{"bool", "PATCH", ` true `, "", 400, `{"non_field_errors": ["Invalid data. Expected a dictionary, but got bool."]}`},
-		{"null", "PATCH", `null`, "", 400, `{"non_field_errors": ["This field may not be null."]}`},
+		{name: "text/plain", method: "PATCH", body: `{"name": "x"}`, contentType: "text/plain", status: 415, want: `{"detail": "Unsupported media type \"text/plain\" in request."}`},
+		{name: "parameters quoted whole", method: "PATCH", body: `{"name": "x"}`, contentType: "text/plain; charset=utf-8", status: 415, want: `{"detail": "Unsupported media type \"text/plain; charset=utf-8\" in request."}`},
+		{name: "form", method: "POST", body: `name=x`, contentType: "application/x-www-form-urlencoded", status: 415, want: `{"detail": "Unsupported media type \"application/x-www-form-urlencoded\" in request."}`},
+		{name: "no content type", method: "PATCH", body: `{"name": "x"}`, contentType: "-", status: 415, want: `{"detail": "Unsupported media type \"\" in request."}`},
+		{name: "json with charset", method: "PATCH", body: `{"name": "x"}`, contentType: "application/json; charset=utf-8", status: 200},
+		{name: "json in capitals", method: "PATCH", body: `{"name": "x"}`, contentType: "Application/JSON", status: 200},
+		{name: "empty body is an empty object", method: "PATCH", contentType: "-", status: 200},
+		{name: "empty body on create", method: "POST", contentType: "-", status: 400, want: `{"name": ["This field is required."]}`},
+		{name: "list", method: "PATCH", body: `[{"name": "x"}]`, status: 400, want: `{"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}`},
+		{name: "string", method: "PATCH", body: `"x"`, status: 400, want: `{"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}`},
+		{name: "int", method: "POST", body: `12`, status: 400, want: `{"non_field_errors": ["Invalid data. Expected a dictionary, but got int."]}`},
+		{name: "float", method: "PATCH", body: `1.5`, status: 400, want: `{"non_field_errors": ["Invalid data. Expected a dictionary, but got float."]}`},
+		{name: "bool", method: "PATCH", body: ` true `, status: 400, want: `{"non_field_errors": ["Invalid data. Expected a dictionary, but got bool."]}`},
+		{name: "null", method: "PATCH", body: `null`, status: 400, want: `{"non_field_errors": ["This field may not be null."]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -64,19 +64,19 @@ func TestFaultAnswers(t *testing.T) {
 		body        string // "" with a 200: the normal answer (a record)
 		retryAfter  string
 	}{
-		{"throttled for seconds", "GET", emulator.Fault{Status: 429, RetryAfter: "7"}, 429, "application/json",
-			`{"detail":"Request was throttled. Expected available in 7 seconds."}`, "7"},
-		{"throttled for a second", "GET", emulator.Fault{Status: 429, RetryAfter: "1"}, 429, "application/json",
-			`{"detail":"Request was throttled. Expected available in 1 second."}`, "1"},
-		{"not found", "GET", emulator.Fault{Status: 404}, 404, "application/json", `{"detail":"Not found."}`, ""},
-		{"method not allowed", "PATCH", emulator.Fault{Status: 405}, 405, "application/json", `{"detail":"Method \"PATCH\" not allowed."}`, ""},
-		{"unauthorized", "GET", emulator.Fault{Status: 401}, 401, "application/json", `{"detail":"Incorrect authentication credentials."}`, ""},
-		{"gateway timeout", "GET", emulator.Fault{Status: 504}, 504, "application/json", `{"detail":"Gateway Timeout."}`, ""},
-		{"HTML error page", "GET", emulator.Fault{Status: 502, Body: "<html>Bad gateway</html>"}, 502, "text/html; charset=utf-8", "<html>Bad gateway</html>", ""},
-		{"JSON body alone is a 200", "GET", emulator.Fault{Body: `{"id": 5}`}, 200, "application/json", `{"id": 5}`, ""},
-		{"no content", "DELETE", emulator.Fault{Status: 204}, 204, "", "", ""},
-		{"retry-after on a normal answer", "GET", emulator.Fault{RetryAfter: "3"}, 200, "application/json", "", "3"},
-		{"zero fault", "GET", emulator.Fault{}, 200, "application/json", "", ""},
+		{name: "throttled for seconds", method: "GET", fault: emulator.Fault{Status: 429, RetryAfter: "7"}, status: 429, contentType: "application/json",
+			body: `{"detail":"Request was throttled. Expected available in 7 seconds."}`, retryAfter: "7"},
+		{name: "throttled for a second", method: "GET", fault: emulator.Fault{Status: 429, RetryAfter: "1"}, status: 429, contentType: "application/json",
+			body: `{"detail":"Request was throttled. Expected available in 1 second."}`, retryAfter: "1"},
+		{name: "not found", method: "GET", fault: emulator.Fault{Status: 404}, status: 404, contentType: "application/json", body: `{"detail":"Not found."}`},
+		{name: "method not allowed", method: "PATCH", fault: emulator.Fault{Status: 405}, status: 405, contentType: "application/json", body: `{"detail":"Method \"PATCH\" not allowed."}`},
+		{name: "unauthorized", method: "GET", fault: emulator.Fault{Status: 401}, status: 401, contentType: "application/json", body: `{"detail":"Incorrect authentication credentials."}`},
+		{name: "gateway timeout", method: "GET", fault: emulator.Fault{Status: 504}, status: 504, contentType: "application/json", body: `{"detail":"Gateway Timeout."}`},
+		{name: "HTML error page", method: "GET", fault: emulator.Fault{Status: 502, Body: "<html>Bad gateway</html>"}, status: 502, contentType: "text/html; charset=utf-8", body: "<html>Bad gateway</html>"},
+		{name: "JSON body alone is a 200", method: "GET", fault: emulator.Fault{Body: `{"id": 5}`}, status: 200, contentType: "application/json", body: `{"id": 5}`},
+		{name: "no content", method: "DELETE", fault: emulator.Fault{Status: 204}, status: 204},
+		{name: "retry-after on a normal answer", method: "GET", fault: emulator.Fault{RetryAfter: "3"}, status: 200, contentType: "application/json", retryAfter: "3"},
+		{name: "zero fault", method: "GET", fault: emulator.Fault{}, status: 200, contentType: "application/json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

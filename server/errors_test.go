@@ -189,9 +189,9 @@ func TestToStatusLostAnswer(t *testing.T) {
 		reason  string
 		unknown bool
 	}{
-		{"connection dropped after the request", dropAfterReading, 0, codes.Unavailable, ReasonOutcomeUnknown, true},
-		{"dial refused", nil, 0, codes.Unavailable, ReasonUnreachable, false},
-		{"deadline while Pigello holds it", holdUntilGone, 50 * time.Millisecond, codes.DeadlineExceeded, ReasonDeadlineExceeded, true},
+		{name: "connection dropped after the request", handler: dropAfterReading, code: codes.Unavailable, reason: ReasonOutcomeUnknown, unknown: true},
+		{name: "dial refused", code: codes.Unavailable, reason: ReasonUnreachable},
+		{name: "deadline while Pigello holds it", handler: holdUntilGone, timeout: 50 * time.Millisecond, code: codes.DeadlineExceeded, reason: ReasonDeadlineExceeded, unknown: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

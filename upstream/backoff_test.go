@@ -21,12 +21,12 @@ func TestRetryAfter(t *testing.T) {
 		wantRequests int
 		wantWaits    []time.Duration
 	}{
-		{"503 waits Retry-After", 503, "2", 0, 2, []time.Duration{2 * time.Second}},
-		{"429 waits Retry-After", 429, "1", 0, 2, []time.Duration{time.Second}},
-		{"Retry-After within the deadline", 503, "1", 10 * time.Second, 2, []time.Duration{time.Second}},
-		{"Retry-After beyond the deadline", 429, "7", time.Second, 1, nil},
-		{"Retry-After at MaxRetryAfter", 503, "30", 0, 2, []time.Duration{30 * time.Second}},
-		{"Retry-After beyond MaxRetryAfter", 503, "31", 0, 1, nil},
+		{name: "503 waits Retry-After", status: 503, retryAfter: "2", wantRequests: 2, wantWaits: []time.Duration{2 * time.Second}},
+		{name: "429 waits Retry-After", status: 429, retryAfter: "1", wantRequests: 2, wantWaits: []time.Duration{time.Second}},
+		{name: "Retry-After within the deadline", status: 503, retryAfter: "1", timeout: 10 * time.Second, wantRequests: 2, wantWaits: []time.Duration{time.Second}},
+		{name: "Retry-After beyond the deadline", status: 429, retryAfter: "7", timeout: time.Second, wantRequests: 1},
+		{name: "Retry-After at MaxRetryAfter", status: 503, retryAfter: "30", wantRequests: 2, wantWaits: []time.Duration{30 * time.Second}},
+		{name: "Retry-After beyond MaxRetryAfter", status: 503, retryAfter: "31", wantRequests: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,11 +79,11 @@ func TestRetryTransportFailures(t *testing.T) {
 		patchRetried bool
 		wantErr      error // of a PATCH that is not retried
 	}{
-		{"connection refused", 1, nil, nil, allMethods, true, nil},
-		{"reset before the answer", 0, reset, nil, allMethods, false, ErrUnreachable},
+		{name: "connection refused", refuse: 1, methods: allMethods, patchRetried: true},
+		{name: "reset before the answer", first: reset, methods: allMethods, wantErr: ErrUnreachable},
 		// A DELETE's 200 is its answer, body or not, so only GET and PATCH.
-		{"body cut short", 0, cutShort, nil, []string{http.MethodGet, http.MethodPatch}, false, ErrUnreachable},
-		{"attempt timeout", 0, stallUntilGone, []Option{WithAttemptTimeout(50 * time.Millisecond)}, allMethods, false, ErrAttemptTimeout},
+		{name: "body cut short", first: cutShort, methods: []string{http.MethodGet, http.MethodPatch}, wantErr: ErrUnreachable},
+		{name: "attempt timeout", first: stallUntilGone, opts: []Option{WithAttemptTimeout(50 * time.Millisecond)}, methods: allMethods, wantErr: ErrAttemptTimeout},
 	}
 	for _, tt := range tests {
 		for _, method := range tt.methods {
@@ -126,15 +126,15 @@ func TestDeleteNotFoundAfterRetry(t *testing.T) {
 		opts    []Option
 		want404 bool
 	}{
-		{"503 then 404", http.MethodDelete, 0, respond(503, ""), nil, false},
-		{"502 then 404", http.MethodDelete, 0, respond(502, ""), nil, false},
-		{"504 then 404", http.MethodDelete, 0, respond(504, ""), nil, false},
-		{"reset then 404", http.MethodDelete, 0, reset, nil, false},
-		{"attempt timeout then 404", http.MethodDelete, 0, stallUntilGone, []Option{WithAttemptTimeout(50 * time.Millisecond)}, false},
-		{"first-attempt 404", http.MethodDelete, 0, nil, nil, true},
-		{"dial failure then 404", http.MethodDelete, 1, nil, nil, true},
-		{"429 then 404", http.MethodDelete, 0, respond(429, ""), nil, true},
-		{"GET 503 then 404", http.MethodGet, 0, respond(503, ""), nil, true},
+		{name: "503 then 404", method: http.MethodDelete, first: respond(503, "")},
+		{name: "502 then 404", method: http.MethodDelete, first: respond(502, "")},
+		{name: "504 then 404", method: http.MethodDelete, first: respond(504, "")},
+		{name: "reset then 404", method: http.MethodDelete, first: reset},
+		{name: "attempt timeout then 404", method: http.MethodDelete, first: stallUntilGone, opts: []Option{WithAttemptTimeout(50 * time.Millisecond)}},
+		{name: "first-attempt 404", method: http.MethodDelete, want404: true},
+		{name: "dial failure then 404", method: http.MethodDelete, refuse: 1, want404: true},
+		{name: "429 then 404", method: http.MethodDelete, first: respond(429, ""), want404: true},
+		{name: "GET 503 then 404", method: http.MethodGet, first: respond(503, ""), want404: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
