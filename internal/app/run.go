@@ -29,8 +29,9 @@ var version = "dev"
 
 // Run starts the facade and serves until ctx is done (SIGINT or SIGTERM in
 // main), then reports not-ready, keeps serving for --drain-delay, drains
-// in-flight calls within --shutdown-timeout and returns (shutdown.go). It
-// takes its environment as arguments so tests can run the whole binary
+// in-flight calls within --shutdown-timeout and returns (shutdown.go). While
+// it runs, the Go runtime runs under the facade's memory budget (memory.go).
+// It takes its environment as arguments so tests can run the whole binary
 // in-process.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	return run(ctx, args, getenv, stdout, containerMemoryLimit)
