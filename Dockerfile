@@ -42,5 +42,8 @@ COPY --from=build /out/pigello-facade /out/pigello-emulator /usr/local/bin/
 # with a read-only root filesystem as an unprivileged user (65532, "nonroot"
 # in distroless images), so Kubernetes' runAsNonRoot can check it.
 USER 65532:65532
+# No GOMEMLIMIT or GOGC: the facade takes its memory budget from where it runs
+# (90% of the container's memory limit; README, "Memory budget") and runs the
+# GC off under it. Setting either variable overrides that part.
 EXPOSE 9090 8080
 ENTRYPOINT ["/usr/local/bin/pigello-facade"]

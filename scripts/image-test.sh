@@ -152,13 +152,14 @@ chmod 0750 "$secrets"/* && chmod 0440 "$secrets"/*/*
 # the published ports), the facade's joins it.
 podman run -d --name "$POD-emulator" -p 127.0.0.1::9090 -p 127.0.0.1::8080 --read-only --user 65532:65532 --cap-drop=ALL \
 	--entrypoint /usr/local/bin/pigello-emulator "$IMAGE" --addr 127.0.0.1:8000 >/dev/null
-env_args=(-e PIGELLO_BASE_URL=http://127.0.0.1:8000 -e FACADE_LOG_FORMAT=json -e FACADE_DRAIN_DELAY=10s -e FACADE_SHUTDOWN_TIMEOUT=15s -e GOMEMLIMIT=230MiB)
+env_args=(-e PIGELLO_BASE_URL=http://127.0.0.1:8000 -e FACADE_LOG_FORMAT=json -e FACADE_DRAIN_DELAY=10s -e FACADE_SHUTDOWN_TIMEOUT=15s)
 for k in application-id client-ct client-entity client-secret customer-id service-id service-version-id; do
 	v=$(tr a-z- A-Z_ <<<"$k")
 	env_args+=(-e "PIGELLO_${v}_FILE=/etc/pigello-facade/credentials/$k")
 done
+# --memory is the manifests' limits.memory: the facade's budget follows it.
 podman run -d --network "container:$POD-emulator" --name "$POD-facade" --read-only --user 65532:65532 --group-add 65532 \
-	--cap-drop=ALL --security-opt=no-new-privileges "${env_args[@]}" \
+	--cap-drop=ALL --security-opt=no-new-privileges --memory=256m "${env_args[@]}" \
 	-v "$secrets/credentials:/etc/pigello-facade/credentials:ro" \
 	-v "$secrets/tokens:/etc/pigello-facade/tokens:ro" \
 	-v "$secrets/tls:/etc/pigello-facade/tls:ro" \
@@ -171,6 +172,11 @@ TLS_HTTP_PORT=$(published "$POD-emulator" 8080)
 wait_ready "$POD-facade" "https://127.0.0.1:$TLS_HTTP_PORT/readyz" -k
 curl -fsSk -o /dev/null "https://127.0.0.1:$TLS_HTTP_PORT/healthz" || fail "TLS /healthz"
 log "TLS pod: https /readyz and /healthz: 200 without a token"
+# 90% of the container's 256m for the Go runtime, read from its cgroup; GC off.
+budget=$(podman logs "$POD-facade" 2>&1 | grep '"msg":"memory budget"') || fail "TLS pod: no memory budget log line"
+grep -q '"memory_limit_bytes":241591910,"source":"cgroup","gc_percent":"off"' <<<"$budget" ||
+	fail "TLS pod: memory budget $budget, want 90% of the container's 256m from its cgroup, GC off"
+log "TLS pod: memory budget 230MiB, 90% of the container's 256m limit (cgroup), GC off"
 G=("${GRPCURL[@]}" -cacert "$secrets/tls/tls.crt")
 # (grpcurl's reflection needs the token; the health service itself does not.)
 health=$("${G[@]}" -H "authorization: Bearer $TOKEN" "127.0.0.1:$TLS_GRPC_PORT" grpc.health.v1.Health/Check 2>&1) || fail "TLS gRPC health: $health"

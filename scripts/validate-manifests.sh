@@ -78,5 +78,7 @@ reject short-grace 's/terminationGracePeriodSeconds: 35/terminationGracePeriodSe
 reject short-drain-delay 's/FACADE_DRAIN_DELAY: 10s/FACADE_DRAIN_DELAY: 5s/'
 reject tls-http-probe 's#--http-addr=:8080#--http-addr=:8080\n        - --tls-cert-file=/etc/pigello-facade/tokens/tokens.txt\n        - --tls-key-file=/etc/pigello-facade/tokens/tokens.txt#'
 reject writable-root 's/readOnlyRootFilesystem: true/readOnlyRootFilesystem: false/'
+# A soft memory limit not below limits.memory (256Mi).
+reject budget-above-limit 's#--http-addr=:8080#--http-addr=:8080\n        - --memory-limit=300MiB#'
 [ $bad -eq 0 ] || exit 1
-log "OK: ${dirs[*]} valid for Kubernetes $K8S_VERSION and consistent with pigello-facade's flags; 10 broken variants rejected"
+log "OK: ${dirs[*]} valid for Kubernetes $K8S_VERSION and consistent with pigello-facade's flags; 11 broken variants rejected"

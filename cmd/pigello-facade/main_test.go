@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net"
 	"os"
 	"os/exec"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -101,5 +104,59 @@ func TestVersionNeedsNoVariable(t *testing.T) {
 	code, stdout, _ = runBinary(t, nil, "FACADE_VERSION=true")
 	if code != 1 || stdout != "" {
 		t.Errorf("FACADE_VERSION=true: exit %d, stdout %q; want 1 (nothing configured) and no version", code, stdout)
+	}
+}
+
+// TestMemoryBudgetFromTheEnvironment: the binary as a deployment starts it
+// keeps the budget and GC percentage the Go runtime took from GOMEMLIMIT and
+// GOGC, and with neither runs under a budget (the cgroup's or the default)
+// with the GC off. The start stops after the budget's log line: the gRPC
+// address is taken.
+func TestMemoryBudgetFromTheEnvironment(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { taken.Close() })
+	args := []string{"--emulator", "--grpc-addr", taken.Addr().String(), "--http-addr", "127.0.0.1:0", "--log-format", "json"}
+	type budget struct {
+		Limit     int64  `json:"memory_limit_bytes"`
+		Source    string `json:"source"`
+		GCPercent string `json:"gc_percent"`
+		GCSource  string `json:"gc_percent_source"`
+	}
+	tests := []struct {
+		name    string
+		env     []string
+		want    budget
+		sources []string // where the budget may come from
+	}{
+		{"GOMEMLIMIT and GOGC", []string{"GOMEMLIMIT=300MiB", "GOGC=150"}, budget{300 << 20, "GOMEMLIMIT", "150", "GOGC"}, []string{"GOMEMLIMIT"}},
+		{"nothing set", nil, budget{GCPercent: "off", GCSource: "default"}, []string{"cgroup", "default"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, _ := runBinary(t, args, tt.env...)
+			if code != 1 {
+				t.Errorf("exit status %d, want 1 (the gRPC address is taken)", code)
+			}
+			var got budget
+			for _, line := range strings.Split(stdout, "\n") {
+				if strings.Contains(line, `"msg":"memory budget"`) {
+					if err := json.Unmarshal([]byte(line), &got); err != nil {
+						t.Fatalf("the memory budget's log line is not JSON: %v\n%s", err, line)
+					}
+				}
+			}
+			if !slices.Contains(tt.sources, got.Source) || got.Limit <= 0 {
+				t.Fatalf("memory budget %+v, want a limit from %v; output:\n%s", got, tt.sources, stdout)
+			}
+			if tt.want.Limit == 0 {
+				tt.want.Limit, tt.want.Source = got.Limit, got.Source
+			}
+			if got != tt.want {
+				t.Errorf("memory budget %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

@@ -40,6 +40,7 @@ type Config struct {
 	Upstream UpstreamConfig
 	Server   ServerConfig
 	Security SecurityConfig
+	Memory   MemoryConfig
 
 	// What operators see.
 	Metrics bool
@@ -51,6 +52,13 @@ type Config struct {
 type ShutdownConfig struct {
 	DrainDelay time.Duration // serving while not ready, before the drain
 	Timeout    time.Duration // for in-flight calls once the drain begins
+}
+
+// MemoryConfig is what the Go runtime's memory budget and GC percentage are
+// taken from (memory.go).
+type MemoryConfig struct {
+	Limit     int64 // bytes; autoMemoryLimit: from the environment
+	GCPercent int   // a percentage, gcOff, or autoGCPercent: from GOGC or the default
 }
 
 // UpstreamConfig is how calls to Pigello behave under failure: each field

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"sync/atomic"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/pigello-facade/pigello-facade/gateway"
 	"github.com/pigello-facade/pigello-facade/observe"
 	"github.com/pigello-facade/pigello-facade/server"
@@ -28,10 +29,17 @@ var version = "dev"
 
 // Run starts the facade and serves until ctx is done (SIGINT or SIGTERM in
 // main), then reports not-ready, keeps serving for --drain-delay, drains
-// in-flight calls within --shutdown-timeout and returns (shutdown.go). It
-// takes its environment as arguments so tests can run the whole binary
+// in-flight calls within --shutdown-timeout and returns (shutdown.go). While
+// it runs, the Go runtime runs under the facade's memory budget (memory.go).
+// It takes its environment as arguments so tests can run the whole binary
 // in-process.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	return run(ctx, args, getenv, stdout, containerMemoryLimit)
+}
+
+// run is Run with the container's memory limit read from cgroupLimit,
+// which tests replace (memory.go).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, cgroupLimit memlimit.Provider) error {
 	cfg, err := parseConfig(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -47,6 +55,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	budget, err := resolveMemoryBudget(cfg.Memory, getenv, cgroupLimit)
+	if err != nil {
+		return err
+	}
+	defer budget.apply()()
+	budget.log(logger)
 	if cfg.plaintextUpstream() { // only with --insecure-upstream: check refuses it otherwise
 		logger.Warn("the Pigello credentials travel unencrypted: --pigello-base-url (PIGELLO_BASE_URL) is plain http "+
 			"beyond loopback, allowed by --insecure-upstream (FACADE_INSECURE_UPSTREAM)", "pigello", cfg.PigelloBaseURL)

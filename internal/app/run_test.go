@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -37,10 +38,18 @@ var (
 // it has printed its banner and logged that it started.
 func startRun(t *testing.T, args []string, env map[string]string) *running {
 	t.Helper()
+	return startRunWith(t, Run, args, env)
+}
+
+// startRunWith is startRun with Run replaced by runFunc (run, with what
+// the test puts in place of the container).
+func startRunWith(t *testing.T, runFunc func(context.Context, []string, func(string) string, io.Writer) error,
+	args []string, env map[string]string) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, args, func(k string) string { return env[k] }, out) }()
+	go func() { done <- runFunc(ctx, args, func(k string) string { return env[k] }, out) }()
 	var result error
 	stopped := false
 	r := &running{out: out, cancel: cancel, stop: func() error {

@@ -54,6 +54,7 @@ func (m *manifests) checkDeployment(d *appsv1.Deployment, bin binary) []string {
 	k.checkScrape()
 	k.checkShutdown()
 	k.checkSecurity()
+	k.checkMemory()
 	k.checkTargets()
 	return k.problems
 }

@@ -12,8 +12,10 @@
 // its items), the listen ports match the named container ports, the probes'
 // (and the prometheus.io/scheme annotation's) scheme follows TLS, the grace period outlasts preStop plus
 // --drain-delay plus --shutdown-timeout, the drain delay outlasts the readiness probe's failureThreshold ×
-// periodSeconds, the security context is restricted, resources are set,
-// and Services, the HPA and the PDB point at the Deployment.
+// periodSeconds, the security context is restricted, resources are set, a
+// memory budget set by GOMEMLIMIT or --memory-limit stays below
+// limits.memory (else the budget follows it), and Services, the HPA and the
+// PDB point at the Deployment.
 package main
 
 import (

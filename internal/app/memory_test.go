@@ -1,0 +1,283 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"testing"
+
+	"github.com/KimMachineGun/automemlimit/memlimit"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// The tests here change the runtime's memory limit and GC percentage, which
+// belong to the whole process: none runs in parallel, and each puts them
+// back (keepRuntimeMemory).
+
+const mib = 1 << 20
+
+// keepRuntimeMemory puts the runtime's memory limit and GC percentage back
+// when the test ends.
+func keepRuntimeMemory(t *testing.T) {
+	t.Helper()
+	limit, gc := debug.SetMemoryLimit(-1), gcPercentNow()
+	t.Cleanup(func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(limit)
+	})
+}
+
+// setRuntimeMemory sets the runtime as GOMEMLIMIT and GOGC would have at
+// the process's start.
+func setRuntimeMemory(t *testing.T, limit int64, gc int) {
+	t.Helper()
+	keepRuntimeMemory(t)
+	debug.SetMemoryLimit(limit)
+	debug.SetGCPercent(gc)
+}
+
+// gcPercentNow reads the runtime's GC percentage with debug.SetGCPercent
+// itself, independently of the code under test.
+func gcPercentNow() int {
+	gc := debug.SetGCPercent(100)
+	debug.SetGCPercent(gc)
+	return gc
+}
+
+// unread is a container that fails the test when its limit is read: a
+// budget set by a flag or GOMEMLIMIT must not look at the cgroup.
+func unread(t *testing.T) memlimit.Provider {
+	return func() (uint64, error) {
+		t.Error("the cgroup's memory limit was read")
+		return 0, memlimit.ErrNoLimit
+	}
+}
+
+func noCgroupLimit() (uint64, error) { return 0, memlimit.ErrNoLimit }
+
+// TestMemoryBudgetPrecedence: the budget is --memory-limit, else
+// GOMEMLIMIT (as the runtime applied it), else 90% of the container's
+// limit, else 256MiB; the GC percentage --gc-percent, else GOGC, else off,
+// or Go's 100 when GOMEMLIMIT=off leaves no budget.
+func TestMemoryBudgetPrecedence(t *testing.T) {
+	unreadable := errors.New("open /sys/fs/cgroup/memory.max: permission denied")
+	tests := []struct {
+		name    string
+		cfg     MemoryConfig
+		env     map[string]string
+		runtime [2]int64 // the runtime's limit and GC percentage as GOMEMLIMIT and GOGC left them
+		cgroup  memlimit.Provider
+		want    memoryBudget
+	}{
+		{"nothing set", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, noCgroupLimit,
+			memoryBudget{limit: 256 * mib, limitSource: "default", gcPercent: gcOff, gcSource: "default"}},
+		{"cgroup limit", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, memlimit.Limit(512 * mib),
+			memoryBudget{limit: 512 * mib * 9 / 10, limitSource: "cgroup", cgroupLimit: 512 * mib, gcPercent: gcOff, gcSource: "default"}},
+		{"not in a cgroup", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, func() (uint64, error) { return 0, memlimit.ErrNoCgroup },
+			memoryBudget{limit: 256 * mib, limitSource: "default", gcPercent: gcOff, gcSource: "default"}},
+		{"no cgroups on this system", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, func() (uint64, error) { return 0, memlimit.ErrCgroupsNotSupported },
+			memoryBudget{limit: 256 * mib, limitSource: "default", gcPercent: gcOff, gcSource: "default"}},
+		{"cgroup unreadable", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, func() (uint64, error) { return 0, unreadable },
+			memoryBudget{limit: 256 * mib, limitSource: "default", cgroupErr: unreadable, gcPercent: gcOff, gcSource: "default"}},
+		{"GOMEMLIMIT", MemoryConfig{}, map[string]string{"GOMEMLIMIT": "300MiB"}, [2]int64{300 * mib, 100}, unread(t),
+			memoryBudget{limit: 300 * mib, limitSource: "GOMEMLIMIT", gcPercent: gcOff, gcSource: "default"}},
+		{"GOMEMLIMIT=off", MemoryConfig{}, map[string]string{"GOMEMLIMIT": "off"}, [2]int64{math.MaxInt64, 100}, unread(t),
+			memoryBudget{limit: math.MaxInt64, limitSource: "GOMEMLIMIT", gcPercent: 100, gcSource: "default"}},
+		{"GOGC", MemoryConfig{}, map[string]string{"GOGC": "150"}, [2]int64{math.MaxInt64, 150}, memlimit.Limit(512 * mib),
+			memoryBudget{limit: 512 * mib * 9 / 10, limitSource: "cgroup", cgroupLimit: 512 * mib, gcPercent: 150, gcSource: "GOGC"}},
+		{"GOGC=off", MemoryConfig{}, map[string]string{"GOGC": "off"}, [2]int64{math.MaxInt64, -1}, noCgroupLimit,
+			memoryBudget{limit: 256 * mib, limitSource: "default", gcPercent: gcOff, gcSource: "GOGC"}},
+		{"flags", MemoryConfig{Limit: 100 * mib, GCPercent: 200}, nil, [2]int64{math.MaxInt64, 100}, unread(t),
+			memoryBudget{limit: 100 * mib, limitSource: "flag", gcPercent: 200, gcSource: "flag"}},
+		{"GC off by flag under GOMEMLIMIT", MemoryConfig{GCPercent: gcOff}, map[string]string{"GOMEMLIMIT": "1GiB"}, [2]int64{1 << 30, 100}, unread(t),
+			memoryBudget{limit: 1 << 30, limitSource: "GOMEMLIMIT", gcPercent: gcOff, gcSource: "flag"}},
+		{"GC percentage by flag without a budget", MemoryConfig{GCPercent: 50}, map[string]string{"GOMEMLIMIT": "off"}, [2]int64{math.MaxInt64, 100}, unread(t),
+			memoryBudget{limit: math.MaxInt64, limitSource: "GOMEMLIMIT", gcPercent: 50, gcSource: "flag"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setRuntimeMemory(t, tt.runtime[0], int(tt.runtime[1]))
+			got, err := resolveMemoryBudget(tt.cfg, getenvOf(tt.env), tt.cgroup)
+			if err != nil {
+				t.Fatalf("resolveMemoryBudget returned %v, want nil", err)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(memoryBudget{}), cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("budget differs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSmallerLimit: the container's limit is the cgroup's, lowered to the
+// machine's memory when the cgroup allows more than there is.
+func TestSmallerLimit(t *testing.T) {
+	failed := func() (uint64, error) { return 0, errors.New("unreadable") }
+	tests := []struct {
+		name           string
+		cgroup, system memlimit.Provider
+		want           uint64
+		wantErr        error
+	}{
+		{"cgroup below the machine", memlimit.Limit(256 * mib), memlimit.Limit(8192 * mib), 256 * mib, nil},
+		{"cgroup above the machine", memlimit.Limit(64 << 30), memlimit.Limit(16 << 30), 16 << 30, nil},
+		{"machine unknown", memlimit.Limit(256 * mib), failed, 256 * mib, nil},
+		{"no cgroup limit", noCgroupLimit, memlimit.Limit(16 << 30), 0, memlimit.ErrNoLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := smallerLimit(tt.cgroup, tt.system)()
+			if got != tt.want || !errors.Is(err, tt.wantErr) {
+				t.Errorf("smallerLimit() = %d, %v; want %d, %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+// budgetLine finds the start's log line about memory.
+var budgetLine = regexp.MustCompile(`(?m)^.*msg="memory budget".*$`)
+
+// TestRunAppliesMemoryBudget starts the binary's whole path with each source
+// of the budget and checks what the runtime then runs with, what the log
+// line and /metrics say, and that Run puts the runtime back when it returns.
+func TestRunAppliesMemoryBudget(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		runtime [2]int64 // as GOMEMLIMIT and GOGC left the runtime
+		cgroup  memlimit.Provider
+		limit   int64
+		gc      int
+		logged  []string
+	}{
+		{"cgroup limit", nil, nil, [2]int64{math.MaxInt64, 100}, memlimit.Limit(512 * mib), 512 * mib * 9 / 10, gcOff,
+			[]string{"memory_limit=461MiB", "source=cgroup", "cgroup_limit=512MiB", "gc_percent=off", "gc_percent_source=default"}},
+		{"no cgroup limit", nil, nil, [2]int64{math.MaxInt64, 100}, noCgroupLimit, 256 * mib, gcOff,
+			[]string{"memory_limit=256MiB", "memory_limit_bytes=268435456", "source=default", "gc_percent=off"}},
+		{"flags", []string{"--memory-limit=100MiB", "--gc-percent=200"}, nil, [2]int64{math.MaxInt64, 100}, unread(t), 100 * mib, 200,
+			[]string{"memory_limit=100MiB", "source=flag", "gc_percent=200", "gc_percent_source=flag"}},
+		{"variables", nil, map[string]string{"FACADE_MEMORY_LIMIT": "1GiB", "FACADE_GC_PERCENT": "400"}, [2]int64{math.MaxInt64, 100}, unread(t), 1 << 30, 400,
+			[]string{"memory_limit=1.0GiB", "source=flag", "gc_percent=400"}},
+		{"GOMEMLIMIT and GOGC", nil, map[string]string{"GOMEMLIMIT": "300MiB", "GOGC": "150"}, [2]int64{300 * mib, 150}, memlimit.Limit(512 * mib), 300 * mib, 150,
+			[]string{"memory_limit=300MiB", "source=GOMEMLIMIT", "gc_percent=150", "gc_percent_source=GOGC"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setRuntimeMemory(t, tt.runtime[0], int(tt.runtime[1]))
+			runInContainer := func(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+				return run(ctx, args, getenv, stdout, tt.cgroup)
+			}
+			r := startRunWith(t, runInContainer, append(append([]string{"--emulator"}, loopbackArgs...), tt.args...), tt.env)
+			if got := debug.SetMemoryLimit(-1); got != tt.limit {
+				t.Errorf("the runtime's memory limit is %d, want %d", got, tt.limit)
+			}
+			if got := gcPercentNow(); got != tt.gc {
+				t.Errorf("the runtime's GC percentage is %d, want %d", got, tt.gc)
+			}
+			line := budgetLine.FindString(r.out.String())
+			for _, want := range tt.logged {
+				if !strings.Contains(line, " "+want) {
+					t.Errorf("the memory budget's log line lacks %s:\n%s", want, r.out.String())
+				}
+			}
+			fams, _ := (&testEnv{restURL: "http://" + r.httpAddr}).scrape(t)
+			if got := fams.value(t, "go_gc_gomemlimit_bytes", nil); got != float64(tt.limit) {
+				t.Errorf("/metrics go_gc_gomemlimit_bytes = %v, want %d", got, tt.limit)
+			}
+			if err := r.stop(); err != nil {
+				t.Fatalf("Run returned %v, want nil", err)
+			}
+			if got := debug.SetMemoryLimit(-1); got != tt.runtime[0] {
+				t.Errorf("after Run, the memory limit is %d, want %d back", got, tt.runtime[0])
+			}
+			if got := gcPercentNow(); got != int(tt.runtime[1]) {
+				t.Errorf("after Run, the GC percentage is %d, want %d back", got, tt.runtime[1])
+			}
+		})
+	}
+}
+
+// TestRunRefusesMemoryValues: a value out of range, or a flag set together
+// with the Go runtime's variable for the same thing, stops the start with
+// one line, before the runtime is touched.
+func TestRunRefusesMemoryValues(t *testing.T) {
+	values := []struct{ flag, env, value, why string }{
+		{"memory-limit", "FACADE_MEMORY_LIMIT", "12MiB", "must be at least 16MiB"},
+		{"memory-limit", "FACADE_MEMORY_LIMIT", "0", "must be at least 16MiB"},
+		{"memory-limit", "FACADE_MEMORY_LIMIT", "-1GiB", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
+		{"memory-limit", "FACADE_MEMORY_LIMIT", "lots", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
+		{"memory-limit", "FACADE_MEMORY_LIMIT", "off", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
+		{"memory-limit", "FACADE_MEMORY_LIMIT", "9EiB", "must be less than 8EiB"},
+		{"gc-percent", "FACADE_GC_PERCENT", "0", "must be between 1 and 100000, or off or auto"},
+		{"gc-percent", "FACADE_GC_PERCENT", "100001", "must be between 1 and 100000, or off or auto"},
+		{"gc-percent", "FACADE_GC_PERCENT", "-1", "must be between 1 and 100000, or off or auto"},
+		{"gc-percent", "FACADE_GC_PERCENT", "50%", "not an integer, off or auto"},
+	}
+	for _, v := range values {
+		t.Run(v.flag+"="+v.value+"/flag", func(t *testing.T) {
+			assertRefused(t, []string{"--" + v.flag + "=" + v.value}, nil, fmt.Sprintf("--%s (%s) = %q: %s", v.flag, v.env, v.value, v.why))
+		})
+		t.Run(v.flag+"="+v.value+"/env", func(t *testing.T) {
+			assertRefused(t, nil, map[string]string{v.env: v.value}, fmt.Sprintf("%s (--%s) = %q: %s", v.env, v.flag, v.value, v.why))
+		})
+	}
+	both := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"--memory-limit and GOMEMLIMIT", []string{"--memory-limit=100MiB"}, map[string]string{"GOMEMLIMIT": "200MiB"},
+			"--memory-limit (FACADE_MEMORY_LIMIT) and GOMEMLIMIT are both set: set one of them"},
+		{"FACADE_MEMORY_LIMIT and GOMEMLIMIT", nil, map[string]string{"FACADE_MEMORY_LIMIT": "100MiB", "GOMEMLIMIT": "200MiB"},
+			"--memory-limit (FACADE_MEMORY_LIMIT) and GOMEMLIMIT are both set: set one of them"},
+		{"--gc-percent and GOGC", []string{"--gc-percent=off"}, map[string]string{"GOGC": "200"},
+			"--gc-percent (FACADE_GC_PERCENT) and GOGC are both set: set one of them"},
+		{"GC off without a budget", []string{"--gc-percent=off"}, map[string]string{"GOMEMLIMIT": "off"},
+			`--gc-percent (FACADE_GC_PERCENT) = "off" needs a memory budget, and GOMEMLIMIT=off sets none: the heap would grow without bound`},
+	}
+	for _, tt := range both {
+		t.Run(tt.name, func(t *testing.T) {
+			keepRuntimeMemory(t)
+			limit, gc := debug.SetMemoryLimit(-1), gcPercentNow()
+			assertRefused(t, tt.args, tt.env, tt.want)
+			if debug.SetMemoryLimit(-1) != limit || gcPercentNow() != gc {
+				t.Errorf("a refused start changed the runtime's memory limit or GC percentage")
+			}
+		})
+	}
+}
+
+// TestMemoryFlagsAccept: the sizes and percentages the docs name.
+func TestMemoryFlagsAccept(t *testing.T) {
+	tests := []struct {
+		args []string
+		want MemoryConfig
+	}{
+		{nil, MemoryConfig{Limit: autoMemoryLimit, GCPercent: autoGCPercent}},
+		{[]string{"--memory-limit=auto", "--gc-percent=auto"}, MemoryConfig{Limit: autoMemoryLimit, GCPercent: autoGCPercent}},
+		{[]string{"--memory-limit=16MiB", "--gc-percent=1"}, MemoryConfig{Limit: 16 * mib, GCPercent: 1}},
+		{[]string{"--memory-limit=200MiB", "--gc-percent=off"}, MemoryConfig{Limit: 200 * mib, GCPercent: gcOff}},
+		{[]string{"--memory-limit=256Mi", "--gc-percent=100000"}, MemoryConfig{Limit: 256 * mib, GCPercent: 100000}},
+		{[]string{"--memory-limit=1.5GiB"}, MemoryConfig{Limit: 1536 * mib}},
+		{[]string{"--memory-limit=100MB"}, MemoryConfig{Limit: 100_000_000}},
+		{[]string{"--memory-limit=67108864"}, MemoryConfig{Limit: 64 * mib}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			cfg, err := parseConfig(tt.args, getenvOf(validEnv(nil)), io.Discard)
+			if err != nil {
+				t.Fatalf("parseConfig returned %v, want nil", err)
+			}
+			if cfg.Memory != tt.want {
+				t.Errorf("Config.Memory = %+v, want %+v", cfg.Memory, tt.want)
+			}
+		})
+	}
+}
