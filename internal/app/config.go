@@ -23,6 +23,9 @@ type Config struct {
 	PigelloBaseURL string
 	Credentials    upstream.Credentials
 	Emulator       bool
+	// EmulatorListEnvelope is the shape of the --emulator's list/ answers,
+	// one of emulator.ListEnvelopes.
+	EmulatorListEnvelope string
 	LogFormat      string
 	LogLevel       string
 	GRPCurlCommand string

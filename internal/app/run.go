@@ -53,7 +53,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	var demo *embeddedEmulator
 	if cfg.Emulator {
-		if demo, err = startEmulator(cfg.Credentials); err != nil {
+		if demo, err = startEmulator(cfg.Credentials, cfg.EmulatorListEnvelope); err != nil {
 			return err
 		}
 		defer demo.close()
