@@ -26,10 +26,10 @@ type Config struct {
 	// EmulatorListEnvelope is the shape of the --emulator's list/ answers,
 	// one of emulator.ListEnvelopes.
 	EmulatorListEnvelope string
-	LogFormat      string
-	LogLevel       string
-	GRPCurlCommand string
-	ShowVersion    bool
+	LogFormat            string
+	LogLevel             string
+	GRPCurlCommand       string
+	ShowVersion          bool
 
 	// InsecureUpstream allows a plain http PigelloBaseURL beyond loopback.
 	InsecureUpstream bool
