@@ -23,13 +23,14 @@ type Config struct {
 	PigelloBaseURL string
 	Credentials    upstream.Credentials
 	Emulator       bool
+	LogFormat      string
+	LogLevel       string
+	GRPCurlCommand string
+	ShowVersion    bool
+
 	// EmulatorListEnvelope is the shape of the --emulator's list/ answers,
 	// one of emulator.ListEnvelopes.
 	EmulatorListEnvelope string
-	LogFormat            string
-	LogLevel             string
-	GRPCurlCommand       string
-	ShowVersion          bool
 
 	// InsecureUpstream allows a plain http PigelloBaseURL beyond loopback.
 	InsecureUpstream bool
