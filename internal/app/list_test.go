@@ -103,21 +103,21 @@ func setupList(t *testing.T, envelope emulator.ListEnvelope) *listEnv {
 	t.Helper()
 	env := &listEnv{testEnv: setupEmulator(t, emulator.Config{ListEnvelope: envelope}), envelope: envelope, names: map[string]string{}}
 	tr := grpcTransport{env.client}
+	var last *accountsv1.WorkEngagement // the newest so far
 	for _, id := range env.emu.DemoIDs() {
 		a := tr.Get(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
 		if a.err != nil {
 			t.Fatalf("Get(%s) returned %v", id, a.err)
 		}
-		env.names[id] = a.we.GetName()
+		env.names[id], last = a.we.GetName(), a.we
 	}
-	var last *accountsv1.WorkEngagement
 	for _, we := range listed {
 		a := create(t, tr, we)
 		if a.err != nil {
 			t.Fatalf("Create(%s) returned %v", we.GetName(), a.err)
 		}
-		if last != nil && !a.we.GetCreatedAt().AsTime().After(last.GetCreatedAt().AsTime()) {
-			t.Fatalf("%s was created at %v, not after %s at %v: the orders below assume a rising clock",
+		if !a.we.GetCreatedAt().AsTime().After(last.GetCreatedAt().AsTime()) {
+			t.Fatalf("%s was created at %v, not after %s at %v: the orders below assume a clock past the demo's and rising",
 				a.we.GetName(), a.we.GetCreatedAt().AsTime(), last.GetName(), last.GetCreatedAt().AsTime())
 		}
 		env.names[a.we.GetId()], last = a.we.GetName(), a.we
