@@ -28,6 +28,10 @@ type Config struct {
 	GRPCurlCommand string
 	ShowVersion    bool
 
+	// EmulatorListEnvelope is the shape of the --emulator's list/ answers,
+	// one of emulator.ListEnvelopes.
+	EmulatorListEnvelope string
+
 	// InsecureUpstream allows a plain http PigelloBaseURL beyond loopback.
 	InsecureUpstream bool
 	// Insecure allows listening beyond loopback with neither TLS nor tokens.

@@ -54,6 +54,7 @@ var refusals = []struct{ flag, env, value, why string }{
 	{"shutdown-timeout", "FACADE_SHUTDOWN_TIMEOUT", "15", "not a duration (use e.g. 5s or 250ms)"},
 	{"grpcurl-command", "FACADE_GRPCURL_COMMAND", " ", "must not be empty"},
 	{"emulator", "FACADE_EMULATOR", "maybe", "not a boolean (use true or false)"},
+	{"emulator-list-envelope", "FACADE_EMULATOR_LIST_ENVELOPE", "bare", "must be array or paginated"},
 	{"metrics", "FACADE_METRICS", "yes", "not a boolean (use true or false)"},
 	{"insecure", "FACADE_INSECURE", "2", "not a boolean (use true or false)"},
 	{"insecure-upstream", "FACADE_INSECURE_UPSTREAM", "sure", "not a boolean (use true or false)"},

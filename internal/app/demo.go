@@ -16,16 +16,19 @@ import (
 
 // embeddedEmulator is the Pigello emulator --emulator runs on loopback.
 type embeddedEmulator struct {
-	url    string
-	creds  upstream.Credentials
-	ids    []string
-	server *http.Server
+	url      string
+	creds    upstream.Credentials
+	ids      []string
+	envelope emulator.ListEnvelope
+	server   *http.Server
 }
 
-// startEmulator serves an emulator on a free loopback port. It accepts the
-// facade's credentials when all seven are configured, else the public demo
-// ones, so --emulator also works on a machine with no secrets at all.
-func startEmulator(creds upstream.Credentials) (*embeddedEmulator, error) {
+// startEmulator serves an emulator on a free loopback port, answering
+// list/ in envelope (--emulator-list-envelope, so that both shapes the
+// facade reads can be tried). It accepts the facade's credentials when all
+// seven are configured, else the public demo ones, so --emulator also
+// works on a machine with no secrets at all.
+func startEmulator(creds upstream.Credentials, envelope string) (*embeddedEmulator, error) {
 	if missing := missingCredentials(creds); len(missing) > 0 && creds != (upstream.Credentials{}) {
 		return nil, fmt.Errorf("app: --emulator: set all seven PIGELLO_* credentials or none; missing %s", strings.Join(missing, ", "))
 	}
@@ -34,7 +37,8 @@ func startEmulator(creds upstream.Credentials) (*embeddedEmulator, error) {
 		ec = emulator.DemoCredentials()
 		creds = upstream.Credentials(ec)
 	}
-	emu := emulator.New(emulator.Config{Credentials: ec})
+	// The flag allows only emulator.ListEnvelopes, so New does not panic.
+	emu := emulator.New(emulator.Config{Credentials: ec, ListEnvelope: emulator.ListEnvelope(envelope)})
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("app: emulator listener: %w", err)
@@ -43,7 +47,7 @@ func startEmulator(creds upstream.Credentials) (*embeddedEmulator, error) {
 	// A request held by a scripted fault (hang, latency) ends on shutdown.
 	srv.RegisterOnShutdown(emu.Close)
 	go func() { _ = srv.Serve(lis) }()
-	return &embeddedEmulator{url: "http://" + lis.Addr().String(), creds: creds, ids: emu.DemoIDs(), server: srv}, nil
+	return &embeddedEmulator{url: "http://" + lis.Addr().String(), creds: creds, ids: emu.DemoIDs(), envelope: emulator.ListEnvelope(envelope), server: srv}, nil
 }
 
 func (e *embeddedEmulator) close() {
@@ -63,7 +67,8 @@ func printBanner(w io.Writer, cfg Config, f *facade, demo *embeddedEmulator) {
 		fmt.Fprintf(w, "  Pigello: %s\n", cfg.PigelloBaseURL)
 		return
 	}
-	fmt.Fprintf(w, "  Pigello: embedded emulator at %s\n\nDemo work engagements:\n", demo.url)
+	fmt.Fprintf(w, "  Pigello: embedded emulator at %s, answering list/ with %s (--emulator-list-envelope)\n\nDemo work engagements:\n",
+		demo.url, describeEnvelope(demo.envelope))
 	for _, id := range demo.ids {
 		fmt.Fprintf(w, "  %s\n", id)
 	}
@@ -76,12 +81,23 @@ Try it:
   %[1]s -plaintext %[2]s list
   %[1]s -plaintext %[2]s describe pigello.accounts.v1.WorkEngagement
   %[1]s -plaintext -d '{"id": "%[3]s"}' %[2]s pigello.accounts.v1.WorkEngagementService/GetWorkEngagement
+  %[1]s -plaintext -d '{"page_size": 2, "order_by": "created_at desc"}' %[2]s pigello.accounts.v1.WorkEngagementService/ListWorkEngagements
   %[1]s -plaintext -d '{"work_engagement": {"id": "%[3]s", "color_code": "0a0"}, "update_mask": {"paths": ["color_code"]}}' %[2]s pigello.accounts.v1.WorkEngagementService/UpdateWorkEngagement
   curl -s http://%[4]s/v1/workEngagements/%[3]s
+  curl -s 'http://%[4]s/v1/workEngagements?page_size=2&order_by=created_at%%20desc'
+  curl -s -X POST -H 'Content-Type: application/json' -d '{"name": "Contractor"}' http://%[4]s/v1/workEngagements
   curl -s -X PATCH -H 'Content-Type: application/json' -d '{"color_code": null}' http://%[4]s/v1/workEngagements/%[3]s
   curl -s -X DELETE http://%[4]s/v1/workEngagements/%[3]s
 
 `, g, grpcAddr, id, httpAddr)
+}
+
+// describeEnvelope names the shape of the emulator's list/ answers.
+func describeEnvelope(e emulator.ListEnvelope) string {
+	if e == emulator.ListPaginated {
+		return "the paginated object"
+	}
+	return "a bare array"
 }
 
 // dialable turns a listen address such as [::]:9090 into one a client on the

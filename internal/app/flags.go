@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pigello-facade/pigello-facade/emulator"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
@@ -45,6 +46,7 @@ func flagDefs(cfg *Config) []flagDef {
 		{"pigello-base-url", serviceFlags, baseURLFlag(&cfg.PigelloBaseURL), "Pigello base URL: https://api.pigello.io in production, https://dev.api.pigello.io for development"},
 		{"insecure-upstream", serviceFlags, boolFlag(&cfg.InsecureUpstream, false), "allow a plain http --pigello-base-url to a host beyond loopback, which sends the credentials unencrypted (logged as a warning)"},
 		{"emulator", serviceFlags, boolFlag(&cfg.Emulator, false), "start an in-process Pigello emulator on loopback and use it instead of Pigello"},
+		{"emulator-list-envelope", serviceFlags, listEnvelopeFlag(&cfg.EmulatorListEnvelope), "with --emulator, the shape of the emulator's list answers, which Pigello does not document: a bare JSON array, or Django REST framework's paginated object (count, next, previous, results)"},
 		{"log-format", serviceFlags, choiceFlag(&cfg.LogFormat, "text", "text", "json"), "log format"},
 		{"log-level", serviceFlags, choiceFlag(&cfg.LogLevel, "info", "debug", "info", "warn", "error"), "log level"},
 		{"drain-delay", serviceFlags, durationFlag(&cfg.Shutdown.DrainDelay, 0), "on SIGTERM/SIGINT, how long to keep serving while reporting not-ready (/readyz 503, gRPC health NOT_SERVING) before the drain begins, so load balancers move traffic away first (0s: drain at once)"},
@@ -75,6 +77,16 @@ func flagDefs(cfg *Config) []flagDef {
 		{"insecure", callerFlags, boolFlag(&cfg.Insecure, false), "allow listening on a non-loopback address with neither TLS nor tokens"},
 		{"credentials-from-metadata", callerFlags, boolFlag(&cfg.CredentialsFromMetadata, false), "take the seven Pigello credentials from each call's x-pigello-* metadata instead of the facade's own"},
 	}
+}
+
+// listEnvelopeFlag chooses among the emulator's list envelopes, its
+// default first.
+func listEnvelopeFlag(p *string) *choiceSetting {
+	var names []string
+	for _, e := range emulator.ListEnvelopes() {
+		names = append(names, string(e))
+	}
+	return choiceFlag(p, names[0], names...)
 }
 
 // commandLineOnly is a setting no variable may set: an action such as

@@ -1,225 +1,210 @@
 package app
 
 import (
-	"math"
+	"context"
+	"fmt"
+	"net/http"
 	"net/url"
-	"strings"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
-	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 )
 
-// firstPage is the paging query of a first page of size.
-func firstPage(size string, more url.Values) url.Values {
-	q := url.Values{"_page": {"1"}, "_page_size": {size}}
-	for k, v := range more {
-		q[k] = v
-	}
-	return q
+// pigelloListPath is Pigello's list endpoint.
+const pigelloListPath = "/accounts/users/organization/workengagement/list/"
+
+// listAnswer is how one List ended: answer's error, or the response.
+type listAnswer struct {
+	answer
+	resp *accountsv1.ListWorkEngagementsResponse
 }
 
-// TestListQuery: the exact query Pigello gets for each form of page_size,
-// order_by, filter and search, over gRPC and REST.
-func TestListQuery(t *testing.T) {
-	const when = "2024-01-01T00:00:00Z"
-	tests := []struct {
-		name string
-		req  *accountsv1.ListWorkEngagementsRequest
-		want url.Values
-	}{
-		{"defaults", &accountsv1.ListWorkEngagementsRequest{}, firstPage("50", nil)},
-		{"page size", &accountsv1.ListWorkEngagementsRequest{PageSize: 20}, firstPage("20", nil)},
-		{"page size 1", &accountsv1.ListWorkEngagementsRequest{PageSize: 1}, firstPage("1", nil)},
-		{"page size 500", &accountsv1.ListWorkEngagementsRequest{PageSize: 500}, firstPage("500", nil)},
-		{"page size 501", &accountsv1.ListWorkEngagementsRequest{PageSize: 501}, firstPage("500", nil)},
-		{"page size max", &accountsv1.ListWorkEngagementsRequest{PageSize: math.MaxInt32}, firstPage("500", nil)},
-		{"order by", &accountsv1.ListWorkEngagementsRequest{OrderBy: "created_at desc, name"},
-			firstPage("50", url.Values{"_order_by": {"-created_at,name"}})},
-		{"order by, loose whitespace", &accountsv1.ListWorkEngagementsRequest{OrderBy: "  custom_id   asc ,color_code\tdesc,id "},
-			firstPage("50", url.Values{"_order_by": {"custom_id,-color_code,id"}})},
-		{"search as given", &accountsv1.ListWorkEngagementsRequest{Search: " a&b=c ö/?#%20 "},
-			firstPage("50", url.Values{"_search": {" a&b=c ö/?#%20 "}})},
-		{"search of 255 characters", &accountsv1.ListWorkEngagementsRequest{Search: strings.Repeat("å", 255)},
-			firstPage("50", url.Values{"_search": {strings.Repeat("å", 255)}})},
-		{"color equal", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "abc"`},
-			firstPage("50", url.Values{"color_code": {"abc"}})},
-		{"color not equal", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code != "abc"`},
-			firstPage("50", url.Values{"color_code!": {"abc"}})},
-		{"color starts with", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "ab*"`},
-			firstPage("50", url.Values{"color_code__startswith": {"ab"}})},
-		{"color ends with", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "*ab"`},
-			firstPage("50", url.Values{"color_code__endswith": {"ab"}})},
-		{"color contains", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "*ab*"`},
-			firstPage("50", url.Values{"color_code__contains": {"ab"}})},
-		{"color does not start with", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code != "ab*"`},
-			firstPage("50", url.Values{"color_code__startswith!": {"ab"}})},
-		{"color does not end with", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code != "*ab"`},
-			firstPage("50", url.Values{"color_code__endswith!": {"ab"}})},
-		{"color does not contain", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code != "*ab*"`},
-			firstPage("50", url.Values{"color_code__contains!": {"ab"}})},
-		{"created after", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at > "` + when + `"`},
-			firstPage("50", url.Values{"created_at__gt": {when}})},
-		{"created at or after", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at >= "` + when + `"`},
-			firstPage("50", url.Values{"created_at__gte": {when}})},
-		{"created before", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at < "` + when + `"`},
-			firstPage("50", url.Values{"created_at__lt": {when}})},
-		{"created at or before", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at <= "` + when + `"`},
-			firstPage("50", url.Values{"created_at__lte": {when}})},
-		{"created at", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at = "` + when + `"`},
-			firstPage("50", url.Values{"created_at": {when}})},
-		{"created at, with an offset", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at >= "2024-01-01T02:00:00+02:00"`},
-			firstPage("50", url.Values{"created_at__gte": {when}})},
-		{"NOT", &accountsv1.ListWorkEngagementsRequest{Filter: `NOT created_at >= "` + when + `"`},
-			firstPage("50", url.Values{"created_at__gte!": {when}})},
-		{"NOT of a negation", &accountsv1.ListWorkEngagementsRequest{Filter: `NOT color_code != "abc"`},
-			firstPage("50", url.Values{"color_code": {"abc"}})},
-		{"everything", &accountsv1.ListWorkEngagementsRequest{
-			PageSize: 10, OrderBy: "name desc", Search: "Full",
-			Filter: `color_code = "1E9*" AND created_at >= "` + when + `" AND NOT created_at >= "2025-01-01T00:00:00Z"`,
-		}, url.Values{
-			"_page": {"1"}, "_page_size": {"10"}, "_order_by": {"-name"}, "_search": {"Full"},
-			"color_code__startswith": {"1E9"}, "created_at__gte": {when}, "created_at__gte!": {"2025-01-01T00:00:00Z"},
-		}},
-	}
-	p := &pigelloList{}
-	env := startList(t, p)
-	for _, tr := range env.listers() {
-		for _, tt := range tests {
-			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
-				if a := tr.List(callCtx(t), tt.req); a.err != nil {
-					t.Fatalf("List returned %v", a.err)
-				}
-				if diff := cmp.Diff(tt.want, p.onlyQuery(t)); diff != "" {
-					t.Errorf("Pigello's query mismatch (-want +got):\n%s", diff)
-				}
-			})
-		}
-	}
+func (g grpcTransport) List(ctx context.Context, req *accountsv1.ListWorkEngagementsRequest) listAnswer {
+	resp, err := g.client.ListWorkEngagements(ctx, req)
+	return listAnswer{answer: answer{err: err}, resp: resp}
 }
 
-// TestListRefused: every request the rules refuse is INVALID_ARGUMENT with
-// a BadRequest on the field at fault, over gRPC and REST, and Pigello is
-// not called.
-func TestListRefused(t *testing.T) {
-	const when = `"2024-01-01T00:00:00Z"`
-	tests := []struct {
-		name  string
-		req   *accountsv1.ListWorkEngagementsRequest
-		field string
-	}{
-		{"negative page size", &accountsv1.ListWorkEngagementsRequest{PageSize: -1}, "page_size"},
-		{"search of 256 characters", &accountsv1.ListWorkEngagementsRequest{Search: strings.Repeat("a", 256)}, "search"},
-		{"search with a newline", &accountsv1.ListWorkEngagementsRequest{Search: "a\nb"}, "search"},
-		{"search with a tab", &accountsv1.ListWorkEngagementsRequest{Search: "a\tb"}, "search"},
-		{"search with DEL", &accountsv1.ListWorkEngagementsRequest{Search: "a\x7fb"}, "search"},
-		{"page token not ours", &accountsv1.ListWorkEngagementsRequest{PageToken: "bm9wZQ"}, "page_token"},
-		{"page token not base64", &accountsv1.ListWorkEngagementsRequest{PageToken: "%%%"}, "page_token"},
-		{"page token too long", &accountsv1.ListWorkEngagementsRequest{PageToken: strings.Repeat("a", 1025)}, "page_token"},
-		{"order by an unknown field", &accountsv1.ListWorkEngagementsRequest{OrderBy: "nope desc"}, "order_by"},
-		{"order by a message", &accountsv1.ListWorkEngagementsRequest{OrderBy: "organization"}, "order_by"},
-		{"order by, bad direction", &accountsv1.ListWorkEngagementsRequest{OrderBy: "name down"}, "order_by"},
-		{"order by, empty item", &accountsv1.ListWorkEngagementsRequest{OrderBy: "name,,id"}, "order_by"},
-		{"filter on a field Pigello does not filter", &accountsv1.ListWorkEngagementsRequest{Filter: `name = "a"`}, "filter"},
-		{"filter with OR", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "a" OR color_code = "b"`}, "filter"},
-		{"filter with a function", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at > timestamp(` + when + `)`}, "filter"},
-		{"filter with has", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code:"a"`}, "filter"},
-		{"filter value of the wrong type", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at > 2024`}, "filter"},
-		{"filter time not RFC 3339", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at > "2024-01-01"`}, "filter"},
-		{"filter operator the type lacks", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code < "a"`}, "filter"},
-		{"filter with the field on the right", &accountsv1.ListWorkEngagementsRequest{Filter: `"abc" = color_code`}, "filter"},
-		{"filter with an empty wildcard", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "*"`}, "filter"},
-		{"filter with an empty value", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code != ""`}, "filter"},
-		{"filter with a wildcard inside", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "a*b"`}, "filter"},
-		{"filter with one parameter twice", &accountsv1.ListWorkEngagementsRequest{Filter: `created_at > ` + when + ` AND created_at > ` + when}, "filter"},
-		{"filter with NOT over AND", &accountsv1.ListWorkEngagementsRequest{Filter: `NOT (color_code = "a" AND color_code = "b")`}, "filter"},
-		{"filter syntax", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "abc`}, "filter"},
-		{"filter too long", &accountsv1.ListWorkEngagementsRequest{Filter: strings.Repeat(" ", 2049)}, "filter"},
-	}
-	p := &pigelloList{}
-	env := startList(t, p)
-	for _, tr := range env.listers() {
-		for _, tt := range tests {
-			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
-				tr.List(callCtx(t), tt.req).assertInvalid(t, tt.field)
-				if got := p.got(); len(got) != 0 {
-					t.Errorf("Pigello was called: %v", got)
-				}
-			})
+// List sends the request's fields as the query parameters of GET
+// /v1/workEngagements, leaving out those at their zero value.
+func (r restTransport) List(ctx context.Context, req *accountsv1.ListWorkEngagementsRequest) listAnswer {
+	q := url.Values{}
+	for k, v := range map[string]string{
+		"page_token": req.GetPageToken(), "filter": req.GetFilter(), "order_by": req.GetOrderBy(), "search": req.GetSearch(),
+	} {
+		if v != "" {
+			q.Set(k, v)
 		}
 	}
-	t.Run("REST/page size not a number", func(t *testing.T) {
-		restTransport{env.restURL}.listQuery(callCtx(t), "page_size=ten").assertInvalid(t, "page_size")
-		if got := p.got(); len(got) != 0 {
-			t.Errorf("Pigello was called: %v", got)
-		}
-	})
+	if req.GetPageSize() != 0 {
+		q.Set("page_size", strconv.Itoa(int(req.GetPageSize())))
+	}
+	return r.listQuery(ctx, q.Encode())
 }
 
-// TestListRefusalsNameTheProblem: the BadRequest says what is wrong, in
-// the service's words.
-func TestListRefusalsNameTheProblem(t *testing.T) {
-	env := startList(t, &pigelloList{})
-	_, err := env.client.ListWorkEngagements(callCtx(t), &accountsv1.ListWorkEngagementsRequest{
-		Filter: `name = "a"`, OrderBy: "nope",
-	})
-	st := assertStatus(t, err, codes.InvalidArgument, "INVALID_REQUEST")
-	want := "invalid request: order_by: cannot order by nope; the fields are id, name, custom_id, color_code, created_at; " +
-		"filter: cannot filter on name; the fields a filter takes are color_code and created_at"
-	if st.Message() != want {
-		t.Errorf("message = %q, want %q", st.Message(), want)
+// listQuery makes GET /v1/workEngagements with rawQuery.
+func (r restTransport) listQuery(ctx context.Context, rawQuery string) listAnswer {
+	code, header, body, err := roundTrip(ctx, http.MethodGet, r.baseURL+"/v1/workEngagements?"+rawQuery, http.Header{}, nil)
+	if err != nil {
+		return listAnswer{answer: answer{err: err}}
 	}
+	a := listAnswer{answer: answer{http: code, header: header}}
+	if code != http.StatusOK {
+		a.err = statusFromJSON(code, body)
+		return a
+	}
+	a.resp = new(accountsv1.ListWorkEngagementsResponse)
+	if err := protojson.Unmarshal(body, a.resp); err != nil {
+		a.err = fmt.Errorf("REST answered 200 with %q, not a list response: %v", body, err)
+	}
+	return a
 }
 
-// TestListTokenBound: a token is refused with any other filter, order_by
-// or search than its own, before Pigello is called; page_size may change.
-func TestListTokenBound(t *testing.T) {
-	first := &accountsv1.ListWorkEngagementsRequest{
-		PageSize: 2, Filter: `color_code = "a*"`, OrderBy: "name", Search: "x",
+// The emulator's demo records, by name, in the order they were created.
+const (
+	fullName    = "Full-time employment" // created_at 2024-01-15T09:30:00.123456Z, color 1E90ff, custom_id WE-0001
+	emptyName   = "Internship"           // created_at 2024-03-01T08:00:00Z, no color, no custom_id
+	partialName = "Part-time, 50 %"      // created_at 2025-06-30T12:45:10.5Z, no color, custom_id ""
+)
+
+// listed are the work engagements setupList creates through the facade,
+// one after the other (so their created_at, the emulator's clock, rises),
+// after the demo records. The colours and custom ids are chosen for the
+// filter and search forms: "ab" starts, ends and is inside some, and
+// upper case tells a case-sensitive lookup from another.
+var listed = []*accountsv1.WorkEngagement{
+	{Name: "Alpha", ColorCode: proto.String("abc"), CustomId: proto.String("X-1")},
+	{Name: "Bravo", ColorCode: proto.String("ab0ab0"), CustomId: proto.String("X-2")},
+	{Name: "Charlie", ColorCode: proto.String("0ab")},
+	{Name: "Delta", ColorCode: proto.String("1ab2c3"), CustomId: proto.String("Y-ab")},
+	{Name: "Echo"},
+	{Name: "Foxtrot", ColorCode: proto.String("ABC"), CustomId: proto.String("")},
+}
+
+// allListed is every work engagement of a listEnv by name, in the default
+// order (created_at, then id).
+var allListed = []string{fullName, emptyName, partialName, "Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"}
+
+// listEnv is a facade in front of an emulator answering list/ in one
+// envelope, holding the demo records and listed.
+type listEnv struct {
+	*testEnv
+	envelope emulator.ListEnvelope
+	names    map[string]string // by id, of every work engagement created
+}
+
+// setupList starts a listEnv and creates listed through the facade's
+// Create. The emulator's request log is then empty.
+func setupList(t *testing.T, envelope emulator.ListEnvelope) *listEnv {
+	t.Helper()
+	env := &listEnv{testEnv: setupEmulator(t, emulator.Config{ListEnvelope: envelope}), envelope: envelope, names: map[string]string{}}
+	tr := grpcTransport{env.client}
+	var last *accountsv1.WorkEngagement // the newest so far
+	for _, id := range env.emu.DemoIDs() {
+		a := tr.Get(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: id})
+		if a.err != nil {
+			t.Fatalf("Get(%s) returned %v", id, a.err)
+		}
+		env.names[id], last = a.we.GetName(), a.we
 	}
-	p := &pigelloList{items: itemsJSON(5)}
-	env := startList(t, p)
-	for _, tr := range env.listers() {
-		a := tr.List(callCtx(t), first)
-		if a.err != nil || a.resp.GetNextPageToken() == "" {
-			t.Fatalf("%s: first page returned %v, %v; want a next page token", tr.name, a.resp, a.err)
+	for _, we := range listed {
+		a := create(t, tr, we)
+		if a.err != nil {
+			t.Fatalf("Create(%s) returned %v", we.GetName(), a.err)
 		}
-		token := a.resp.GetNextPageToken()
-		p.got()
-		tests := []struct {
-			name string
-			edit func(*accountsv1.ListWorkEngagementsRequest)
-		}{
-			{"filter", func(r *accountsv1.ListWorkEngagementsRequest) { r.Filter = `color_code = "b*"` }},
-			{"filter respelled", func(r *accountsv1.ListWorkEngagementsRequest) { r.Filter = `color_code="a*"` }},
-			{"no filter", func(r *accountsv1.ListWorkEngagementsRequest) { r.Filter = "" }},
-			{"order_by", func(r *accountsv1.ListWorkEngagementsRequest) { r.OrderBy = "name desc" }},
-			{"search", func(r *accountsv1.ListWorkEngagementsRequest) { r.Search = "y" }},
+		if !a.we.GetCreatedAt().AsTime().After(last.GetCreatedAt().AsTime()) {
+			t.Fatalf("%s was created at %v, not after %s at %v: the orders below assume a clock past the demo's and rising",
+				a.we.GetName(), a.we.GetCreatedAt().AsTime(), last.GetName(), last.GetCreatedAt().AsTime())
 		}
-		for _, tt := range tests {
-			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
-				next := &accountsv1.ListWorkEngagementsRequest{
-					PageSize: first.PageSize, Filter: first.Filter, OrderBy: first.OrderBy, Search: first.Search, PageToken: token,
-				}
-				tt.edit(next)
-				tr.List(callCtx(t), next).assertInvalid(t, "page_token")
-				if got := p.got(); len(got) != 0 {
-					t.Errorf("Pigello was called: %v", got)
-				}
-			})
-		}
-		t.Run(tr.name+"/another page size", func(t *testing.T) {
-			next := &accountsv1.ListWorkEngagementsRequest{
-				PageSize: 3, Filter: first.Filter, OrderBy: first.OrderBy, Search: first.Search, PageToken: token,
+		env.names[a.we.GetId()], last = a.we.GetName(), a.we
+	}
+	env.emu.ResetRequests()
+	return env
+}
+
+// label names a listed work engagement by its name, checking its id is
+// the one Create (or the demo) gave that name; an unknown id is shown.
+func (e *listEnv) label(we *accountsv1.WorkEngagement) string {
+	if name, ok := e.names[we.GetId()]; ok && name == we.GetName() {
+		return name
+	}
+	return fmt.Sprintf("%s (unknown id %s)", we.GetName(), we.GetId())
+}
+
+func (e *listEnv) labels(resp *accountsv1.ListWorkEngagementsResponse) []string {
+	var out []string
+	for _, we := range resp.GetWorkEngagements() {
+		out = append(out, e.label(we))
+	}
+	return out
+}
+
+// totalSize is the total_size of a list of n matches: Pigello's count
+// with the paginated envelope; unknown, 0, with a bare array.
+func (e *listEnv) totalSize(n int) int32 {
+	if e.envelope == emulator.ListPaginated {
+		return int32(n)
+	}
+	return 0
+}
+
+// listCase is one List, the exact query the emulator must receive for it,
+// and the work engagements, by name and in order, its page must hold.
+type listCase struct {
+	name  string
+	req   *accountsv1.ListWorkEngagementsRequest
+	query string
+	want  []string
+	// matches is how many work engagements the query matches, when more
+	// than want: the page is then not the last.
+	matches int
+}
+
+// runListCases runs each case with each envelope, over gRPC and REST.
+func runListCases(t *testing.T, cases []listCase) {
+	for _, envelope := range emulator.ListEnvelopes() {
+		env := setupList(t, envelope)
+		for _, tr := range env.transports() {
+			for _, tc := range cases {
+				t.Run(fmt.Sprintf("%s/%s/%s", envelope, tr.name, tc.name), func(t *testing.T) {
+					env.assertListCase(t, tr, tc)
+				})
 			}
-			if a := tr.List(callCtx(t), next); a.err != nil {
-				t.Fatalf("List returned %v", a.err)
-			}
-			want := url.Values{"_page": {"1"}, "_page_size": {"3"}, "color_code__startswith": {"a"}, "_order_by": {"name"}, "_search": {"x"}}
-			if diff := cmp.Diff(want, p.onlyQuery(t)); diff != "" {
-				t.Errorf("Pigello's query mismatch (-want +got):\n%s", diff)
-			}
-		})
+		}
 	}
+}
+
+func (e *listEnv) assertListCase(t *testing.T, tr transport, tc listCase) {
+	t.Helper()
+	resp := e.listOnce(t, tr, tc.req, tc.query)
+	if diff := cmp.Diff(tc.want, e.labels(resp)); diff != "" {
+		t.Errorf("List mismatch (-want +got):\n%s", diff)
+	}
+	matches := max(tc.matches, len(tc.want))
+	if more := resp.GetNextPageToken() != ""; more != (matches > len(tc.want)) {
+		t.Errorf("next_page_token = %q, want one only if more than %d match", resp.GetNextPageToken(), len(tc.want))
+	}
+	if got, want := resp.GetTotalSize(), e.totalSize(matches); got != want {
+		t.Errorf("total_size = %d, want %d", got, want)
+	}
+}
+
+// listOnce makes req over tr, checks the one request the emulator then
+// received was GET list/ with exactly query, and returns the response.
+func (e *listEnv) listOnce(t *testing.T, tr transport, req *accountsv1.ListWorkEngagementsRequest, query string) *accountsv1.ListWorkEngagementsResponse {
+	t.Helper()
+	e.emu.ResetRequests()
+	a := tr.List(callCtx(t), req)
+	if a.err != nil {
+		t.Fatalf("List returned %v", a.err)
+	}
+	got := e.onlyRequest(t)
+	if got.Method != http.MethodGet || got.Path != pigelloListPath || got.RawQuery != query {
+		t.Errorf("emulator received %s %s?%s, want GET %s?%s", got.Method, got.Path, got.RawQuery, pigelloListPath, query)
+	}
+	return a.resp
 }

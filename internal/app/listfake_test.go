@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,24 +10,18 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
-	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/grpc/codes"
 )
 
-// pigelloListPath is Pigello's list endpoint.
-const pigelloListPath = "/accounts/users/organization/workengagement/list/"
-
-// pigelloList is a Pigello list endpoint on a real listener, for tests that
-// must see the exact query the facade sends: it records every request and
-// answers from its items, paged by _page and _page_size as Django pages,
-// in the envelope it is set to, and any other path with its first item,
-// as Get would. (The emulator serves list/ too; this one can also answer
-// with any body.)
+// pigelloList is a Pigello list endpoint on a real listener for what the
+// emulator does not do (the List tests against it are in list_test.go and
+// the files beside it): answer a page past the last with DRF's 404, or any
+// body at all. It records every request and answers a bare array of its
+// items, paged by _page and _page_size as Django pages.
 type pigelloList struct {
 	items []string // Pigello's whole list, as JSON objects
-	// paginated answers DRF's {"count", "next", "previous", "results"};
-	// otherwise a bare array.
-	paginated bool
 	// notFoundPastEnd answers a page past the last one with 404, as DRF's
 	// paginator does; otherwise with an empty page.
 	notFoundPastEnd bool
@@ -55,14 +48,10 @@ func (p *pigelloList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, p.body)
 		return
 	}
-	if r.URL.Path != pigelloListPath && len(p.items) > 0 {
-		_, _ = io.WriteString(w, p.items[0]) // a Get, for comparing
-		return
-	}
 	page, errPage := strconv.Atoi(r.URL.Query().Get("_page"))
 	size, errSize := strconv.Atoi(r.URL.Query().Get("_page_size"))
-	if errPage != nil || errSize != nil || page < 1 || size < 1 {
-		http.Error(w, `{"detail": "_page and _page_size must be set together"}`, http.StatusBadRequest)
+	if r.URL.Path != pigelloListPath || errPage != nil || errSize != nil || page < 1 || size < 1 {
+		http.Error(w, `{"detail": "not a list/ request with _page and _page_size"}`, http.StatusBadRequest)
 		return
 	}
 	start := min((page-1)*size, len(p.items))
@@ -71,27 +60,7 @@ func (p *pigelloList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"detail": "Invalid page."}`, http.StatusNotFound)
 		return
 	}
-	_, _ = io.WriteString(w, p.envelope(r, page, end, "["+strings.Join(p.items[start:end], ", ")+"]"))
-}
-
-// envelope wraps results as p answers, for a page ending at item end.
-func (p *pigelloList) envelope(r *http.Request, page, end int, results string) string {
-	if !p.paginated {
-		return results
-	}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Set("_page", strconv.Itoa(n))
-		return strconv.Quote("http://pigello.test" + pigelloListPath + "?" + q.Encode())
-	}
-	next, previous := "null", "null"
-	if end < len(p.items) {
-		next = link(page + 1)
-	}
-	if page > 1 {
-		previous = link(page - 1)
-	}
-	return fmt.Sprintf(`{"count": %d, "next": %s, "previous": %s, "results": %s}`, len(p.items), next, previous, results)
+	_, _ = io.WriteString(w, "["+strings.Join(p.items[start:end], ", ")+"]")
 }
 
 // got returns the queries of the requests so far, and forgets them.
@@ -106,23 +75,6 @@ func (p *pigelloList) got() []url.Values {
 	return out
 }
 
-// onlyQuery returns the query of the one request since the last look,
-// which must have gone to the list path.
-func (p *pigelloList) onlyQuery(t *testing.T) url.Values {
-	t.Helper()
-	p.mu.Lock()
-	reqs := p.requests
-	p.requests = nil
-	p.mu.Unlock()
-	if len(reqs) != 1 {
-		t.Fatalf("Pigello received %d requests, want 1: %v", len(reqs), reqs)
-	}
-	if reqs[0].Path != pigelloListPath {
-		t.Errorf("Pigello was asked for %s, want %s", reqs[0].Path, pigelloListPath)
-	}
-	return reqs[0].Query()
-}
-
 // itemsJSON returns n work engagements as Pigello writes them, with ids
 // counting from 1, the name "n<i>".
 func itemsJSON(n int) []string {
@@ -133,67 +85,63 @@ func itemsJSON(n int) []string {
 	return items
 }
 
-// lister makes ListWorkEngagements over one protocol.
-type lister interface {
-	List(context.Context, *accountsv1.ListWorkEngagementsRequest) listAnswer
-}
-
-// listAnswer is how one List ended: answer's error, or the response.
-type listAnswer struct {
-	answer
-	resp *accountsv1.ListWorkEngagementsResponse
-}
-
-// listers are the facade's two faces, as lister.
-func (e *testEnv) listers() []struct {
-	name string
-	lister
-} {
-	return []struct {
-		name string
-		lister
-	}{
-		{"gRPC", grpcTransport{e.client}},
-		{"REST", restTransport{e.restURL}},
+// TestListPastEndNotFound: with a bare array, the page after a full last
+// page is empty; Django's 404 for a page past the end reads as that empty
+// last page, over gRPC and REST.
+func TestListPastEndNotFound(t *testing.T) {
+	p := &pigelloList{items: itemsJSON(6), notFoundPastEnd: true}
+	env := startList(t, p)
+	name := func(we *accountsv1.WorkEngagement) string { return we.GetName() }
+	want := []listPage{{[]string{"n1", "n2", "n3"}, true, 0}, {[]string{"n4", "n5", "n6"}, true, 0}, {nil, false, 0}}
+	for _, tr := range env.transports() {
+		t.Run(tr.name, func(t *testing.T) {
+			pages := listAll(t, tr, &accountsv1.ListWorkEngagementsRequest{}, name, 3)
+			if diff := cmp.Diff(want, pages, cmp.AllowUnexported(listPage{})); diff != "" {
+				t.Errorf("pages mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff([]string{"1/3", "2/3", "3/3"}, pagesAsked(t, p.got())); diff != "" {
+				t.Errorf("_page/_page_size asked mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
-func (g grpcTransport) List(ctx context.Context, req *accountsv1.ListWorkEngagementsRequest) listAnswer {
-	resp, err := g.client.ListWorkEngagements(ctx, req)
-	return listAnswer{answer: answer{err: err}, resp: resp}
-}
-
-// List sends the request's fields as the query parameters of GET
-// /v1/workEngagements, leaving out those at their zero value.
-func (r restTransport) List(ctx context.Context, req *accountsv1.ListWorkEngagementsRequest) listAnswer {
-	q := url.Values{}
-	for k, v := range map[string]string{
-		"page_token": req.GetPageToken(), "filter": req.GetFilter(), "order_by": req.GetOrderBy(), "search": req.GetSearch(),
-	} {
-		if v != "" {
-			q.Set(k, v)
+// TestListMalformed: an answer in neither envelope, or with one item the
+// contract cannot hold, or more items than asked for, fails the call with
+// INTERNAL PIGELLO_MALFORMED_RESPONSE. Of an unknown envelope, the log
+// line names the top-level keys and no value.
+func TestListMalformed(t *testing.T) {
+	const value = "VALUE-NOT-FOR-LOGS"
+	item := `{"id": "` + missingID + `", "name": "n"}`
+	tests := []struct {
+		name string
+		body string
+		logs []string // what the call's log line must say
+	}{
+		{"another envelope", `{"data": [` + item + `], "meta": {"total": "` + value + `"}}`, []string{`top-level keys: \"data\", \"meta\"`}},
+		{"paginated plus a member", `{"count": 1, "next": null, "results": [], "page_info": "` + value + `"}`, []string{`\"page_info\"`}},
+		{"a string", `"` + value + `"`, []string{"is a string, neither an array nor a paginated object"}},
+		{"an item that is no object", `[` + item + `, "` + value + `"]`, []string{"item 1 is a string"}},
+		{"one item without an id", `[` + item + `, {"name": "` + value + `"}]`, []string{"item 1: schema: read pigello.accounts.v1.WorkEngagement: id: missing"}},
+		{"more items than asked for", `[` + item + `, ` + item + `, ` + item + `]`, []string{"item 2: more items than _page_size asked for"}},
+	}
+	for _, tt := range tests {
+		p := &pigelloList{body: tt.body}
+		env := startList(t, p)
+		for _, tr := range env.transports() {
+			t.Run(tr.name+"/"+tt.name, func(t *testing.T) {
+				a := tr.List(callCtx(t), &accountsv1.ListWorkEngagementsRequest{PageSize: 2})
+				a.assertError(t, wantError{code: codes.Internal, http: http.StatusInternalServerError, reason: "PIGELLO_MALFORMED_RESPONSE", upstream: "200"})
+			})
+		}
+		logs := env.logs.String()
+		for _, want := range tt.logs {
+			if n := strings.Count(logs, want); n != 2 {
+				t.Errorf("%s: the log says %q %d times, want once per call (2):\n%s", tt.name, want, n, logs)
+			}
+		}
+		if strings.Contains(logs, value) {
+			t.Errorf("%s: the log holds a value of Pigello's answer:\n%s", tt.name, logs)
 		}
 	}
-	if req.GetPageSize() != 0 {
-		q.Set("page_size", strconv.Itoa(int(req.GetPageSize())))
-	}
-	return r.listQuery(ctx, q.Encode())
-}
-
-// listQuery makes GET /v1/workEngagements with rawQuery.
-func (r restTransport) listQuery(ctx context.Context, rawQuery string) listAnswer {
-	code, header, body, err := roundTrip(ctx, http.MethodGet, r.baseURL+"/v1/workEngagements?"+rawQuery, http.Header{}, nil)
-	if err != nil {
-		return listAnswer{answer: answer{err: err}}
-	}
-	a := listAnswer{answer: answer{http: code, header: header}}
-	if code != http.StatusOK {
-		a.err = statusFromJSON(code, body)
-		return a
-	}
-	a.resp = new(accountsv1.ListWorkEngagementsResponse)
-	if err := protojson.Unmarshal(body, a.resp); err != nil {
-		a.err = fmt.Errorf("REST answered 200 with %q, not a list response: %v", body, err)
-	}
-	return a
 }

@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	var demo *embeddedEmulator
 	if cfg.Emulator {
-		if demo, err = startEmulator(cfg.Credentials); err != nil {
+		if demo, err = startEmulator(cfg.Credentials, cfg.EmulatorListEnvelope); err != nil {
 			return err
 		}
 		defer demo.close()

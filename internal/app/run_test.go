@@ -130,6 +130,36 @@ func TestRunEmulator(t *testing.T) {
 	assertNoSecret(t, "Run's output", r.out.String())
 }
 
+// TestRunEmulatorListEnvelope: --emulator-list-envelope (or its variable)
+// sets the shape of the embedded emulator's list answers, which the facade
+// reads either way: only the paginated object gives a total_size.
+func TestRunEmulatorListEnvelope(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		env   map[string]string
+		total int32
+	}{
+		{"default", nil, nil, 0},
+		{"array", []string{"--emulator-list-envelope", "array"}, nil, 0},
+		{"paginated", []string{"--emulator-list-envelope=paginated"}, nil, 3},
+		{"paginated from the variable", nil, map[string]string{"FACADE_EMULATOR_LIST_ENVELOPE": "paginated"}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := startRun(t, append(append([]string{"--emulator"}, loopbackArgs...), tt.args...), tt.env)
+			resp, err := grpcClient(t, r.grpcAddr).ListWorkEngagements(callCtx(t), &accountsv1.ListWorkEngagementsRequest{PageSize: 2})
+			if err != nil {
+				t.Fatalf("List returned %v", err)
+			}
+			if len(resp.GetWorkEngagements()) != 2 || resp.GetNextPageToken() == "" || resp.GetTotalSize() != tt.total {
+				t.Errorf("List returned %d items, next_page_token %q, total_size %d; want 2, a token, %d",
+					len(resp.GetWorkEngagements()), resp.GetNextPageToken(), resp.GetTotalSize(), tt.total)
+			}
+		})
+	}
+}
+
 // TestRunConfigErrors: a Run that cannot start says which variables are
 // wrong, at once, without echoing any secret.
 func TestRunConfigErrors(t *testing.T) {

@@ -101,7 +101,15 @@ type testEnv struct {
 // the facade logged no credential.
 func setup(t *testing.T, edits ...func(*Config)) *testEnv {
 	t.Helper()
-	emu := emulator.New(emulator.Config{Credentials: emulator.Credentials(testCreds)})
+	return setupEmulator(t, emulator.Config{}, edits...)
+}
+
+// setupEmulator is setup with an emulator configured by ecfg, its
+// credentials replaced by testCreds.
+func setupEmulator(t *testing.T, ecfg emulator.Config, edits ...func(*Config)) *testEnv {
+	t.Helper()
+	ecfg.Credentials = emulator.Credentials(testCreds)
+	emu := emulator.New(ecfg)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	env := startFacade(t, srv.URL, testCreds, edits...)

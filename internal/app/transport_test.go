@@ -30,6 +30,7 @@ type transport interface {
 	Get(context.Context, *accountsv1.GetWorkEngagementRequest) answer
 	Update(context.Context, *accountsv1.UpdateWorkEngagementRequest) answer
 	Delete(context.Context, *accountsv1.DeleteWorkEngagementRequest) answer
+	List(context.Context, *accountsv1.ListWorkEngagementsRequest) listAnswer
 }
 
 // transports are the facade's two faces, by name.

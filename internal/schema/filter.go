@@ -166,14 +166,14 @@ func syntaxError(err error) error {
 	return refuse("is not valid filter syntax (at character %d)", column)
 }
 
-// readTime reads a filter's time literal and writes it as Pigello gets it:
-// RFC 3339 in UTC.
-func readTime(s string) (string, bool) {
+// readTime reads a filter's time literal, in UTC, as Pigello gets it
+// once written as RFC 3339.
+func readTime(s string) (time.Time, bool) {
 	var ts timestamppb.Timestamp
 	if readTimestamp(s, &ts) != nil {
-		return "", false
+		return time.Time{}, false
 	}
-	return ts.AsTime().Format(time.RFC3339Nano), true
+	return ts.AsTime(), true
 }
 
 // operandKind names what an operand is, for messages.

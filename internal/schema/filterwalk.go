@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"net/url"
 	"strings"
+	"time"
+	"unicode"
 
 	"go.einride.tech/aip/filtering"
 	expr "google.golang.org/genproto/googleapis/api/expr/v1alpha1"
@@ -104,10 +106,17 @@ func (w *walk) field(fn string, left, right *expr.Expr) (string, error) {
 func (w *walk) value(name string, kind valueKind, literal string) (lookup, value string, err error) {
 	if kind == timeValue {
 		t, ok := readTime(literal)
-		if !ok {
+		switch {
+		case !ok:
 			return "", "", refuse("the value compared with %s must be %s", name, valueText(kind))
+		case t.Nanosecond()%int(time.Microsecond) != 0:
+			// Django reads a time into a Python datetime, which drops the
+			// digits past the microsecond: created_at >= "….1234561Z"
+			// would also list what was created at ….123456.
+			return "", "", refuse("the time compared with %s must be in whole microseconds (at most 6 fractional digits): "+
+				"Pigello would drop the digits past them and compare another time", name)
 		}
-		return "", t, nil
+		return "", t.Format(time.RFC3339Nano), nil
 	}
 	lookup, text := stringLookup(literal)
 	switch {
@@ -116,6 +125,14 @@ func (w *walk) value(name string, kind valueKind, literal string) (lookup, value
 	case strings.TrimSpace(text) == "":
 		// Pigello ignores a blank filter value, which would widen the list.
 		return "", "", refuse("the value compared with %s must have a character other than whitespace and *", name)
+	case strings.ContainsFunc(text, unicode.IsControl):
+		// Django refuses a NUL; the rest of C0 would be trimmed (below).
+		return "", "", refuse("the value compared with %s must not contain control characters", name)
+	case strings.TrimSpace(text) != text:
+		// Django's form fields trim values (Python's str.strip, whose
+		// whitespace is unicode.IsSpace's plus four control characters,
+		// refused above): color_code = " abc " would list "abc".
+		return "", "", refuse("the value compared with %s must not start or end with whitespace, which Pigello would trim", name)
 	}
 	return lookup, text, nil
 }

@@ -130,6 +130,9 @@ func TestFilter(t *testing.T) {
 		{`created_at = "2024-01-01T00:00:00Z"`, url.Values{"created_at": {"2024-01-01T00:00:00Z"}}},
 		// Any offset, written as Pigello gets every time: in UTC.
 		{`created_at >= "2024-01-01T01:30:00.5+01:30"`, url.Values{"created_at__gte": {"2024-01-01T00:00:00.5Z"}}},
+		// Microseconds, Pigello's precision, as many digits as they need.
+		{`created_at = "2024-01-15T09:30:00.123456Z"`, url.Values{"created_at": {"2024-01-15T09:30:00.123456Z"}}},
+		{`created_at = "2024-01-15T09:30:00.123456000Z"`, url.Values{"created_at": {"2024-01-15T09:30:00.123456Z"}}},
 		{`NOT created_at >= "2024-01-01T00:00:00Z"`, url.Values{"created_at__gte!": {"2024-01-01T00:00:00Z"}}},
 		{`-created_at < "2024-01-01T00:00:00Z"`, url.Values{"created_at__lt!": {"2024-01-01T00:00:00Z"}}},
 		{`NOT color_code = "abc"`, url.Values{"color_code!": {"abc"}}},
@@ -148,6 +151,7 @@ func TestFilter(t *testing.T) {
 		{`created_at >= "2024-01-01T00:00:00Z" AND NOT created_at >= "2025-01-01T00:00:00Z"`,
 			url.Values{"created_at__gte": {"2024-01-01T00:00:00Z"}, "created_at__gte!": {"2025-01-01T00:00:00Z"}}},
 		{`color_code = "a&b=c d"`, url.Values{"color_code": {"a&b=c d"}}},
+		{`color_code = "*a b*"`, url.Values{"color_code__contains": {"a b"}}},
 	}
 	for _, tt := range tests {
 		got, err := workEngagementList.Filter(tt.in)
@@ -194,10 +198,19 @@ func TestFilterRefused(t *testing.T) {
 		{`created_at > "2024-01-01T00:00:00"`, "must be a quoted RFC 3339 time"},
 		{`created_at > "0000-01-01T00:00:00Z"`, "must be a quoted RFC 3339 time"},
 		{`created_at > 2024`, "must be a quoted RFC 3339 time such as \"2024-01-01T00:00:00Z\", not a number"},
+		{`created_at >= "2024-01-15T09:30:00.1234561Z"`, "the time compared with created_at must be in whole microseconds (at most 6 fractional digits)"},
+		{`created_at < "2024-01-15T09:30:00.000000001Z"`, "must be in whole microseconds"},
 		{`color_code = "*"`, "must have a character other than whitespace and *"},
 		{`color_code = "**"`, "must have a character other than whitespace and *"},
 		{`color_code = ""`, "must have a character other than whitespace and *"},
 		{`color_code != "  "`, "must have a character other than whitespace and *"},
+		{"color_code = \"abc\x00\"", "the value compared with color_code must not contain control characters"},
+		{`color_code = "a\x1fb"`, "must not contain control characters"},
+		{`color_code = " abc"`, "the value compared with color_code must not start or end with whitespace, which Pigello would trim"},
+		{`color_code = "abc "`, "must not start or end with whitespace"},
+		{"color_code = \"\u00a0abc\"", "must not start or end with whitespace"},
+		{`color_code = "ab *"`, "must not start or end with whitespace"},
+		{`color_code != "* ab*"`, "must not start or end with whitespace"},
 		{`color_code = "a*b"`, "may have * only as its first or last character"},
 		{`color_code = "***a"`, "may have * only as its first or last character"},
 		{`created_at > ` + when + ` AND created_at > "2025-01-01T00:00:00Z"`, "compares created_at twice in the same way (Pigello's parameter created_at__gt takes one value)"},
