@@ -88,7 +88,7 @@ browser-deps: ## Install Debian's chromium for the /docs browser test (as root; 
 	fi
 
 .PHONY: test-browser
-test-browser: browser-deps ## Open /docs in headless Chromium and run GET through Swagger UI's Try it out
+test-browser: browser-deps ## Open /docs in headless Chromium and run Get, Create and List through Swagger UI's Try it out
 	CI=$${CI:-true} $(GO) test -race -count=1 -run '^TestSwaggerUIInChromium$$' -v ./docs/
 
 .PHONY: node-test

@@ -2,6 +2,7 @@ package docs_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -21,17 +22,21 @@ const demoID = "3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31"
 
 // Swagger UI's elements for the operations.
 const (
+	createOp = "#operations-WorkEngagementService-WorkEngagementService_CreateWorkEngagement"
+	listOp   = "#operations-WorkEngagementService-WorkEngagementService_ListWorkEngagements"
 	getOp    = "#operations-WorkEngagementService-WorkEngagementService_GetWorkEngagement"
 	patchOp  = "#operations-WorkEngagementService-WorkEngagementService_UpdateWorkEngagement"
 	deleteOp = "#operations-WorkEngagementService-WorkEngagementService_DeleteWorkEngagement"
 )
 
 // TestSwaggerUIInChromium opens /docs in headless Chromium on a facade
-// running on its embedded emulator, finds the three operations and runs
-// GetWorkEngagement through Try it out, with no tokens and with a bearer
-// token given in the Authorize dialog. It also checks that the page loads
-// nothing from anywhere but the facade and breaks none of its own
-// Content-Security-Policy.
+// running on its embedded emulator, finds the five operations and runs
+// GetWorkEngagement, then CreateWorkEngagement and ListWorkEngagements as
+// Try it out pre-fills them, with no tokens and with a bearer token given
+// in the Authorize dialog: the create's example body makes a work
+// engagement, which the list's example parameters find. It also checks
+// that the page loads nothing from anywhere but the facade and breaks none
+// of its own Content-Security-Policy.
 //
 // Each step waits for what the page shows once it has done its work, with
 // no time budget: a cold build under -race can make Chromium many times
@@ -49,6 +54,8 @@ func TestSwaggerUIInChromium(t *testing.T) {
 			base := startFacade(t, tt.token)
 			ctx := newTab(t, chromium)
 			do(t, ctx, "open /docs", chromedp.Navigate(base+"/docs"),
+				chromedp.WaitVisible(chromedp.CSS(createOp)),
+				chromedp.WaitVisible(chromedp.CSS(listOp)),
 				chromedp.WaitVisible(chromedp.CSS(getOp)),
 				chromedp.WaitVisible(chromedp.CSS(patchOp)),
 				chromedp.WaitVisible(chromedp.CSS(deleteOp)))
@@ -69,6 +76,8 @@ func TestSwaggerUIInChromium(t *testing.T) {
 			if status != "200" || !strings.Contains(body, `"name": "Full-time employment"`) {
 				t.Errorf("Try it out on GET %s: status %q, body\n%s\nwant 200 and the work engagement", demoID, status, body)
 			}
+			created := tryCreate(t, ctx)
+			tryList(t, ctx, created)
 			// Open the rest of the page, so the policy check covers it too.
 			do(t, ctx, "expand PATCH", expand(patchOp))
 			do(t, ctx, "expand DELETE", expand(deleteOp))
@@ -99,19 +108,68 @@ func authorize(t *testing.T, ctx context.Context, token string) {
 func tryGet(t *testing.T, ctx context.Context, id string) (status, body string) {
 	t.Helper()
 	idInput := getOp + ` tr[data-param-name="id"] input`
-	statusCell := getOp + " .live-responses-table tbody .response-col_status"
-	do(t, ctx, "expand GET", expand(getOp))
-	// Try it out makes the parameters editable and shows Execute.
-	do(t, ctx, "try it out", chromedp.Click(chromedp.CSS(getOp+" .try-out__btn")),
-		chromedp.WaitVisible(chromedp.CSS(getOp+" .execute")))
+	tryItOut(t, ctx, "GET", getOp)
 	// Replace the example Swagger UI fills in, as a person would.
 	do(t, ctx, "type the id", chromedp.Click(chromedp.CSS(idInput)),
 		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
 		chromedp.KeyEvent(id), until(valueIs(idInput, id)))
-	do(t, ctx, "execute", chromedp.Click(chromedp.CSS(getOp+" .execute")),
+	return execute(t, ctx, "GET", getOp)
+}
+
+// tryCreate runs CreateWorkEngagement through Try it out with the body the
+// page pre-fills, checks that it made a work engagement, and returns its
+// id.
+func tryCreate(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	tryItOut(t, ctx, "POST", createOp)
+	// The example body is in the editor before Execute is pressed.
+	editor := createOp + " .body-param textarea"
+	do(t, ctx, "wait for the example body", until(fmt.Sprintf(`(document.querySelector(%q)?.value ?? '').includes('"name"')`, editor)))
+	status, body := execute(t, ctx, "POST", createOp)
+	var created struct{ ID, Name string }
+	if err := json.Unmarshal([]byte(body), &created); status != "200" || err != nil || created.ID == "" || created.Name == "" {
+		t.Fatalf("Try it out on POST: status %q, body\n%s\nwant 200 and the new work engagement (%v)", status, body, err)
+	}
+	return created.ID
+}
+
+// tryList runs ListWorkEngagements through Try it out with the parameters
+// the page pre-fills and checks that the page it answers holds created.
+func tryList(t *testing.T, ctx context.Context, created string) {
+	t.Helper()
+	tryItOut(t, ctx, "GET /v1/workEngagements", listOp)
+	filter := listOp + ` tr[data-param-name="filter"] input`
+	do(t, ctx, "wait for the example filter", until(fmt.Sprintf(`(document.querySelector(%q)?.value ?? '') !== ''`, filter)))
+	status, body := execute(t, ctx, "GET /v1/workEngagements", listOp)
+	var page struct {
+		WorkEngagements []struct{ ID string } `json:"work_engagements"`
+	}
+	if err := json.Unmarshal([]byte(body), &page); status != "200" || err != nil {
+		t.Fatalf("Try it out on GET /v1/workEngagements: status %q, body\n%s\nwant 200 and a page (%v)", status, body, err)
+	}
+	if !slices.ContainsFunc(page.WorkEngagements, func(we struct{ ID string }) bool { return we.ID == created }) {
+		t.Errorf("Try it out on GET /v1/workEngagements: page\n%s\nwant it to hold %s, made by Try it out on POST", body, created)
+	}
+}
+
+// tryItOut opens op and presses Try it out, which makes its parameters and
+// body editable and shows Execute.
+func tryItOut(t *testing.T, ctx context.Context, name, op string) {
+	t.Helper()
+	do(t, ctx, "expand "+name, expand(op))
+	do(t, ctx, "try it out on "+name, chromedp.Click(chromedp.CSS(op+" .try-out__btn")),
+		chromedp.WaitVisible(chromedp.CSS(op+" .execute")))
+}
+
+// execute presses op's Execute and returns the response's status and body
+// as the page shows them.
+func execute(t *testing.T, ctx context.Context, name, op string) (status, body string) {
+	t.Helper()
+	statusCell := op + " .live-responses-table tbody .response-col_status"
+	do(t, ctx, "execute "+name, chromedp.Click(chromedp.CSS(op+" .execute")),
 		chromedp.WaitVisible(chromedp.CSS(statusCell)))
 	status = run(t, ctx, "read status", chromedp.Text(chromedp.CSS(statusCell)))
-	body = run(t, ctx, "read body", chromedp.Text(chromedp.CSS(getOp+" .live-responses-table tbody .response-col_description pre")))
+	body = run(t, ctx, "read body", chromedp.Text(chromedp.CSS(op+" .live-responses-table tbody .response-col_description pre")))
 	return strings.TrimSpace(status), body
 }
 

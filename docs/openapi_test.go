@@ -56,14 +56,16 @@ func TestOpenAPIShapes(t *testing.T) {
 	if p := item.Delete.Parameters.GetByInAndName("query", "allow_missing"); p == nil || !p.Schema.Value.Type.Is("boolean") {
 		t.Errorf("DELETE allow_missing = %+v, want a boolean query parameter", p)
 	}
-	for method, op := range item.Operations() {
-		if op.OperationID == "" {
-			t.Errorf("%s has no operationId", method)
-		}
-		for _, code := range []string{"400", "401", "403", "404", "409", "429", "500", "503", "504", "default"} {
-			r := op.Responses.Value(code)
-			if r == nil || r.Value.Content.Get("application/json") == nil || r.Value.Content.Get("application/json").Schema.Ref != "#/components/schemas/Status" {
-				t.Errorf("%s response %s = %+v, want a google.rpc.Status", method, code, r)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.OperationID == "" {
+				t.Errorf("%s %s has no operationId", method, path)
+			}
+			for _, code := range []string{"400", "401", "403", "404", "409", "429", "500", "503", "504", "default"} {
+				r := op.Responses.Value(code)
+				if r == nil || r.Value.Content.Get("application/json") == nil || r.Value.Content.Get("application/json").Schema.Ref != "#/components/schemas/Status" {
+					t.Errorf("%s %s response %s = %+v, want a google.rpc.Status", method, path, code, r)
+				}
 			}
 		}
 	}

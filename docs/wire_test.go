@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -21,6 +22,7 @@ const (
 	emptyID   = "8a1c4e7f-2b3d-4f5a-8e6c-9d0b1a2c3e42"
 	partialID = "c5d7e9f1-4a6b-4c8d-a0e2-f3b5c7d9e153"
 	missingID = "00000000-0000-4000-8000-000000000000"
+	acmeID    = "0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70" // a demo organization
 )
 
 // wireCase is one REST call and what the facade must answer.
@@ -37,8 +39,8 @@ type wireCase struct {
 // each answer (success, error, delete) against the description that same
 // facade serves at /openapi.json, with kin-openapi's openapi3filter. The
 // description cannot drift from what the gateway writes: Pigello's nulls,
-// free-form templates, tags and columns, partial update bodies, and
-// google.rpc.Status errors.
+// free-form templates, tags and columns, partial update bodies, create
+// bodies with nulls, list pages, and google.rpc.Status errors.
 func TestOpenAPIDescribesTheWire(t *testing.T) {
 	const token = "wire-test-token"
 	for _, facade := range []struct {
@@ -58,6 +60,16 @@ func TestOpenAPIDescribesTheWire(t *testing.T) {
 			{name: "delete", method: "DELETE", path: "/v1/workEngagements/" + partialID, status: 200},
 			{name: "delete a missing one, allowed", method: "DELETE", path: "/v1/workEngagements/" + partialID + "?allow_missing=true", status: 200},
 			{name: "delete a missing one", method: "DELETE", path: "/v1/workEngagements/" + partialID, status: 404},
+			{name: "create with the writable fields", method: "POST", path: "/v1/workEngagements", body: `{"name": "Contractor", "custom_id": "WE-0042", "color_code": "0a0", "organization": {"id": "` + acmeID + `"}, "template_notifications": [{"id": "5e0c1f3a-8d2b-4b7e-9f4a-6c1d2e3f4a5b"}]}`, status: 200},
+			{name: "create with nulls for no value", method: "POST", path: "/v1/workEngagements", body: `{"name": "Temp", "organization": null, "custom_id": null, "color_code": null, "template_notifications": null, "template_sms_notifications": null, "template_email_notifications": null}`, status: 200},
+			{name: "create without a name", method: "POST", path: "/v1/workEngagements", body: `{"color_code": "0a0"}`, status: 400, badRequest: true},
+			{name: "create with a colour the pattern refuses", method: "POST", path: "/v1/workEngagements", body: `{"name": "Temp", "color_code": "#00f"}`, status: 400, badRequest: true},
+			{name: "list a first page", method: "GET", path: "/v1/workEngagements?page_size=2", status: 200},
+			{name: "list with a filter, an order and a search", method: "GET", path: "/v1/workEngagements?" + url.Values{"filter": {`color_code = "0a0" AND created_at >= "2024-01-01T00:00:00Z"`}, "order_by": {"created_at desc, name"}, "search": {"Contr"}}.Encode(), status: 200},
+			{name: "list an empty page", method: "GET", path: "/v1/workEngagements?" + url.Values{"filter": {`color_code = "fff"`}}.Encode(), status: 200},
+			{name: "list with a filter on a field it does not take", method: "GET", path: "/v1/workEngagements?" + url.Values{"filter": {`name = "Temp"`}}.Encode(), status: 400},
+			{name: "list with a token that does not parse", method: "GET", path: "/v1/workEngagements?page_token=nope", status: 400},
+			{name: "list with a negative page size", method: "GET", path: "/v1/workEngagements?page_size=-1", status: 400, badRequest: true},
 		}},
 		{token, []wireCase{
 			{name: "no token", method: "GET", path: "/v1/workEngagements/" + fullID, status: 401},
@@ -66,16 +78,15 @@ func TestOpenAPIDescribesTheWire(t *testing.T) {
 		}},
 	} {
 		base := startFacade(t, facade.token)
-		router := servedRouter(t, base)
+		router := servedRouter(t, servedDoc(t, base))
 		for _, tt := range facade.calls {
 			t.Run(tt.name, func(t *testing.T) { checkWire(t, router, base, tt) })
 		}
 	}
 }
 
-// servedRouter loads the description the facade at base serves and routes
-// requests to its operations.
-func servedRouter(t *testing.T, base string) routers.Router {
+// servedDoc loads and validates the description the facade at base serves.
+func servedDoc(t *testing.T, base string) *openapi3.T {
 	t.Helper()
 	resp, body := call(t, mustRequest(t, "GET", base+"/openapi.json", "", ""))
 	if resp.StatusCode != http.StatusOK {
@@ -88,6 +99,12 @@ func servedRouter(t *testing.T, base string) routers.Router {
 	if err := doc.Validate(t.Context()); err != nil {
 		t.Fatalf("/openapi.json is not valid OpenAPI: %v", err)
 	}
+	return doc
+}
+
+// servedRouter routes requests to the operations of doc.
+func servedRouter(t *testing.T, doc *openapi3.T) routers.Router {
+	t.Helper()
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		t.Fatalf("route /openapi.json: %v", err)
@@ -96,8 +113,8 @@ func servedRouter(t *testing.T, base string) routers.Router {
 }
 
 // checkWire validates tt's request against the description, makes the call,
-// and validates the answer.
-func checkWire(t *testing.T, router routers.Router, base string, tt wireCase) {
+// validates the answer and returns its body.
+func checkWire(t *testing.T, router routers.Router, base string, tt wireCase) []byte {
 	req := mustRequest(t, tt.method, base+tt.path, tt.body, tt.token)
 	route, params, err := router.FindRoute(req)
 	if err != nil {
@@ -128,6 +145,7 @@ func checkWire(t *testing.T, router routers.Router, base string, tt wireCase) {
 	if err != nil {
 		t.Errorf("%s %s: the answer does not match the description: %v\nanswer: %d %s", tt.method, tt.path, err, resp.StatusCode, body)
 	}
+	return body
 }
 
 func mustRequest(t *testing.T, method, url, body, token string) *http.Request {

@@ -5,6 +5,8 @@
 //   import { WorkEngagements } from './client.js';
 //   const we = new WorkEngagements('localhost:9090');
 //   console.log(await we.get({ id: '3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31' }));
+//   const made = await we.create({ work_engagement: { name: 'Consultant' } });
+//   for await (const one of we.listAll({ filter: 'color_code = "0a0"' })) console.log(one.id);
 //   we.close();
 //
 // Messages are plain objects with the proto field names (snake_case), as in
@@ -51,6 +53,34 @@ export class WorkEngagements {
   constructor(address, { credentials = grpc.credentials.createInsecure(), timeoutMs = 5000 } = {}) {
     this.stub = new WorkEngagementService(address, credentials);
     this.timeoutMs = timeoutMs;
+  }
+
+  // create({ work_engagement }) resolves to the new WorkEngagement as Pigello
+  // stored it, with its id. name is required; read-only fields are ignored.
+  // A create is never retried once it may have reached Pigello: UNAVAILABLE
+  // with reason PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so
+  // list before creating it again.
+  create(request, options) {
+    return this.#call('CreateWorkEngagement', request, options);
+  }
+
+  // list({ page_size, page_token, filter, order_by, search }) resolves to one
+  // page: { work_engagements, next_page_token, total_size }. next_page_token
+  // (absent on the last page) goes back as page_token, with the same filter,
+  // order_by and search.
+  list(request, options) {
+    return this.#call('ListWorkEngagements', request, options);
+  }
+
+  // listAll(request) yields every work engagement the request matches, page
+  // after page: for await (const we of client.listAll({ filter })) { ... }.
+  async *listAll(request = {}, options) {
+    let page_token = '';
+    do {
+      const page = await this.list({ ...request, page_token }, options);
+      yield* page.work_engagements ?? [];
+      page_token = page.next_page_token ?? '';
+    } while (page_token);
   }
 
   // get({ id }) resolves to the WorkEngagement.

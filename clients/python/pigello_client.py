@@ -11,6 +11,9 @@ directory on PYTHONPATH:
 
     from pigello_client import WorkEngagements, status_details
     with WorkEngagements("localhost:9090") as we:
+        made = we.create(WorkEngagement(name="Consultant", color_code="0a0"))
+        page = we.list(filter='color_code = "0a0"', order_by="created_at desc")
+        every = list(we.list_all(filter='color_code = "0a0"'))
         got = we.get("3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31")
         we.update(WorkEngagement(id=got.id, color_code="abc"), ["color_code"])
 
@@ -67,6 +70,39 @@ class WorkEngagements:
         self._health = health_pb2_grpc.HealthStub(self._channel)
         self._timeout = timeout
         self._metadata = tuple(metadata)
+
+    def create(self, work_engagement, timeout=None):
+        """Creates a work engagement from the writable fields set in
+        work_engagement (name is required; read-only fields are ignored) and
+        returns it as Pigello stored it, with its new id. A create is never
+        retried once it may have reached Pigello: UNAVAILABLE with reason
+        PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list
+        before creating it again."""
+        req = work_engagement_pb2.CreateWorkEngagementRequest(work_engagement=work_engagement)
+        return self._stub.CreateWorkEngagement(req, **self._options(timeout))
+
+    def list(self, page_size=0, page_token="", filter="", order_by="", search="", timeout=None):
+        """Returns one page, a ListWorkEngagementsResponse: its
+        work_engagements, and next_page_token (empty on the last page) to
+        pass back as page_token with the same filter, order_by and search.
+        filter is AIP-160 (color_code = "abc" AND created_at >= "2024-01-01T00:00:00Z"),
+        order_by a comma list ("created_at desc, name"); page_size 0
+        means 50."""
+        req = work_engagement_pb2.ListWorkEngagementsRequest(
+            page_size=page_size, page_token=page_token, filter=filter, order_by=order_by, search=search
+        )
+        return self._stub.ListWorkEngagements(req, **self._options(timeout))
+
+    def list_all(self, page_size=0, filter="", order_by="", search="", timeout=None):
+        """Yields every work engagement the query matches, page after page;
+        timeout applies to each page's call."""
+        token = ""
+        while True:
+            page = self.list(page_size, token, filter, order_by, search, timeout)
+            yield from page.work_engagements
+            token = page.next_page_token
+            if not token:
+                return
 
     def get(self, id, timeout=None):
         """Returns the WorkEngagement with this id."""

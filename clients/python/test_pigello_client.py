@@ -1,5 +1,6 @@
 """End to end: start the facade on its embedded Pigello emulator and call
-Get, Update with a mask, Delete and health through the Python client.
+Create, List, Get, Update with a mask, Delete and health through the Python
+client.
 
 FACADE_BIN names the facade binary (make python-test passes bin/, which
 `make build` writes); without it the test runs `go build` into a temporary
@@ -199,6 +200,76 @@ class WorkEngagementsTest(unittest.TestCase):
                 self.assertIsNotNone(st.bad_request, f"no BadRequest in {st.details}")
                 self.assertEqual([v.field for v in st.bad_request.field_violations], [field])
                 self.assertTrue(st.bad_request.field_violations[0].description)
+
+    def assertInvalid(self, field, call, *args, **kwargs):
+        """Asserts that call is INVALID_ARGUMENT (INVALID_REQUEST) with one
+        BadRequest violation, on field, and returns it."""
+        st = self.assertFails(grpc.StatusCode.INVALID_ARGUMENT, call, *args, **kwargs)
+        self.assertEqual(st.error_info.reason, "INVALID_REQUEST")
+        self.assertIsNotNone(st.bad_request, f"no BadRequest in {st.details}")
+        self.assertEqual([v.field for v in st.bad_request.field_violations], [field])
+        return st.bad_request.field_violations[0]
+
+    def test_create(self):
+        made = self.client.create(
+            WorkEngagement(
+                name="Python contractor", color_code="C0FFEE", custom_id="PY-1", organization=Organization(id=ACME),
+                id="not even a UUID",  # read-only: ignored
+            )
+        )
+        self.assertRegex(made.id, r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertEqual(made.name, "Python contractor")
+        self.assertEqual(made.color_code, "C0FFEE")
+        self.assertEqual(made.custom_id, "PY-1")
+        self.assertEqual(made.organization.id, ACME)
+        self.assertTrue(made.HasField("created_at"))
+        self.assertEqual(self.client.get(made.id), made)
+
+    def test_create_without_a_name(self):
+        self.assertInvalid("work_engagement.name", self.client.create, WorkEngagement(color_code="abc"))
+
+    def test_list_with_a_filter_finds_what_create_made(self):
+        made = self.client.create(WorkEngagement(name="Python filter target", color_code="FACADE"))
+        page = self.client.list(filter='color_code = "FACADE" AND created_at >= "2024-01-01T00:00:00Z"', page_size=10)
+        self.assertEqual(list(page.work_engagements), [made])  # each item as Get reads it
+        self.assertEqual(page.next_page_token, "")
+        none = self.client.list(filter='NOT color_code = "FACADE" AND color_code = "FACAD*"')
+        self.assertEqual(list(none.work_engagements), [])
+
+    def test_list_pages_with_page_token(self):
+        for name in ("Python page 1", "Python page 2", "Python page 3"):
+            self.client.create(WorkEngagement(name=name))
+        order = "created_at desc, id"
+        every = [we.id for we in self.client.list(page_size=500, order_by=order).work_engagements]
+        self.assertGreaterEqual(len(every), 5)
+
+        paged, token, pages = [], "", 0
+        while True:
+            page = self.client.list(page_size=2, page_token=token, order_by=order)
+            self.assertLessEqual(len(page.work_engagements), 2)
+            paged.extend(we.id for we in page.work_engagements)
+            token, pages = page.next_page_token, pages + 1
+            if not token:
+                break
+        self.assertEqual(paged, every)
+        self.assertGreaterEqual(pages, 3)
+        self.assertEqual([we.id for we in self.client.list_all(page_size=4, order_by=order)], every)
+
+    def test_page_token_is_bound_to_its_filter(self):
+        first = self.client.list(page_size=1)
+        self.assertTrue(first.next_page_token, to_dict(first))
+        self.assertInvalid("page_token", self.client.list, page_size=1, page_token=first.next_page_token, filter='color_code = "abc"')
+
+    def test_list_with_a_filter_it_cannot_apply(self):
+        tests = [
+            ("a field List does not filter on", 'name = "Internship"', "name"),
+            ("OR", 'color_code = "abc" OR color_code = "def"', "OR"),
+            ("a time that is no time", 'created_at > "yesterday"', "created_at"),
+        ]
+        for name, filter, mentions in tests:
+            with self.subTest(name):
+                violation = self.assertInvalid("filter", self.client.list, filter=filter)
+                self.assertIn(mentions, violation.description)
 
     def test_health(self):
         self.assertEqual(self.client.health(), "SERVING")

@@ -3,7 +3,7 @@
 // 3.1 schema and its own rules, and openapi-typescript (a typed-client
 // generator that refuses Swagger 2.0) generates TypeScript types from it.
 // The checks on those types are the ones typed clients rely on: Pigello's
-// nulls and free-form templates.
+// nulls and free-form templates, Create's body and List's query and page.
 //
 // Usage: node check.mjs FILE
 import SwaggerParser from '@apidevtools/swagger-parser';
@@ -36,7 +36,27 @@ for (const want of [
 if (workEngagement.includes('Record<string, never>')) {
   throw new Error(`openapi-typescript: WorkEngagement has an object that can hold no key\n${workEngagement}`);
 }
-console.log(`openapi-typescript: ${types.split('\n').length} lines of types; WorkEngagement's nulls and free-form JSON as described`);
+// Create's body: name required, the read-only fields readonly, the template
+// lists nullable (the gateway reads null as none). List: its query and page.
+const create = block(types, 'WorkEngagementService_CreateWorkEngagement: {');
+const list = block(types, 'WorkEngagementService_ListWorkEngagements: {');
+const page = block(types, 'ListWorkEngagementsResponse: {');
+for (const [name, text, wants] of [
+  ['CreateWorkEngagement', create, ['name: string;', 'readonly id?: string;', 'readonly created_at?: string | null;']],
+  ['ListWorkEngagements', list, ['page_size?: number;', 'page_token?: string;', 'filter?: string;', 'order_by?: string;', 'search?: string;',
+    '"application/json": components["schemas"]["ListWorkEngagementsResponse"];']],
+  ['ListWorkEngagementsResponse', page, ['work_engagements?: components["schemas"]["WorkEngagement"][];', 'next_page_token?: string;', 'total_size?: number;']],
+]) {
+  for (const want of wants) {
+    if (!text.includes(want)) {
+      throw new Error(`openapi-typescript: ${name} lacks ${want}\n${text}`);
+    }
+  }
+}
+if (!/template_notifications\?: \{\s*\[key: string\]: unknown;\s*\}\[\] \| null;/.test(create)) {
+  throw new Error(`openapi-typescript: CreateWorkEngagement's template_notifications is not a nullable list\n${create}`);
+}
+console.log(`openapi-typescript: ${types.split('\n').length} lines of types; WorkEngagement's nulls and free-form JSON, Create's body and List's query and page as described`);
 
 // block returns the text from the line holding start to its closing brace.
 function block(text, start) {

@@ -1,5 +1,5 @@
 // End-to-end: build the facade, start it on its embedded Pigello emulator,
-// and call Get, Update and Delete through the Node client.
+// and call Create, List, Get, Update and Delete through the Node client.
 //
 // FACADE_BIN=/path/to/pigello-facade skips the go build.
 import { test, before, after } from 'node:test';
@@ -11,7 +11,7 @@ import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
-import { WorkEngagements, fromStruct, fromValue, statusDetails, toDate, toStruct } from '../client.js';
+import { WorkEngagements, fromStruct, fromValue, statusDetails, toDate, toStruct, toValue } from '../client.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const FULL = '3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31'; // the emulator's demo record with every field set
@@ -136,6 +136,100 @@ test('Update writes a template list (Struct values)', async () => {
     update_mask: { paths: ['template_notifications'] },
   });
   assert.deepEqual(we.template_notifications.map(fromStruct), templates);
+});
+
+// violations returns the INVALID_REQUEST BadRequest's field violations of a
+// failed call.
+function violations(err) {
+  const st = statusDetails(err);
+  assert.equal(st.details.find((d) => d['@type'] === 'google.rpc.ErrorInfo')?.reason, 'INVALID_REQUEST');
+  const badRequest = st.details.find((d) => d['@type'] === 'google.rpc.BadRequest');
+  assert.ok(badRequest, `no BadRequest in ${JSON.stringify(st)}`);
+  return badRequest.field_violations;
+}
+
+test('Create makes a work engagement from the writable fields and ignores read-only ones', async () => {
+  const made = await client.create({
+    work_engagement: {
+      name: 'Node contractor', color_code: 'C0FFEE', custom_id: 'NODE-1', organization: { id: ACME },
+      template_notifications: [toStruct({ id: '11111111-2222-4333-8444-555555555555' })],
+      id: 'not even a UUID', tags: toValue(['ignored']), // read-only: ignored
+    },
+  });
+  assert.match(made.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.equal(made.name, 'Node contractor');
+  assert.equal(made.color_code, 'C0FFEE');
+  assert.equal(made.custom_id, 'NODE-1');
+  assert.deepEqual(made.organization, { id: ACME });
+  assert.deepEqual(made.template_notifications.map(fromStruct), [{ id: '11111111-2222-4333-8444-555555555555' }]);
+  assert.equal(made.tags, undefined); // not what the request held
+  assert.ok(toDate(made.created_at) > new Date('2024-01-01T00:00:00Z'), JSON.stringify(made.created_at));
+  assert.deepEqual(await client.get({ id: made.id }), made);
+});
+
+test('Create without a name is INVALID_ARGUMENT on work_engagement.name', async () => {
+  const err = await rejectsWith(client.create({ work_engagement: { color_code: 'abc' } }), status.INVALID_ARGUMENT);
+  assert.deepEqual(violations(err).map((v) => v.field), ['work_engagement.name']);
+});
+
+test('List with a filter finds what Create made', async () => {
+  const made = await client.create({ work_engagement: { name: 'Node filter target', color_code: 'BADA55' } });
+  const page = await client.list({ filter: 'color_code = "BADA55" AND created_at >= "2024-01-01T00:00:00Z"', page_size: 10 });
+  assert.deepEqual(page.work_engagements.map((we) => we.id), [made.id]);
+  assert.deepEqual(page.work_engagements[0], made); // each item as Get reads it
+  assert.equal(page.next_page_token ?? '', '');
+  const none = await client.list({ filter: 'NOT color_code = "BADA55" AND color_code = "BADA5*"' });
+  assert.deepEqual(none.work_engagements ?? [], []);
+});
+
+test('List pages through with page_token, as listAll does', async () => {
+  for (const name of ['Node page 1', 'Node page 2', 'Node page 3']) {
+    await client.create({ work_engagement: { name } });
+  }
+  const request = { order_by: 'created_at desc, id' };
+  const all = (await client.list({ ...request, page_size: 500 })).work_engagements.map((we) => we.id);
+  assert.ok(all.length >= 6, `only ${all.length} work engagements`);
+
+  const paged = [];
+  let page_token = '';
+  let pages = 0;
+  do {
+    const page = await client.list({ ...request, page_size: 2, page_token });
+    assert.ok((page.work_engagements ?? []).length <= 2, JSON.stringify(page));
+    paged.push(...(page.work_engagements ?? []).map((we) => we.id));
+    page_token = page.next_page_token ?? '';
+    pages++;
+  } while (page_token);
+  assert.deepEqual(paged, all);
+  assert.ok(pages >= 3, `${pages} pages`);
+
+  const iterated = [];
+  for await (const we of client.listAll({ ...request, page_size: 4 })) iterated.push(we.id);
+  assert.deepEqual(iterated, all);
+});
+
+test('a page_token is bound to the filter it was made for', async () => {
+  const first = await client.list({ page_size: 1 });
+  assert.ok(first.next_page_token, JSON.stringify(first));
+  const err = await rejectsWith(
+    client.list({ page_size: 1, page_token: first.next_page_token, filter: 'color_code = "abc"' }),
+    status.INVALID_ARGUMENT,
+  );
+  assert.deepEqual(violations(err).map((v) => v.field), ['page_token']);
+});
+
+test('a filter List cannot apply is INVALID_ARGUMENT with a BadRequest on filter', async () => {
+  for (const [filter, mentions] of [
+    ['name = "Internship"', /name/],
+    ['color_code = "abc" OR color_code = "def"', /OR/],
+    ['created_at > "yesterday"', /created_at/],
+  ]) {
+    const err = await rejectsWith(client.list({ filter }), status.INVALID_ARGUMENT);
+    const [violation, ...more] = violations(err);
+    assert.equal(violation.field, 'filter', filter);
+    assert.match(violation.description, mentions, filter);
+    assert.deepEqual(more, [], filter);
+  }
 });
 
 test('an invalid id is INVALID_ARGUMENT with ErrorInfo and BadRequest', async () => {

@@ -24,8 +24,13 @@ import (
 //     included), ListValue an array of any: openapiv2 types a Struct as an
 //     object with no properties, which generators read as one that can hold
 //     no key;
-//   - the body of an update (a request with a google.protobuf.FieldMask,
-//     AIP-134) is partial: it requires no field;
+//   - a read-only field (schema.ReadOnly: OUTPUT_ONLY or IDENTIFIER) is
+//     readOnly: a request may hold it, and the server ignores it (AIP-203);
+//     openapiv2 marks only OUTPUT_ONLY ones;
+//   - a request body admits null for a list or a map, which the gateway's
+//     decoder reads as empty, where an answer always writes [] or {}; the
+//     body of an update (a request with a google.protobuf.FieldMask,
+//     AIP-134) is partial: it requires no field (request.go);
 //   - the example of a body field's openapiv2_field annotation becomes the
 //     body's example (openapiv2 drops it when the body holds a path
 //     parameter), and a parameter's x-example its OpenAPI 3 example;
@@ -124,10 +129,10 @@ func (c *completer) body(rb *openapi3.RequestBody, input protoreflect.MessageDes
 		return err
 	}
 	for _, mt := range rb.Content {
-		if isUpdate(input) {
-			mt.Schema = withoutRequired(mt.Schema)
+		mt.Schema, err = requestForm(c.message(mt.Schema, msg), msg, isUpdate(input))
+		if err != nil {
+			return err
 		}
-		mt.Schema = c.message(mt.Schema, msg)
 		if example != nil {
 			mt.Example = example
 		}
@@ -201,6 +206,15 @@ func (c *completer) message(ref *openapi3.SchemaRef, md protoreflect.MessageDesc
 
 // field completes the schema of fd's value.
 func (c *completer) field(ref *openapi3.SchemaRef, fd protoreflect.FieldDescriptor) *openapi3.SchemaRef {
+	ref = c.value(ref, fd)
+	if schema.ReadOnly(fd) {
+		ref = readOnly(ref)
+	}
+	return ref
+}
+
+// value completes the schema of fd's value as answers write it.
+func (c *completer) value(ref *openapi3.SchemaRef, fd protoreflect.FieldDescriptor) *openapi3.SchemaRef {
 	if fd.IsList() {
 		if fd.Message() != nil && ref.Value != nil {
 			ref.Value.Items = c.message(ref.Value.Items, fd.Message())

@@ -4,8 +4,9 @@
 // openapi3conv rewrites that into OpenAPI 3.1's forms, and complete (see
 // complete.go) adds, from the proto descriptors, what Swagger 2.0 cannot say
 // about the gateway's JSON: which fields may be null, that Struct and Value
-// hold any JSON, that an update's body is partial, and the examples the
-// generator leaves out; the buf.validate rules JSON Schema can state, which
+// hold any JSON, which fields are read-only, that a request body may hold
+// null for a list and an update's body is partial (request.go), and the
+// examples the generator leaves out; the buf.validate rules JSON Schema can state, which
 // protoc-gen-openapiv2 does not read (rules.go); and the 413 and 415 answers
 // the gateway gives to any request with a body, derived from the HTTP rules
 // (responses.go).

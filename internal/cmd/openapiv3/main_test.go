@@ -11,8 +11,10 @@ import (
 
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"github.com/getkin/kin-openapi/openapi3"
+	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 	_ "google.golang.org/protobuf/types/known/structpb" // registers struct.proto
@@ -216,4 +218,133 @@ func TestConstrain(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRequestBodies: a request body admits null for its list fields, which
+// the gateway's decoder reads as empty, while the schema answers share
+// keeps them non-null; an update's body requires nothing; a body with
+// nothing to change keeps its reference; and a nested message with a list,
+// whose nulls requestForm does not describe, is refused.
+func TestRequestBodies(t *testing.T) {
+	file := testFile(t, &descriptorpb.FileDescriptorProto{
+		Name: proto.String("bodies.proto"), Package: proto.String("test"), Syntax: proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{
+			{Name: proto.String("Thing"), Field: []*descriptorpb.FieldDescriptorProto{
+				stringField("name", 1, descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL),
+				stringField("notes", 2, descriptorpb.FieldDescriptorProto_LABEL_REPEATED),
+			}},
+			{Name: proto.String("Plain"), Field: []*descriptorpb.FieldDescriptorProto{
+				stringField("name", 1, descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL),
+			}},
+			{Name: proto.String("Outer"), Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("thing"), Number: proto.Int32(1), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(),
+					Type: descriptorpb.FieldDescriptorProto_TYPE_MESSAGE.Enum(), TypeName: proto.String(".test.Thing")},
+			}},
+		},
+	})
+	schemaOf := func(props ...string) *openapi3.SchemaRef {
+		s := &openapi3.Schema{Type: &openapi3.Types{"object"}, Required: []string{"name"}, Properties: openapi3.Schemas{}}
+		for _, p := range props {
+			s.Properties[p] = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+			if p == "notes" {
+				s.Properties[p] = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"array"}, Items: s.Properties[p]}}
+			}
+		}
+		return &openapi3.SchemaRef{Ref: "#/components/schemas/X", Value: s}
+	}
+	tests := []struct {
+		name    string
+		message string
+		props   []string
+		partial bool
+		want    string // the body's schema; "ref" for the reference itself
+	}{
+		{"a list admits null", "Thing", []string{"name", "notes"}, false,
+			`{"properties":{"name":{"type":"string"},"notes":{"items":{"type":"string"},"type":["array","null"]}},"required":["name"],"type":"object"}`},
+		{"an update requires nothing", "Thing", []string{"name", "notes"}, true,
+			`{"properties":{"name":{"type":"string"},"notes":{"items":{"type":"string"},"type":["array","null"]}},"type":"object"}`},
+		{"nothing to change", "Plain", []string{"name"}, false, "ref"},
+		{"nested message with a list", "Outer", []string{"thing"}, false, "error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ref := schemaOf(tt.props...)
+			answers, _ := json.Marshal(ref.Value)
+			got, err := requestForm(ref, file.Messages().ByName(protoreflect.Name(tt.message)), tt.partial)
+			switch {
+			case tt.want == "error":
+				if err == nil {
+					t.Errorf("requestForm = %v, want an error", got)
+				}
+				return
+			case err != nil:
+				t.Fatalf("requestForm: %v", err)
+			case tt.want == "ref":
+				if got != ref {
+					t.Errorf("requestForm = %+v, want the reference itself", got)
+				}
+				return
+			}
+			body, _ := json.Marshal(got)
+			if string(body) != tt.want {
+				t.Errorf("request body = %s\nwant %s", body, tt.want)
+			}
+			if after, _ := json.Marshal(ref.Value); string(after) != string(answers) {
+				t.Errorf("the answers' schema changed to %s, want it as it was: %s", after, answers)
+			}
+		})
+	}
+}
+
+// TestReadOnlyFields: OUTPUT_ONLY and IDENTIFIER fields are readOnly (a
+// referenced schema is wrapped, not changed); other fields are not.
+func TestReadOnlyFields(t *testing.T) {
+	behavior := func(b annotations.FieldBehavior) *descriptorpb.FieldOptions {
+		opts := &descriptorpb.FieldOptions{}
+		proto.SetExtension(opts, annotations.E_FieldBehavior, []annotations.FieldBehavior{b})
+		return opts
+	}
+	id := stringField("id", 1, descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL)
+	id.Options = behavior(annotations.FieldBehavior_IDENTIFIER)
+	made := stringField("made", 2, descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL)
+	made.Options = behavior(annotations.FieldBehavior_OUTPUT_ONLY)
+	name := stringField("name", 3, descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL)
+	name.Options = behavior(annotations.FieldBehavior_REQUIRED)
+	file := testFile(t, &descriptorpb.FileDescriptorProto{
+		Name: proto.String("readonly.proto"), Package: proto.String("test"), Syntax: proto.String("proto3"),
+		Dependency:  []string{"google/api/field_behavior.proto"},
+		MessageType: []*descriptorpb.DescriptorProto{{Name: proto.String("M"), Field: []*descriptorpb.FieldDescriptorProto{id, made, name}}},
+	})
+	str := func() *openapi3.SchemaRef {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	}
+	shared := &openapi3.SchemaRef{Ref: "#/components/schemas/Shared", Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}
+	m := &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{
+		"id": str(), "made": shared, "name": str(),
+	}}}
+	c := &completer{done: map[*openapi3.Schema]bool{}}
+	c.message(m, file.Messages().ByName("M"))
+	got, _ := json.Marshal(m.Value)
+	want := `{"properties":{"id":{"readOnly":true,"type":"string"},"made":{"allOf":[{"$ref":"#/components/schemas/Shared"}],"readOnly":true},"name":{"type":"string"}},"type":"object"}`
+	if string(got) != want {
+		t.Errorf("completed schema = %s\nwant %s", got, want)
+	}
+	if shared.Value.ReadOnly {
+		t.Error("the referenced schema was marked readOnly, want only the field's use of it")
+	}
+}
+
+// testFile builds fd against the registered files.
+func testFile(t *testing.T, fd *descriptorpb.FileDescriptorProto) protoreflect.FileDescriptor {
+	t.Helper()
+	file, err := protodesc.NewFile(fd, protoregistry.GlobalFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+func stringField(name string, number int32, label descriptorpb.FieldDescriptorProto_Label) *descriptorpb.FieldDescriptorProto {
+	return &descriptorpb.FieldDescriptorProto{Name: proto.String(name), Number: proto.Int32(number), Label: label.Enum(),
+		Type: descriptorpb.FieldDescriptorProto_TYPE_STRING.Enum()}
 }

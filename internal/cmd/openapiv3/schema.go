@@ -63,12 +63,12 @@ func freeForm(ref *openapi3.SchemaRef, types ...string) *openapi3.SchemaRef {
 	return &openapi3.SchemaRef{Value: s}
 }
 
-// withoutRequired returns a copy of ref's schema that requires no property.
-func withoutRequired(ref *openapi3.SchemaRef) *openapi3.SchemaRef {
-	if ref == nil || ref.Value == nil {
-		return ref
+// readOnly returns ref marked readOnly. A reference is wrapped, since the
+// schema it names is not read-only wherever it is used.
+func readOnly(ref *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if ref.Ref != "" {
+		return &openapi3.SchemaRef{Value: &openapi3.Schema{ReadOnly: true, AllOf: openapi3.SchemaRefs{ref}}}
 	}
-	s := *ref.Value
-	s.Required = nil
-	return &openapi3.SchemaRef{Value: &s}
+	ref.Value.ReadOnly = true
+	return ref
 }
