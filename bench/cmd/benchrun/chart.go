@@ -11,6 +11,10 @@ import (
 // renderChart draws grouped bars: per workload, each target's RPS as a
 // multiple of the floor's (median of per-round ratios).
 func renderChart(rs []result, ws []workload, path string) error {
+	ws = standardOnly(ws)
+	if len(ws) == 0 {
+		return nil // nothing to chart: only the memory workloads ran
+	}
 	p := plot.New()
 	p.Title.Text = "Throughput relative to calling the stand-in directly (higher is better)"
 	p.Y.Label.Text = "RPS ÷ direct HTTP RPS (median of rounds)"
@@ -24,7 +28,7 @@ func renderChart(rs []result, ws []workload, path string) error {
 	}
 	width := vg.Points(14)
 	top := 1.0
-	for i, t := range targets {
+	for i, t := range standardTargets {
 		vals := make(plotter.Values, len(ws))
 		for j, w := range ws {
 			vals[j] = ratio(rs, w.name, t.name, tDirect, rps)
@@ -36,7 +40,7 @@ func renderChart(rs []result, ws []workload, path string) error {
 		}
 		bars.Color = colors[i%len(colors)]
 		bars.LineStyle.Width = 0
-		bars.Offset = width * vg.Length(float64(i)-float64(len(targets)-1)/2)
+		bars.Offset = width * vg.Length(float64(i)-float64(len(standardTargets)-1)/2)
 		p.Add(bars)
 		p.Legend.Add(t.name, bars)
 	}

@@ -1,8 +1,15 @@
 // Command benchrun is what `make bench` runs: it builds the stand-in, the
-// load generator and the vanguard peer, starts them with the facade
-// (../bin/pigello-facade), runs every workload against every target in
-// interleaved rounds, and writes results/latest.md, results/latest.png and the raw runs in
-// results/latest.json.
+// load generator and the vanguard peer, makes a certificate authority and
+// a certificate for the stand-in's HTTPS listeners, starts them with the
+// facade (../bin/pigello-facade), runs every workload against each of its
+// targets in interleaved rounds, and writes results/latest.md,
+// results/latest.png and the raw runs in results/latest.json.
+//
+// The workloads are data (workloads.go): the standard ones (Get, Update
+// and List, plaintext or HTTPS to the stand-in) against the floor, the
+// facade over gRPC and REST, and vanguard; the memory matrix (-memory,
+// -gogc) and the death-spiral check (-spiral) against the facade alone,
+// under GOMEMLIMIT and GOGC set on its process.
 //
 // Servers are pinned to CPU 0 and the load generator to CPU 1 with taskset
 // when there are two CPUs or more, so the numbers measure the servers.
@@ -16,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -27,7 +35,19 @@ type options struct {
 	only             string
 	soak             time.Duration
 	commit           string // of the facade's source when the run started
+
+	budgets []budget // the memory matrix's; none skips it
+	gcs     []string // the GC settings of the memory matrix
+	spiral  budget   // the death-spiral check's budget; 0 skips it
 }
+
+// The memory matrix's defaults: 64 MiB and deploy/base's limits.memory;
+// the facade's own GC and Go's.
+var (
+	defaultBudgets = []budget{64 << 20, 256 << 20}
+	defaultGCs     = []string{gcDefault, "100"}
+	defaultSpiral  = budget(32 << 20)
+)
 
 func main() {
 	var o options
@@ -36,8 +56,22 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 3, "interleaved rounds per workload")
 	flag.StringVar(&o.facadeBin, "facade", "../bin/pigello-facade", "facade binary (make build)")
 	flag.StringVar(&o.out, "out", "results", "directory for latest.md and latest.png")
-	flag.StringVar(&o.only, "workloads", "", "comma-separated workload names to run (default: all)")
+	flag.StringVar(&o.only, "workloads", "", "comma-separated workload names to run (default: all): "+strings.Join(standardNames(), ",")+
+		", the memory matrix's get-c50-mem<budget> and get-c500-mem<budget>, the death spiral's get-c500-spiral<budget>")
 	flag.DurationVar(&o.soak, "soak", 5*time.Minute, "after the workloads, gRPC Get at c500 for this long with the facade's memory sampled, for RSS growth (0: skip)")
+	o.budgets, o.gcs, o.spiral = defaultBudgets, defaultGCs, defaultSpiral
+	flag.Func("memory", "comma list of memory budgets (GOMEMLIMIT of the facade) for the memory matrix: Get at c50 and c500, gRPC and REST, under each -gogc setting; empty skips it (default "+joinList(defaultBudgets)+")",
+		func(s string) (err error) { o.budgets, err = parseBudgets(s); return err })
+	flag.Func("gogc", "comma list of the memory matrix's GC settings: default (GOGC unset: the facade's own choice under the budget), off, or a GOGC percentage (100: Go's default) (default "+strings.Join(defaultGCs, ",")+")",
+		func(s string) (err error) { o.gcs, err = parseGCs(s); return err })
+	flag.Func("spiral", "budget of the death-spiral check: Get at c500, gRPC and REST, the facade's default GC; empty skips it (default "+defaultSpiral.String()+")",
+		func(s string) (err error) {
+			o.spiral = 0
+			if s != "" {
+				o.spiral, err = parseBudget(s)
+			}
+			return err
+		})
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -50,6 +84,10 @@ func main() {
 func run(ctx context.Context, o options) error {
 	start := time.Now()
 	o.commit = commit()
+	ws, err := selectWorkloads(allWorkloads(o), o.only)
+	if err != nil {
+		return err
+	}
 	bin, err := os.MkdirTemp("", "benchrun")
 	if err != nil {
 		return err
@@ -73,10 +111,6 @@ func run(ctx context.Context, o options) error {
 	}
 	defer env.stop()
 
-	ws, err := selectWorkloads(o.only)
-	if err != nil {
-		return err
-	}
 	var results []result
 	for _, w := range ws {
 		rs, err := env.runWorkload(ctx, w, o)

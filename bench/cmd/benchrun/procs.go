@@ -9,29 +9,44 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/pigello-facade/pigello-facade/bench/internal/benchca"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
 // Fixed loopback ports; the bench owns them for its run.
 const (
 	standinAddr     = "127.0.0.1:18700"
+	standinTLSAddr  = "127.0.0.1:18701" // HTTPS, HTTP/1.1 only
+	standinH2Addr   = "127.0.0.1:18702" // HTTPS offering HTTP/2 by ALPN
 	facadeGRPCAddr  = "127.0.0.1:18790"
 	facadeHTTPAddr  = "127.0.0.1:18780"
 	vanguardAddr    = "127.0.0.1:18791"
 	clockTicksPerS  = 100 // USER_HZ on Linux
 	credentialValue = "bench"
+
+	standinURL    = "http://" + standinAddr
+	standinTLSURL = "https://" + standinTLSAddr
+	standinH2URL  = "https://" + standinH2Addr
 )
 
 // env is the set of running servers.
 type env struct {
 	bin, facadeBin            string
 	pinned                    bool
-	standin, facade, vanguard *exec.Cmd // facade and vanguard: the current process, nil before the first run
+	childEnv                  []string // for every process started: SSL_CERT_FILE naming the bench's authority
+	standin, facade, vanguard *process // facade and vanguard: the current process, nil before the first run
+}
+
+// process is a started server and its readiness check.
+type process struct {
+	*exec.Cmd
+	ready func() error
 }
 
 // command builds a command, pinned to cpu when cpu is not empty and taskset
@@ -49,6 +64,26 @@ func command(ctx context.Context, cpu string, name string, args ...string) *exec
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	return cmd
+}
+
+// child is command for a process of the bench (not the go build): it
+// trusts the bench's authority.
+func (e *env) child(ctx context.Context, cpu string, name string, args ...string) *exec.Cmd {
+	cmd := command(ctx, cpu, name, args...)
+	cmd.Env = append(cmd.Env, e.childEnv...)
+	return cmd
+}
+
+// withGC returns environ with GOGC and GOMEMLIMIT replaced by gc's, so a
+// variable gc leaves out is unset; a nil gc returns environ unchanged.
+func withGC(environ, gc []string) []string {
+	if gc == nil {
+		return environ
+	}
+	out := slices.DeleteFunc(slices.Clone(environ), func(kv string) bool {
+		return strings.HasPrefix(kv, "GOGC=") || strings.HasPrefix(kv, "GOMEMLIMIT=")
+	})
+	return append(out, gc...)
 }
 
 func canPin() bool {
@@ -70,21 +105,28 @@ func (e *env) loadCPU() string {
 	return ""
 }
 
+// startEnv writes the bench's certificate authority and the stand-in's
+// certificate into dir and starts the stand-in on its three listeners.
 func startEnv(ctx context.Context, bin, facade string) (*env, error) {
-	for _, addr := range []string{standinAddr, facadeGRPCAddr, facadeHTTPAddr, vanguardAddr} {
+	for _, addr := range []string{standinAddr, standinTLSAddr, standinH2Addr, facadeGRPCAddr, facadeHTTPAddr, vanguardAddr} {
 		if dialer(addr)() == nil { // a leftover server would be measured instead
 			return nil, fmt.Errorf("%s is already in use", addr)
 		}
 	}
-	e := &env{bin: bin, facadeBin: facade, pinned: canPin()}
+	certs, err := benchca.Write(bin, 48*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	e := &env{bin: bin, facadeBin: facade, pinned: canPin(), childEnv: []string{"SSL_CERT_FILE=" + certs.CA}}
 	logf("pinning servers to CPU 0 and load to CPU 1: %v", e.pinned)
-	var err error
-	e.standin, err = startServer(command(ctx, e.serverCPU(), bin+"/standin", "-addr", standinAddr), dialer(standinAddr))
+	e.standin, err = startServer(e.child(ctx, e.serverCPU(), bin+"/standin", "-addr", standinAddr,
+		"-tls-addr", standinTLSAddr, "-h2-addr", standinH2Addr, "-cert", certs.Cert, "-key", certs.Key),
+		allOf(dialer(standinAddr), dialer(standinTLSAddr), dialer(standinH2Addr)))
 	return e, err
 }
 
 // startServer starts cmd and waits until ready succeeds.
-func startServer(cmd *exec.Cmd, ready func() error) (*exec.Cmd, error) {
+func startServer(cmd *exec.Cmd, ready func() error) (*process, error) {
 	cmd.Stdout = nil
 	cmd.Stderr = nil
 	if err := cmd.Start(); err != nil {
@@ -94,7 +136,7 @@ func startServer(cmd *exec.Cmd, ready func() error) (*exec.Cmd, error) {
 	for {
 		err := ready()
 		if err == nil {
-			return cmd, nil
+			return &process{Cmd: cmd, ready: ready}, nil
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
@@ -106,20 +148,23 @@ func startServer(cmd *exec.Cmd, ready func() error) (*exec.Cmd, error) {
 }
 
 // restart replaces the server behind t (the facade or vanguard) with a new
-// process, so each run's peak RSS is its own, not a high-water mark left by
-// an earlier, heavier run. It returns the new process, or nil for the floor.
-func (e *env) restart(ctx context.Context, t target) (*exec.Cmd, error) {
+// process calling w's upstream, so each run's peak RSS is its own, not a
+// high-water mark left by an earlier, heavier run. It returns the new
+// process, or nil for the floor.
+func (e *env) restart(ctx context.Context, t target, w workload) (*process, error) {
 	var err error
 	switch t.server {
 	case serverFacade:
 		stopServer(e.facade)
-		e.facade, err = startServer(command(ctx, e.serverCPU(), e.facadeBin,
-			"--pigello-base-url", "http://"+standinAddr, "--grpc-addr", facadeGRPCAddr, "--http-addr", facadeHTTPAddr,
-			"--insecure", "--log-level", "error"), httpOK("http://"+facadeHTTPAddr+"/readyz"))
+		cmd := e.child(ctx, e.serverCPU(), e.facadeBin,
+			"--pigello-base-url", w.upstream, "--grpc-addr", facadeGRPCAddr, "--http-addr", facadeHTTPAddr,
+			"--insecure", "--log-level", "error")
+		cmd.Env = withGC(cmd.Env, t.gc)
+		e.facade, err = startServer(cmd, httpOK("http://"+facadeHTTPAddr+"/readyz"))
 		return e.facade, err
 	case serverVanguard:
 		stopServer(e.vanguard)
-		e.vanguard, err = startServer(command(ctx, e.serverCPU(), e.bin+"/vanguard", "-addr", vanguardAddr, "-upstream", "http://"+standinAddr),
+		e.vanguard, err = startServer(e.child(ctx, e.serverCPU(), e.bin+"/vanguard", "-addr", vanguardAddr, "-upstream", w.upstream),
 			dialer(vanguardAddr))
 		return e.vanguard, err
 	}
@@ -127,26 +172,39 @@ func (e *env) restart(ctx context.Context, t target) (*exec.Cmd, error) {
 }
 
 func (e *env) stop() {
-	for _, c := range []*exec.Cmd{e.vanguard, e.facade, e.standin} {
-		stopServer(c)
+	for _, p := range []*process{e.vanguard, e.facade, e.standin} {
+		stopServer(p)
 	}
 }
 
-// stopServer ends c with SIGTERM, or SIGKILL after 5 s; nil is ignored.
-func stopServer(c *exec.Cmd) {
-	if c == nil || c.Process == nil || c.ProcessState != nil {
+// stopServer ends p with SIGTERM, or SIGKILL after 5 s; nil is ignored.
+func stopServer(p *process) {
+	if p == nil || p.Process == nil || p.ProcessState != nil {
 		return
 	}
-	_ = c.Process.Signal(syscall.SIGTERM)
+	_ = p.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
-	go func() { _ = c.Wait(); close(done) }()
+	go func() { _ = p.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		_ = c.Process.Kill()
+		_ = p.Process.Kill()
 		<-done
 	}
 }
+
+// allOf is a readiness check that holds when every check does.
+func allOf(checks ...func() error) func() error {
+	return func() error {
+		for _, c := range checks {
+			if err := c(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 func dialer(addr string) func() error {
 	return func() error {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
@@ -206,16 +264,28 @@ func procStatusKB(pid int, name string) (int64, error) {
 	return 0, fmt.Errorf("no %s for %d", name, pid)
 }
 
+// standinStats is the stand-in's GET /_stats: counters since it started.
 type standinStats struct {
 	Connections int64 `json:"connections_accepted"`
+	Handshakes  int64 `json:"tls_handshakes"`
+	Requests    int64 `json:"requests"`
+	RequestsH2  int64 `json:"requests_h2"`
 	HeldNs      int64 `json:"held_ns"`
 	HeldCount   int64 `json:"held_count"`
-	Requests    int64 `json:"requests"`
+}
+
+// minus is what the counters rose by since before.
+func (s standinStats) minus(before standinStats) standinStats {
+	return standinStats{
+		Connections: s.Connections - before.Connections, Handshakes: s.Handshakes - before.Handshakes,
+		Requests: s.Requests - before.Requests, RequestsH2: s.RequestsH2 - before.RequestsH2,
+		HeldNs: s.HeldNs - before.HeldNs, HeldCount: s.HeldCount - before.HeldCount,
+	}
 }
 
 func getStandinStats() (standinStats, error) {
 	var s standinStats
-	resp, err := http.Get("http://" + standinAddr + "/_stats")
+	resp, err := http.Get(standinURL + "/_stats")
 	if err != nil {
 		return s, err
 	}
@@ -224,7 +294,7 @@ func getStandinStats() (standinStats, error) {
 }
 
 func setLatency(d time.Duration) error {
-	resp, err := http.Post("http://"+standinAddr+"/_latency?d="+d.String(), "", nil)
+	resp, err := http.Post(standinURL+"/_latency?d="+d.String(), "", nil)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func srvCPU(r result) float64   { return r.serverCPUus }
 func p50(r result) float64      { return r.load.P50us }
 func sinCPU(r result) float64   { return r.standinCPUus }
 func rssMiB(r result) float64   { return float64(r.peakRSS) / (1 << 20) }
-func conns(r result) float64    { return float64(r.connsOpened) }
+func conns(r result) float64    { return float64(r.upstream.Connections) }
 func errorsOf(r result) float64 { return float64(r.load.Errors) }
 func medOf(rs []result, w, t string, f func(result) float64) float64 {
 	return median(pick(rs, w, t, f))
@@ -70,8 +70,8 @@ func renderMarkdown(rs []result, ws []workload, soak *soakReport, o options, pin
 		"Each run of the facade or vanguard is in a new process (warm-up, then the measured run); peak RSS is that process's VmHWM at the end, so no run inherits another's high-water mark (the floor's column is the stand-in's, over its whole life). Conns is upstream TCP connections the stand-in accepted during one measured run (after the warm-up): 0 means every call reused a pooled connection.\n\n")
 	b.WriteString("| workload | target | RPS | ×floor | ×vanguard | p50 ms | p99 ms | p99.9 ms | server CPU µs/call | stand-in CPU µs/call | peak RSS MiB | conns | errors |\n")
 	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, w := range ws {
-		for _, t := range targets {
+	for _, w := range standardOnly(ws) {
+		for _, t := range w.targets {
 			if len(pick(rs, w.name, t.name, rps)) == 0 {
 				continue
 			}
@@ -107,11 +107,26 @@ func renderMarkdown(rs []result, ws []workload, soak *soakReport, o options, pin
 		}
 	}
 	b.WriteString("\n")
+	b.WriteString(renderTLS(rs, ws))
+	b.WriteString(renderMemory(rs, ws))
 	if soak != nil {
 		b.WriteString(renderSoak(soak))
 	}
 	b.WriteString(renderTargets(rs, ws, soak))
+	b.WriteString(renderChecks("Issue 12 checks (this run)", append(tlsChecks(rs, ws), memoryChecks(rs, ws)...)))
 	return b.String()
+}
+
+// standardOnly is ws without the memory matrix and the death-spiral
+// check, which have tables of their own.
+func standardOnly(ws []workload) []workload {
+	var out []workload
+	for _, w := range ws {
+		if w.budget == 0 {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func sumOf(xs []float64) float64 {
@@ -167,20 +182,32 @@ func renderTargets(rs []result, ws []workload, soak *soakReport) string {
 	if soak != nil {
 		cs = append(cs, soak.checks()...)
 	}
-
-	var b strings.Builder
-	b.WriteString("## Issue 5 targets (this run)\n\n| target | got | holds |\n|---|---:|:---:|\n")
-	for _, c := range cs {
-		mark := "no"
-		if c.ok {
-			mark = "yes"
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", c.name, c.got, mark)
-	}
+	out := renderChecks("Issue 5 targets (this run)", cs)
 	if soak == nil {
-		b.WriteString("\nNot measured here: RSS growth over a 5-minute run (`-soak 5m`, the default).\n")
+		out += "Not measured here: RSS growth over a 5-minute run (`-soak 5m`, the default).\n\n"
 	}
+	return out
+}
+
+// renderChecks writes cs as a table under title; nothing when cs is empty.
+func renderChecks(title string, cs []check) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s\n\n| target | got | holds |\n|---|---:|:---:|\n", title)
+	for _, c := range cs {
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", c.name, c.got, yesNo(c.ok))
+	}
+	b.WriteString("\n")
 	return b.String()
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "no"
 }
 
 // perRound returns f(a, b) for each round, a from target ta and b from tb.

@@ -36,13 +36,13 @@ func (e *env) soak(ctx context.Context, d time.Duration) (*soakReport, error) {
 	if err := setLatency(0); err != nil {
 		return nil, err
 	}
-	t := targets[1] // facade gRPC
-	server, err := e.restart(ctx, t)
+	t := facadeGRPC
+	w := workload{name: "soak", op: "get", concurrency: 500, upstream: standinURL}
+	server, err := e.restart(ctx, t, w)
 	if err != nil {
 		return nil, err
 	}
 	logf("soak: facade gRPC, get-c500, %s", d)
-	w := workload{name: "soak", op: "get", concurrency: 500}
 	type done struct {
 		r   loadReport
 		err error

@@ -2,9 +2,11 @@
 // duration or request count and prints one JSON report: requests, errors,
 // RPS and latency percentiles from every call's latency, sorted.
 //
-// -mode grpc uses one grpc.ClientConn for all callers (GetWorkEngagement, or
-// UpdateWorkEngagement with -op update); -mode http uses one keep-alive
-// http.Client (GET, or PATCH with -op update and -body).
+// -mode grpc uses one grpc.ClientConn for all callers (GetWorkEngagement,
+// UpdateWorkEngagement with -op update, ListWorkEngagements with -op list
+// and -page-size, a short page counted as an error); -mode http uses one
+// keep-alive http.Client (GET of -target for -op get and list, PATCH with
+// -op update and -body).
 package main
 
 import (
@@ -43,7 +45,7 @@ type Report struct {
 
 type config struct {
 	mode, op, target, id, body string
-	concurrency                int
+	concurrency, pageSize      int
 	duration, timeout          time.Duration
 	requests                   int64
 }
@@ -54,11 +56,12 @@ type callFunc func(ctx context.Context, n int64) error
 func main() {
 	var c config
 	flag.StringVar(&c.mode, "mode", "grpc", "grpc or http")
-	flag.StringVar(&c.op, "op", "get", "get or update")
+	flag.StringVar(&c.op, "op", "get", "get, update or list")
 	flag.StringVar(&c.target, "target", "127.0.0.1:9090", "gRPC address, or the URL for -mode http")
 	flag.StringVar(&c.id, "id", "3f2b8c1e-7a4d-4e6b-9c2a-1d5e8f0a7b31", "work engagement id for -mode grpc")
 	flag.StringVar(&c.body, "body", `{"color_code":"0a0"}`, "PATCH body for -mode http -op update")
 	flag.IntVar(&c.concurrency, "c", 50, "concurrent callers")
+	flag.IntVar(&c.pageSize, "page-size", 50, "page_size for -mode grpc -op list (for -mode http, put it in -target)")
 	flag.DurationVar(&c.duration, "d", 5*time.Second, "run for this long (ignored when -n is set)")
 	flag.Int64Var(&c.requests, "n", 0, "stop after this many requests")
 	flag.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-call timeout")
@@ -169,6 +172,15 @@ func grpcCaller(c config) (callFunc, func(), error) {
 			})
 			return err
 		}, closeFn, nil
+	case "list":
+		list := &pbv1.ListWorkEngagementsRequest{PageSize: int32(c.pageSize)}
+		return func(ctx context.Context, _ int64) error {
+			resp, err := client.ListWorkEngagements(ctx, list)
+			if err == nil && len(resp.GetWorkEngagements()) != c.pageSize {
+				err = fmt.Errorf("list answered %d items, want %d", len(resp.GetWorkEngagements()), c.pageSize)
+			}
+			return err
+		}, closeFn, nil
 	}
 	return nil, nil, fmt.Errorf("unknown -op %q", c.op)
 }
@@ -184,7 +196,7 @@ func httpCaller(c config) (callFunc, func(), error) {
 	closeFn := tr.CloseIdleConnections
 	method, body := http.MethodGet, []byte(nil)
 	switch c.op {
-	case "get":
+	case "get", "list":
 	case "update":
 		method, body = http.MethodPatch, []byte(c.body)
 	default:

@@ -1,13 +1,19 @@
 // Command standin is a minimal HTTP stand-in for Pigello's work-engagement
 // endpoints: it answers GET, PATCH and DELETE on
-// /accounts/users/organization/workengagement/{pk}/ with pre-serialised JSON,
-// optionally after an injected latency, and counts the TCP connections it
-// accepted (GET /_stats; POST /_latency?d=20ms changes the latency), so a benchmark can see connection churn. It checks
-// that the seven X-PIGELLO-* headers are present and nothing more.
+// /accounts/users/organization/workengagement/{pk}/ and GET on its list/
+// with pre-serialised JSON, optionally after an injected latency, and counts
+// the TCP connections it accepted, the TLS handshakes and the requests over
+// HTTP/2 (GET /_stats; POST /_latency?d=20ms changes the latency), so a
+// benchmark can see connection churn. It checks that the seven
+// X-PIGELLO-* headers are present and nothing more.
+//
+// Besides plaintext HTTP/1.1 on -addr it can serve HTTPS with -cert and
+// -key: HTTP/1.1 only on -tls-addr, and offering HTTP/2 by ALPN on
+// -h2-addr. All listeners share one handler and one set of counters.
 package main
 
 import (
-	"encoding/json"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
@@ -15,167 +21,78 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strings"
-	"sync/atomic"
 	"time"
 )
 
-const pathPrefix = "/accounts/users/organization/workengagement/"
-
-// The record around the pk, split so an answer is two appends, no encoding.
-const (
-	bodyHead = `{"id":"`
-	bodyTail = `","name":"Full-time employment","organization":{"id":"0b7e3c2a-5f1d-4a8e-b6c4-2e9f1a3d5c70"},` +
-		`"custom_id":"WE-0001","color_code":"1E90ff",` +
-		`"template_notifications":[{"id":"5e0c1f3a-8d2b-4b7e-9f4a-6c1d2e3f4a5b"},{"id":"7a2b3c4d-5e6f-4a1b-8c2d-3e4f5a6b7c8d"}],` +
-		`"template_sms_notifications":[{"id":"9b8a7c6d-5e4f-4d3c-a2b1-0f9e8d7c6b5a"}],"template_email_notifications":[],` +
-		`"tags":[{"id":"2c4e6a8b-1d3f-4e5a-b7c9-0a2b4c6d8e0f","name":"Priority"}],` +
-		`"customer_columns":{"cost_center":"4100","headcount":12},"created_at":"2024-01-15T09:30:00.123456Z"}`
-)
-
-var credentialHeaders = [...]string{
-	"X-Pigello-Application-Id", "X-Pigello-Client-Ct", "X-Pigello-Client-Entity", "X-Pigello-Client-Secret",
-	"X-Pigello-Customer-Id", "X-Pigello-Service-Id", "X-Pigello-Service-Version-Id",
-}
-
-// countingListener counts accepted connections.
-type countingListener struct {
-	net.Listener
-	accepted *atomic.Int64
-}
-
-func (l countingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err == nil {
-		l.accepted.Add(1)
-	}
-	return c, err
-}
-
-type server struct {
-	latency  atomic.Int64 // nanoseconds
-	accepted atomic.Int64
-	requests atomic.Int64
-
-	// overshoot estimates by how much time.Sleep oversleeps (Go's timers
-	// wake up to a millisecond late when the process idles in epoll_wait,
-	// which counts milliseconds); hold subtracts it, so answers are held
-	// for the injected latency on average, not 0.7 ms more.
-	overshoot atomic.Int64 // nanoseconds
-	// held and heldCount measure what was actually injected.
-	held, heldCount atomic.Int64
-}
-
-// hold delays an answer by d on average.
-func (s *server) hold(d time.Duration) {
-	start := time.Now()
-	time.Sleep(d - time.Duration(s.overshoot.Load()))
-	took := time.Since(start)
-	// An exponentially weighted mean of the error, over about 64 answers.
-	err := took - d
-	s.overshoot.Add(int64(err) / 64)
-	s.held.Add(int64(took))
-	s.heldCount.Add(1)
+type config struct {
+	addr, tlsAddr, h2Addr string
+	cert, key             string
+	latency               time.Duration
 }
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:18000", "listen address")
-	latency := flag.Duration("latency", 0, "latency added before every answer on the API paths")
+	var c config
+	flag.StringVar(&c.addr, "addr", "127.0.0.1:18000", "listen address, plaintext HTTP/1.1")
+	flag.StringVar(&c.tlsAddr, "tls-addr", "", "also serve HTTPS, HTTP/1.1 only, on this address (needs -cert and -key)")
+	flag.StringVar(&c.h2Addr, "h2-addr", "", "also serve HTTPS offering HTTP/2 by ALPN, and HTTP/1.1, on this address (needs -cert and -key)")
+	flag.StringVar(&c.cert, "cert", "", "PEM certificate for the HTTPS listeners")
+	flag.StringVar(&c.key, "key", "", "PEM private key for the HTTPS listeners")
+	flag.DurationVar(&c.latency, "latency", 0, "latency added before every answer on the API paths")
 	flag.Parse()
-	if err := run(*addr, *latency); err != nil {
+	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "standin:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, latency time.Duration) error {
-	s := &server{}
-	s.latency.Store(int64(latency))
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/_stats", s.stats)
-	mux.HandleFunc("POST /_latency", s.setLatency)
-	mux.HandleFunc(pathPrefix, s.workEngagement)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
-	return srv.Serve(countingListener{Listener: ln, accepted: &s.accepted})
-}
-
-func (s *server) stats(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]int64{
-		"connections_accepted": s.accepted.Load(),
-		"requests":             s.requests.Load(),
-		"held_ns":              s.held.Load(),
-		"held_count":           s.heldCount.Load(),
-	})
-}
-
-// setLatency changes the injected latency: POST /_latency?d=20ms.
-func (s *server) setLatency(w http.ResponseWriter, r *http.Request) {
-	d, err := time.ParseDuration(r.URL.Query().Get("d"))
-	if err != nil || d < 0 {
-		http.Error(w, "bad d", http.StatusBadRequest)
-		return
-	}
-	s.latency.Store(int64(d))
-	s.held.Store(0)
-	s.heldCount.Store(0)
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (s *server) workEngagement(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
-	pk, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, pathPrefix), "/")
-	if !ok || !isLowerUUID(pk) {
-		http.Error(w, `{"detail":"Not found."}`, http.StatusNotFound)
-		return
-	}
-	for _, h := range credentialHeaders {
-		if r.Header.Get(h) == "" {
-			http.Error(w, `{"detail":"Authentication credentials were not provided."}`, http.StatusUnauthorized)
-			return
+// run serves every listener c names until one fails.
+func run(c config) error {
+	s := newServer(c.latency)
+	var cert *tls.Certificate
+	if c.tlsAddr != "" || c.h2Addr != "" {
+		pair, err := tls.LoadX509KeyPair(c.cert, c.key)
+		if err != nil {
+			return fmt.Errorf("-cert and -key: %w", err)
 		}
+		cert = &pair
 	}
-	if r.Body != nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
+	type listener struct {
+		addr string
+		cert *tls.Certificate
+		h2   bool
 	}
-	if d := time.Duration(s.latency.Load()); d > 0 {
-		s.hold(d)
+	errs := make(chan error, 3)
+	for _, l := range []listener{{c.addr, nil, false}, {c.tlsAddr, cert, false}, {c.h2Addr, cert, true}} {
+		if l.addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			return err
+		}
+		go func() { errs <- s.serve(ln, l.cert, l.h2) }()
 	}
-	switch r.Method {
-	case http.MethodGet, http.MethodPatch:
-		b := make([]byte, 0, len(bodyHead)+len(pk)+len(bodyTail))
-		b = append(append(append(b, bodyHead...), pk...), bodyTail...)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(b)
-	case http.MethodDelete:
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		w.Header().Set("Allow", "GET, PATCH, DELETE")
-		http.Error(w, `{"detail":"Method not allowed."}`, http.StatusMethodNotAllowed)
-	}
+	return <-errs
 }
 
-// isLowerUUID reports whether s is a UUID in lowercase hex.
-func isLowerUUID(s string) bool {
-	if len(s) != 36 {
-		return false
+// serve answers on ln: plaintext HTTP/1.1 without cert, else TLS with
+// HTTP/1.1 and, when h2 is set, HTTP/2 offered by ALPN.
+func (s *server) serve(ln net.Listener, cert *tls.Certificate, h2 bool) error {
+	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: log.New(io.Discard, "", 0), Protocols: new(http.Protocols)}
+	srv.Protocols.SetHTTP1(true)
+	ln = countingListener{Listener: ln, accepted: &s.accepted}
+	if cert == nil {
+		return srv.Serve(ln)
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-				return false
-			}
-		}
+	srv.Protocols.SetHTTP2(h2)
+	srv.TLSConfig = &tls.Config{
+		Certificates: []tls.Certificate{*cert},
+		// Called once per ClientHello: once per handshake, full or resumed.
+		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+			s.handshakes.Add(1)
+			return nil, nil
+		},
 	}
-	return true
+	return srv.ServeTLS(ln, "", "")
 }

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// memoryOnly is the memory matrix's and the death-spiral check's
+// workloads of ws.
+func memoryOnly(ws []workload) []workload {
+	var out []workload
+	for _, w := range ws {
+		if w.budget > 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// maxRSS is the highest peak RSS of any round, in bytes.
+func maxRSS(rs []result, w, t string) int64 {
+	return int64(slices.Max(append(pick(rs, w, t, func(r result) float64 { return float64(r.peakRSS) }), 0)))
+}
+
+// alwaysUp reports whether the server answered its readiness check after
+// every round.
+func alwaysUp(rs []result, w, t string) bool {
+	return !slices.Contains(pick(rs, w, t, func(r result) float64 {
+		if r.up {
+			return 1
+		}
+		return 0
+	}), 0)
+}
+
+// renderMemory is the table of the memory matrix and the death-spiral
+// check: one row per budget, concurrency, protocol and GC setting.
+func renderMemory(rs []result, ws []workload) string {
+	ws = memoryOnly(ws)
+	if len(ws) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("## Memory budgets\n\n" +
+		"The facade runs with `GOMEMLIMIT` set to the budget and either `GOGC` unset (its default GC under that budget) or `GOGC` set; the variants of one budget and concurrency are interleaved in each round. " +
+		"RPS and CPU are medians over rounds; peak RSS is the highest VmHWM of any round (warm-up and run, in a new process each), checked against the budget; " +
+		"errors are summed over rounds; \"up after\" is the facade answering `/readyz` after every run. The `spiral` rows are the death-spiral check: a budget deliberately too small.\n\n")
+	b.WriteString("| workload | budget | target | RPS | server CPU µs/call | peak RSS MiB | RSS ≤ budget | errors | up after |\n")
+	b.WriteString("|---|---:|---|---:|---:|---:|:---:|---:|:---:|\n")
+	for _, w := range ws {
+		for _, t := range w.targets {
+			if len(pick(rs, w.name, t.name, rps)) == 0 {
+				continue
+			}
+			rss := maxRSS(rs, w.name, t.name)
+			fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %.0f | %.1f | %s | %.0f | %s |\n",
+				w.name, w.budget, t.name, medOf(rs, w.name, t.name, rps), medOf(rs, w.name, t.name, srvCPU),
+				mib(rss), yesNo(rss <= int64(w.budget)), sumOf(pick(rs, w.name, t.name, errorsOf)), yesNo(alwaysUp(rs, w.name, t.name)))
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// memoryChecks are issue 12's memory goals: under each budget of the
+// matrix, peak RSS within the budget in every row, and no errors at 500
+// callers; under the death-spiral budget, the facade up with no errors.
+func memoryChecks(rs []result, ws []workload) []check {
+	var cs []check
+	for _, w := range memoryOnly(ws) {
+		var errs float64
+		over, up, ran := 0, true, false
+		for _, t := range w.targets {
+			if len(pick(rs, w.name, t.name, rps)) == 0 {
+				continue
+			}
+			ran = true
+			errs += sumOf(pick(rs, w.name, t.name, errorsOf))
+			up = up && alwaysUp(rs, w.name, t.name)
+			if maxRSS(rs, w.name, t.name) > int64(w.budget) {
+				over++
+			}
+		}
+		switch {
+		case !ran:
+		case w.spiral:
+			cs = append(cs, check{name: fmt.Sprintf("%s: the facade stays up with no errors (gRPC and REST, GOMEMLIMIT=%s)", w.name, w.budget),
+				got: fmt.Sprintf("%.0f errors, up: %s", errs, yesNo(up)), ok: errs == 0 && up, have: true})
+		default:
+			cs = append(cs, check{name: fmt.Sprintf("%s: peak RSS ≤ %s in every row", w.name, w.budget),
+				got: fmt.Sprintf("%d of %d rows over", over, len(w.targets)), ok: over == 0, have: true})
+			if w.concurrency >= 500 {
+				cs = append(cs, check{name: fmt.Sprintf("%s: no errors, the facade up (gRPC and REST, every GC setting)", w.name),
+					got: fmt.Sprintf("%.0f errors, up: %s", errs, yesNo(up)), ok: errs == 0 && up, have: true})
+			}
+		}
+	}
+	return cs
+}

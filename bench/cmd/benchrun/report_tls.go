@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// upstreamNames describe the stand-in's listeners in the report.
+var upstreamNames = map[string]string{
+	standinURL:    "HTTP/1.1, plaintext",
+	standinTLSURL: "HTTPS, HTTP/1.1 only",
+	standinH2URL:  "HTTPS, h2 offered by ALPN",
+}
+
+func handshakes(r result) float64 { return float64(r.upstream.Handshakes) }
+
+func handshakesPerCall(r result) float64 {
+	return float64(r.upstream.Handshakes) / float64(max(r.load.Requests, 1))
+}
+
+// h2Share is the part of the stand-in's requests during the run that came
+// over HTTP/2.
+func h2Share(r result) float64 {
+	return float64(r.upstream.RequestsH2) / float64(max(r.upstream.Requests, 1))
+}
+
+// tlsOnly is the workloads of ws whose upstream is the stand-in over TLS.
+func tlsOnly(ws []workload) []workload {
+	var out []workload
+	for _, w := range ws {
+		if w.upstream != standinURL && w.budget == 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// renderTLS is the table of the TLS workloads: what each call costs and
+// how often the servers opened a connection or shook hands with the
+// stand-in after their warm-up.
+func renderTLS(rs []result, ws []workload) string {
+	ws = tlsOnly(ws)
+	if len(ws) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("## HTTPS to the upstream\n\n" +
+		"The stand-in serves HTTPS with a certificate made for this run, trusted by the facade, vanguard and loadgen through `SSL_CERT_FILE`. " +
+		"Conns and handshakes are the stand-in's counts during one measured run (after the server's warm-up; the floor's loadgen is a new process, so it connects anew); " +
+		"HTTP/2 is the share of the stand-in's requests that came over HTTP/2. Medians over rounds.\n\n")
+	b.WriteString("| workload | upstream | target | RPS | server CPU µs/call | stand-in CPU µs/call | conns | TLS handshakes | handshakes/call | HTTP/2 |\n")
+	b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, w := range ws {
+		for _, t := range w.targets {
+			if len(pick(rs, w.name, t.name, rps)) == 0 {
+				continue
+			}
+			cpu := "—"
+			if t.server != serverNone {
+				cpu = fmt.Sprintf("%.0f", medOf(rs, w.name, t.name, srvCPU))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.0f | %.0f | %.0f | %.4f | %.0f%% |\n",
+				w.name, upstreamNames[w.upstream], t.name, medOf(rs, w.name, t.name, rps), cpu,
+				medOf(rs, w.name, t.name, sinCPU), medOf(rs, w.name, t.name, conns), medOf(rs, w.name, t.name, handshakes),
+				medOf(rs, w.name, t.name, handshakesPerCall), 100*medOf(rs, w.name, t.name, h2Share))
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// tlsChecks are issue 12's goal for HTTPS: after warm-up, the facade
+// makes no new TLS handshake (hence no new connection) in any round.
+func tlsChecks(rs []result, ws []workload) []check {
+	var cs []check
+	for _, w := range tlsOnly(ws) {
+		for _, t := range w.targets {
+			hs := pick(rs, w.name, t.name, handshakes)
+			if t.server != serverFacade || len(hs) == 0 {
+				continue
+			}
+			mx := slices.Max(hs)
+			cs = append(cs, check{name: fmt.Sprintf("%s %s: TLS handshakes with the upstream after warm-up = 0 (every round)", w.name, t.name),
+				got: fmt.Sprintf("%.0f", mx), ok: mx == 0, have: true})
+		}
+	}
+	return cs
+}
