@@ -77,13 +77,7 @@ func NewList(md protoreflect.MessageDescriptor) (*List, error) {
 
 // MustNewList is NewList for a descriptor of the compiled-in contract: it
 // panics on an error.
-func MustNewList(md protoreflect.MessageDescriptor) *List {
-	l, err := NewList(md)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+func MustNewList(md protoreflect.MessageDescriptor) *List { return must(NewList(md)) }
 
 // orderable reports whether order_by may name fd: a singular field holding
 // a scalar or a time, which a database can sort by (AIP-132).

@@ -76,12 +76,15 @@ func New(md protoreflect.MessageDescriptor) (*Resource, error) {
 
 // MustNew is New for a descriptor of the compiled-in contract, whose
 // annotations cannot change at run time: it panics on an error.
-func MustNew(md protoreflect.MessageDescriptor) *Resource {
-	r, err := New(md)
+func MustNew(md protoreflect.MessageDescriptor) *Resource { return must(New(md)) }
+
+// must returns v, or panics with err: for what is read from the
+// compiled-in contract, where an error is a bug in the build.
+func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
 	}
-	return r
+	return v
 }
 
 // writableNames lists the names of the writable fields, for messages.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"net"
 	"net/http"
 	"os"
@@ -264,27 +265,8 @@ func procStatusKB(pid int, name string) (int64, error) {
 	return 0, fmt.Errorf("no %s for %d", name, pid)
 }
 
-// standinStats is the stand-in's GET /_stats: counters since it started.
-type standinStats struct {
-	Connections int64 `json:"connections_accepted"`
-	Handshakes  int64 `json:"tls_handshakes"`
-	Requests    int64 `json:"requests"`
-	RequestsH2  int64 `json:"requests_h2"`
-	HeldNs      int64 `json:"held_ns"`
-	HeldCount   int64 `json:"held_count"`
-}
-
-// minus is what the counters rose by since before.
-func (s standinStats) minus(before standinStats) standinStats {
-	return standinStats{
-		Connections: s.Connections - before.Connections, Handshakes: s.Handshakes - before.Handshakes,
-		Requests: s.Requests - before.Requests, RequestsH2: s.RequestsH2 - before.RequestsH2,
-		HeldNs: s.HeldNs - before.HeldNs, HeldCount: s.HeldCount - before.HeldCount,
-	}
-}
-
-func getStandinStats() (standinStats, error) {
-	var s standinStats
+func getStandinStats() (standinstats.Stats, error) {
+	var s standinstats.Stats
 	resp, err := http.Get(standinURL + "/_stats")
 	if err != nil {
 		return s, err

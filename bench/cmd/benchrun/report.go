@@ -251,3 +251,23 @@ func commit() string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// renderSection is a section of latest.md for the workloads ws: head (the
+// title, what the table means, its header rows), then one row per workload
+// and target that has results; "" when ws is empty.
+func renderSection(rs []result, ws []workload, head string, row func(workload, target) string) string {
+	if len(ws) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for _, w := range ws {
+		for _, t := range w.targets {
+			if len(pick(rs, w.name, t.name, rps)) > 0 {
+				b.WriteString(row(w, t))
+			}
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}

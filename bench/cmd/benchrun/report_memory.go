@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // memoryOnly is the memory matrix's and the death-spiral check's
@@ -37,30 +36,18 @@ func alwaysUp(rs []result, w, t string) bool {
 // renderMemory is the table of the memory matrix and the death-spiral
 // check: one row per budget, concurrency, protocol and GC setting.
 func renderMemory(rs []result, ws []workload) string {
-	ws = memoryOnly(ws)
-	if len(ws) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString("## Memory budgets\n\n" +
-		"The facade runs with `GOMEMLIMIT` set to the budget and either `GOGC` unset (its default GC under that budget) or `GOGC` set; the variants of one budget and concurrency are interleaved in each round. " +
-		"RPS and CPU are medians over rounds; peak RSS is the highest VmHWM of any round (warm-up and run, in a new process each), checked against the budget; " +
-		"errors are summed over rounds; \"up after\" is the facade answering `/readyz` after every run. The `spiral` rows are the death-spiral check: a budget deliberately too small.\n\n")
-	b.WriteString("| workload | budget | target | RPS | server CPU µs/call | peak RSS MiB | RSS ≤ budget | errors | up after |\n")
-	b.WriteString("|---|---:|---|---:|---:|---:|:---:|---:|:---:|\n")
-	for _, w := range ws {
-		for _, t := range w.targets {
-			if len(pick(rs, w.name, t.name, rps)) == 0 {
-				continue
-			}
+	return renderSection(rs, memoryOnly(ws), "## Memory budgets\n\n"+
+		"The facade runs with `GOMEMLIMIT` set to the budget and either `GOGC` unset (its default GC under that budget) or `GOGC` set; the variants of one budget and concurrency are interleaved in each round. "+
+		"RPS and CPU are medians over rounds; peak RSS is the highest VmHWM of any round (warm-up and run, in a new process each), checked against the budget; "+
+		"errors are summed over rounds; \"up after\" is the facade answering `/readyz` after every run. The `spiral` rows are the death-spiral check: a budget deliberately too small.\n\n"+
+		"| workload | budget | target | RPS | server CPU µs/call | peak RSS MiB | RSS ≤ budget | errors | up after |\n"+
+		"|---|---:|---|---:|---:|---:|:---:|---:|:---:|\n",
+		func(w workload, t target) string {
 			rss := maxRSS(rs, w.name, t.name)
-			fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %.0f | %.1f | %s | %.0f | %s |\n",
+			return fmt.Sprintf("| %s | %s | %s | %.0f | %.0f | %.1f | %s | %.0f | %s |\n",
 				w.name, w.budget, t.name, medOf(rs, w.name, t.name, rps), medOf(rs, w.name, t.name, srvCPU),
 				mib(rss), yesNo(rss <= int64(w.budget)), sumOf(pick(rs, w.name, t.name, errorsOf)), yesNo(alwaysUp(rs, w.name, t.name)))
-		}
-	}
-	b.WriteString("\n")
-	return b.String()
+		})
 }
 
 // memoryChecks are issue 12's memory goals: under each budget of the

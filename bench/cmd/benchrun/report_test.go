@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -10,7 +11,7 @@ import (
 func fakeRun(w workload, t target, round int, rssMiB, errs int64, up bool, handshakes int64) result {
 	return result{workload: w.name, target: t.name, round: round, up: up, peakRSS: rssMiB << 20,
 		load:     loadReport{Requests: 1000, Errors: errs, RPS: 100},
-		upstream: standinStats{Handshakes: handshakes, Requests: 1000}}
+		upstream: standinstats.Stats{Handshakes: handshakes, Requests: 1000}}
 }
 
 // verdicts is name → holds, for comparing checks.

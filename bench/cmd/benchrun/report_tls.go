@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // upstreamNames describe the stand-in's listeners in the report.
@@ -40,34 +39,22 @@ func tlsOnly(ws []workload) []workload {
 // how often the servers opened a connection or shook hands with the
 // stand-in after their warm-up.
 func renderTLS(rs []result, ws []workload) string {
-	ws = tlsOnly(ws)
-	if len(ws) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString("## HTTPS to the upstream\n\n" +
-		"The stand-in serves HTTPS with a certificate made for this run, trusted by the facade, vanguard and loadgen through `SSL_CERT_FILE`. " +
-		"Conns and handshakes are the stand-in's counts during one measured run (after the server's warm-up; the floor's loadgen is a new process, so it connects anew); " +
-		"HTTP/2 is the share of the stand-in's requests that came over HTTP/2. Medians over rounds.\n\n")
-	b.WriteString("| workload | upstream | target | RPS | server CPU µs/call | stand-in CPU µs/call | conns | TLS handshakes | handshakes/call | HTTP/2 |\n")
-	b.WriteString("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
-	for _, w := range ws {
-		for _, t := range w.targets {
-			if len(pick(rs, w.name, t.name, rps)) == 0 {
-				continue
-			}
+	return renderSection(rs, tlsOnly(ws), "## HTTPS to the upstream\n\n"+
+		"The stand-in serves HTTPS with a certificate made for this run, trusted by the facade, vanguard and loadgen through `SSL_CERT_FILE`. "+
+		"Conns and handshakes are the stand-in's counts during one measured run (after the server's warm-up; the floor's loadgen is a new process, so it connects anew); "+
+		"HTTP/2 is the share of the stand-in's requests that came over HTTP/2. Medians over rounds.\n\n"+
+		"| workload | upstream | target | RPS | server CPU µs/call | stand-in CPU µs/call | conns | TLS handshakes | handshakes/call | HTTP/2 |\n"+
+		"|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
+		func(w workload, t target) string {
 			cpu := "—"
 			if t.server != serverNone {
 				cpu = fmt.Sprintf("%.0f", medOf(rs, w.name, t.name, srvCPU))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %.0f | %.0f | %.0f | %.4f | %.0f%% |\n",
+			return fmt.Sprintf("| %s | %s | %s | %.0f | %s | %.0f | %.0f | %.0f | %.4f | %.0f%% |\n",
 				w.name, upstreamNames[w.upstream], t.name, medOf(rs, w.name, t.name, rps), cpu,
 				medOf(rs, w.name, t.name, sinCPU), medOf(rs, w.name, t.name, conns), medOf(rs, w.name, t.name, handshakes),
 				medOf(rs, w.name, t.name, handshakesPerCall), 100*medOf(rs, w.name, t.name, h2Share))
-		}
-	}
-	b.WriteString("\n")
-	return b.String()
+		})
 }
 
 // tlsChecks are issue 12's goal for HTTPS: after warm-up, the facade

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"strconv"
 	"time"
 )
@@ -28,23 +29,23 @@ type result struct {
 	serverCPUus  float64 // per call; 0 for the floor
 	standinCPUus float64 // per call
 	peakRSS      int64   // of the server, bytes: its own process's, started for this run
-	upstream     standinStats
+	upstream     standinstats.Stats
 	heldMs       float64 // mean injected latency the stand-in measured during the run; 0 without
 	up           bool    // the server still answered its readiness check after the run (true for the floor)
 }
 
 // rawResult is result as written to results/latest.json, every run of every round.
 type rawResult struct {
-	Workload     string       `json:"workload"`
-	Target       string       `json:"target"`
-	Round        int          `json:"round"`
-	Load         loadReport   `json:"load"`
-	ServerCPUus  float64      `json:"server_cpu_us_per_call"`
-	StandinCPUus float64      `json:"standin_cpu_us_per_call"`
-	PeakRSS      int64        `json:"peak_rss_bytes"`
-	Upstream     standinStats `json:"upstream"`
-	HeldMs       float64      `json:"standin_held_ms_mean,omitempty"`
-	Up           bool         `json:"server_up_after_run"`
+	Workload     string             `json:"workload"`
+	Target       string             `json:"target"`
+	Round        int                `json:"round"`
+	Load         loadReport         `json:"load"`
+	ServerCPUus  float64            `json:"server_cpu_us_per_call"`
+	StandinCPUus float64            `json:"standin_cpu_us_per_call"`
+	PeakRSS      int64              `json:"peak_rss_bytes"`
+	Upstream     standinstats.Stats `json:"upstream"`
+	HeldMs       float64            `json:"standin_held_ms_mean,omitempty"`
+	Up           bool               `json:"server_up_after_run"`
 }
 
 func toRaw(rs []result) []rawResult {
@@ -89,7 +90,7 @@ func (e *env) runWorkload(ctx context.Context, w workload, o options) ([]result,
 
 // sample is the counters a run is measured by, read before and after it.
 type sample struct {
-	standin               standinStats
+	standin               standinstats.Stats
 	standinCPU, serverCPU time.Duration
 }
 
@@ -131,7 +132,7 @@ func (e *env) measure(ctx context.Context, t target, w workload, o options) (res
 	calls := float64(max(res.load.Requests, 1))
 	res.standinCPUus = float64((after.standinCPU - before.standinCPU).Microseconds()) / calls
 	res.serverCPUus = float64((after.serverCPU - before.serverCPU).Microseconds()) / calls
-	res.upstream = after.standin.minus(before.standin)
+	res.upstream = after.standin.Minus(before.standin)
 	if n := res.upstream.HeldCount; n > 0 {
 		res.heldMs = float64(res.upstream.HeldNs) / float64(n) / 1e6
 	}

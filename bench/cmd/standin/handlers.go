@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"io"
 	"net"
 	"net/http"
@@ -95,19 +96,9 @@ func (s *server) hold(d time.Duration) {
 	s.heldCount.Add(1)
 }
 
-// stats is what GET /_stats answers.
-type stats struct {
-	Connections int64 `json:"connections_accepted"`
-	Handshakes  int64 `json:"tls_handshakes"`
-	Requests    int64 `json:"requests"`
-	RequestsH2  int64 `json:"requests_h2"`
-	HeldNs      int64 `json:"held_ns"`
-	HeldCount   int64 `json:"held_count"`
-}
-
 func (s *server) stats(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(stats{
+	_ = json.NewEncoder(w).Encode(standinstats.Stats{
 		Connections: s.accepted.Load(), Handshakes: s.handshakes.Load(),
 		Requests: s.requests.Load(), RequestsH2: s.requestsH2.Load(),
 		HeldNs: s.held.Load(), HeldCount: s.heldCount.Load(),

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"io"
 	"net"
 	"net/http"
@@ -88,12 +89,12 @@ func get(t *testing.T, c *http.Client, url string) (int, []byte) {
 	return resp.StatusCode, body
 }
 
-func (e *testEnv) stats(t *testing.T) stats {
+func (e *testEnv) stats(t *testing.T) standinstats.Stats {
 	t.Helper()
 	// A connection of its own each time, so the deltas are exact.
 	noPool := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	_, body := get(t, noPool, e.plain+"/_stats")
-	var s stats
+	var s standinstats.Stats
 	if err := json.Unmarshal(body, &s); err != nil {
 		t.Fatalf("/_stats: %v", err)
 	}
@@ -168,13 +169,13 @@ func TestCountsConnectionsHandshakesAndHTTP2(t *testing.T) {
 		name  string
 		base  string
 		fresh bool // a new client, so a new connection, per call
-		want  stats
+		want  standinstats.Stats
 	}{
-		{"plaintext pooled", e.plain, false, stats{Connections: 1, Requests: calls}},
-		{"TLS pooled", e.tlsURL, false, stats{Connections: 1, Handshakes: 1, Requests: calls}},
-		{"TLS h2 pooled", e.h2URL, false, stats{Connections: 1, Handshakes: 1, Requests: calls, RequestsH2: calls}},
-		{"TLS new client per call", e.tlsURL, true, stats{Connections: calls, Handshakes: calls, Requests: calls}},
-		{"TLS h2 new client per call", e.h2URL, true, stats{Connections: calls, Handshakes: calls, Requests: calls, RequestsH2: calls}},
+		{"plaintext pooled", e.plain, false, standinstats.Stats{Connections: 1, Requests: calls}},
+		{"TLS pooled", e.tlsURL, false, standinstats.Stats{Connections: 1, Handshakes: 1, Requests: calls}},
+		{"TLS h2 pooled", e.h2URL, false, standinstats.Stats{Connections: 1, Handshakes: 1, Requests: calls, RequestsH2: calls}},
+		{"TLS new client per call", e.tlsURL, true, standinstats.Stats{Connections: calls, Handshakes: calls, Requests: calls}},
+		{"TLS h2 new client per call", e.h2URL, true, standinstats.Stats{Connections: calls, Handshakes: calls, Requests: calls, RequestsH2: calls}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := e.stats(t)
@@ -188,10 +189,8 @@ func TestCountsConnectionsHandshakesAndHTTP2(t *testing.T) {
 				}
 			}
 			after := e.stats(t)
-			got := stats{
-				Connections: after.Connections - before.Connections, Handshakes: after.Handshakes - before.Handshakes,
-				Requests: after.Requests - before.Requests, RequestsH2: after.RequestsH2 - before.RequestsH2,
-			}
+			got := after.Minus(before)
+			got.HeldNs, got.HeldCount = 0, 0 // latency bookkeeping, not compared
 			// The /_stats call after the run has a connection of its own
 			// (plaintext, outside the API paths): take it out.
 			got.Connections--
