@@ -42,8 +42,9 @@ COPY --from=build /out/pigello-facade /out/pigello-emulator /usr/local/bin/
 # with a read-only root filesystem as an unprivileged user (65532, "nonroot"
 # in distroless images), so Kubernetes' runAsNonRoot can check it.
 USER 65532:65532
-# No GOMEMLIMIT or GOGC: the facade takes its memory budget from where it runs
-# (90% of the container's memory limit; README, "Memory budget") and runs the
-# GC off under it. Setting either variable overrides that part.
+# No GOMEMLIMIT or GOGC: the facade's memory budget is the container's memory
+# limit, its Go soft limit that budget less a headroom for non-heap memory
+# (README, "Memory budget"), and the GC is off under it. GOMEMLIMIT would set
+# the soft limit itself, GOGC the GC percentage.
 EXPOSE 9090 8080
 ENTRYPOINT ["/usr/local/bin/pigello-facade"]

@@ -9,7 +9,7 @@
 # against the real binary's `-h`: flags, variables, mounted files, probes,
 # grace period and drain delay, security context. Then makes sure broken
 # variants are rejected, so a validator that silently passes everything fails
-# here.
+# here, and a few good variants accepted.
 #
 # Settings (environment): K8S_VERSION (schemas to validate against, default
 # 1.30, the newest kubectl-validate v0.0.4 carries), OUT (keep the rendered
@@ -78,7 +78,23 @@ reject short-grace 's/terminationGracePeriodSeconds: 35/terminationGracePeriodSe
 reject short-drain-delay 's/FACADE_DRAIN_DELAY: 10s/FACADE_DRAIN_DELAY: 5s/'
 reject tls-http-probe 's#--http-addr=:8080#--http-addr=:8080\n        - --tls-cert-file=/etc/pigello-facade/tokens/tokens.txt\n        - --tls-key-file=/etc/pigello-facade/tokens/tokens.txt#'
 reject writable-root 's/readOnlyRootFilesystem: true/readOnlyRootFilesystem: false/'
-# A soft memory limit not below limits.memory (256Mi).
+# A whole-memory budget above limits.memory (256Mi), a soft limit not below it.
 reject budget-above-limit 's#--http-addr=:8080#--http-addr=:8080\n        - --memory-limit=300MiB#'
+reject soft-limit-at-limit 's#^  FACADE_DRAIN_DELAY: 10s$#&\n  GOMEMLIMIT: 256MiB#'
+# Good variants of the base must pass: a budget equal to limits.memory means
+# what the limit means.
+accept() { # name sed-expression
+	local f=$work/good-$1.yaml
+	sed -e "$2" "$base" >"$f"
+	if cmp -s "$f" "$base"; then log "self-test $1: the edit changed nothing"; bad=1; return; fi
+	if ! validate "$f" >"$work/good-$1.log" 2>&1; then
+		log "self-test $1: a good manifest was rejected: $(grep -v -e '^$' -e ': OK$' -e '\.\.\.' "$work/good-$1.log" | head -n 1 | sed "s#$work/##")"
+		bad=1
+		return
+	fi
+	log "self-test $1: accepted"
+}
+accept budget-at-limit 's#--http-addr=:8080#--http-addr=:8080\n        - --memory-limit=256Mi#'
+accept soft-limit-below-limit 's#^  FACADE_DRAIN_DELAY: 10s$#&\n  GOMEMLIMIT: 224MiB#'
 [ $bad -eq 0 ] || exit 1
-log "OK: ${dirs[*]} valid for Kubernetes $K8S_VERSION and consistent with pigello-facade's flags; 11 broken variants rejected"
+log "OK: ${dirs[*]} valid for Kubernetes $K8S_VERSION and consistent with pigello-facade's flags; 12 broken variants rejected, 2 good ones accepted"

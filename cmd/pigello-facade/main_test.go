@@ -108,10 +108,11 @@ func TestVersionNeedsNoVariable(t *testing.T) {
 }
 
 // TestMemoryBudgetFromTheEnvironment: the binary as a deployment starts it
-// keeps the budget and GC percentage the Go runtime took from GOMEMLIMIT and
-// GOGC, and with neither runs under a budget (the cgroup's or the default)
-// with the GC off. The start stops after the budget's log line: the gRPC
-// address is taken.
+// keeps the soft limit and GC percentage the Go runtime took from
+// GOMEMLIMIT and GOGC (and names no budget), and with neither runs under a
+// budget (the cgroup's or the default) with a soft limit below it and the
+// GC off. The start stops after the budget's log line: the gRPC address is
+// taken.
 func TestMemoryBudgetFromTheEnvironment(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -120,8 +121,9 @@ func TestMemoryBudgetFromTheEnvironment(t *testing.T) {
 	t.Cleanup(func() { taken.Close() })
 	args := []string{"--emulator", "--grpc-addr", taken.Addr().String(), "--http-addr", "127.0.0.1:0", "--log-format", "json"}
 	type budget struct {
-		Limit     int64  `json:"memory_limit_bytes"`
+		Budget    int64  `json:"memory_budget_bytes"`
 		Source    string `json:"source"`
+		SoftLimit int64  `json:"soft_memory_limit_bytes"`
 		GCPercent string `json:"gc_percent"`
 		GCSource  string `json:"gc_percent_source"`
 	}
@@ -131,7 +133,7 @@ func TestMemoryBudgetFromTheEnvironment(t *testing.T) {
 		want    budget
 		sources []string // where the budget may come from
 	}{
-		{"GOMEMLIMIT and GOGC", []string{"GOMEMLIMIT=300MiB", "GOGC=150"}, budget{300 << 20, "GOMEMLIMIT", "150", "GOGC"}, []string{"GOMEMLIMIT"}},
+		{"GOMEMLIMIT and GOGC", []string{"GOMEMLIMIT=300MiB", "GOGC=150"}, budget{0, "GOMEMLIMIT", 300 << 20, "150", "GOGC"}, []string{"GOMEMLIMIT"}},
 		{"nothing set", nil, budget{GCPercent: "off", GCSource: "default"}, []string{"cgroup", "default"}},
 	}
 	for _, tt := range tests {
@@ -148,11 +150,12 @@ func TestMemoryBudgetFromTheEnvironment(t *testing.T) {
 					}
 				}
 			}
-			if !slices.Contains(tt.sources, got.Source) || got.Limit <= 0 {
-				t.Fatalf("memory budget %+v, want a limit from %v; output:\n%s", got, tt.sources, stdout)
+			if !slices.Contains(tt.sources, got.Source) || got.SoftLimit <= 0 ||
+				got.Source != "GOMEMLIMIT" && got.SoftLimit >= got.Budget {
+				t.Fatalf("memory budget %+v, want a soft limit from %v below the budget; output:\n%s", got, tt.sources, stdout)
 			}
-			if tt.want.Limit == 0 {
-				tt.want.Limit, tt.want.Source = got.Limit, got.Source
+			if tt.want.SoftLimit == 0 {
+				tt.want.Budget, tt.want.Source, tt.want.SoftLimit = got.Budget, got.Source, got.SoftLimit
 			}
 			if got != tt.want {
 				t.Errorf("memory budget %+v, want %+v", got, tt.want)

@@ -61,7 +61,7 @@ type ShutdownConfig struct {
 // MemoryConfig is what the Go runtime's memory budget and GC percentage are
 // taken from (memory.go).
 type MemoryConfig struct {
-	Limit     int64 // bytes; autoMemoryLimit: from the environment
+	Limit     int64 // the whole memory budget in bytes; autoMemoryLimit: from the environment
 	GCPercent int   // a percentage, gcOff, or autoGCPercent: from GOGC or the default
 }
 

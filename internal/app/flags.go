@@ -55,7 +55,7 @@ func flagDefs(cfg *Config) []flagDef {
 		{"debug-addr", serviceFlags, optionalAddrFlag(&cfg.DebugAddr), "serve Go's pprof profiles at /debug/pprof/ on this address, without a token; loopback only unless --insecure"},
 		{"grpcurl-command", serviceFlags, commandFlag(&cfg.GRPCurlCommand, "grpcurl"), "how the example commands printed with --emulator invoke grpcurl"},
 		{"memory-limit", serviceFlags, memoryLimitFlag(&cfg.Memory.Limit), memoryLimitUsage()},
-		{"gc-percent", serviceFlags, gcPercentFlag(&cfg.Memory.GCPercent), "the GC percentage under the budget, as GOGC means it: the heap grows this many percent past the live data before a collection (off: only as memory nears the budget); setting both this and GOGC is refused"},
+		{"gc-percent", serviceFlags, gcPercentFlag(&cfg.Memory.GCPercent), "the GC percentage under the soft memory limit, as GOGC means it: the heap grows this many percent past the live data before a collection (off: only as memory nears the soft limit); setting both this and GOGC is refused"},
 		{"version", serviceFlags, commandLineOnly{boolFlag(&cfg.ShowVersion, false)}, "print the version and exit"},
 
 		{"default-timeout", upstreamFlags, positiveDurationFlag(&cfg.Server.DefaultTimeout, 10*time.Second), "deadline of calls that arrive without one (a caller's own deadline is always kept)"},

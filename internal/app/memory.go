@@ -10,49 +10,70 @@ import (
 	"github.com/KimMachineGun/automemlimit/memlimit"
 )
 
-// The memory budget is the Go runtime's soft memory limit
-// (debug.SetMemoryLimit), and the GC percentage is how the collector paces
-// itself below it. Issue 12 measured the facade at 50 callers: with the GC
-// off under a 56 MiB limit, 1.46–1.53× vanguard's throughput and 2.76–2.84×
-// the upstream's CPU per call, against 1.09–1.29× and 3.1–3.3× with Go's
-// defaults (GOGC=100, no limit); GOGC=400 under 48 MiB gave 1.27–1.48×,
-// GOGC=200 1.31–1.37×. The price is memory, and the budget bounds it.
+// The memory budget is the facade's whole memory, as a container's memory
+// limit is: the Go runtime's soft memory limit (debug.SetMemoryLimit) is
+// the budget less a headroom for what the runtime does not count, and the
+// GC percentage is how the collector paces itself below that limit. Issue
+// 12 measured the facade at 50 callers: with the GC off under a 56 MiB soft
+// limit, 1.46–1.53× vanguard's throughput and 2.76–2.84× the upstream's CPU
+// per call, against 1.09–1.29× and 3.1–3.3× with Go's defaults (GOGC=100,
+// no limit); GOGC=400 under 48 MiB gave 1.27–1.48×, GOGC=200 1.31–1.37×.
+// The price is memory, and the budget bounds it.
 const (
 	// defaultGCPercent is the GC percentage when neither --gc-percent nor
 	// GOGC gives one: off, the best of the measurements above. The GC then
-	// runs only as the runtime's memory nears the budget. That is no
+	// runs only as the runtime's memory nears the soft limit. That is no
 	// weaker a bound than a percentage: once the live heap times
-	// (1 + GOGC/100) passes the budget the limit paces the GC whatever
-	// GOGC says, so off, 400 or 100 behave alike near the budget (Go caps
-	// the GC at about half the CPU there, so a live heap at the budget
-	// degrades throughput instead of stalling; it is never a hard cap:
-	// under 16 MiB, below its live memory at 500 gRPC callers, the facade
-	// answered every call, at about a ninth of the throughput).
-	// Off only spends the memory a percentage would leave unused below the
-	// budget. Without a budget (GOMEMLIMIT=off) the default is Go's 100
-	// instead: off would let the heap grow without bound.
+	// (1 + GOGC/100) passes the limit the limit paces the GC whatever
+	// GOGC says, so off, 400 or 100 behave alike near it (Go caps the GC
+	// at about half the CPU there, so a live heap at the limit degrades
+	// throughput instead of stalling; it is never a hard cap: under 16
+	// MiB, below its live memory at 500 gRPC callers, the facade answered
+	// every call, at about a ninth of the throughput). Off only spends the
+	// memory a percentage would leave unused below the limit. Without a
+	// limit (GOMEMLIMIT=off) the default is Go's 100 instead: off would
+	// let the heap grow without bound.
 	defaultGCPercent = gcOff
 
-	// cgroupShare is the share of the container's memory limit given to the
-	// Go runtime; the rest is for memory the runtime does not count, which
-	// the kernel charges to the container too: the binary's mapped pages
-	// (about 21 MiB of RSS, file-backed, so the kernel can reclaim them
-	// before it kills) and the kernel's socket buffers. Measured at 500
-	// gRPC callers under a 56 MiB limit with the GC off: 52 MiB anonymous
-	// memory, 21 MiB file-backed. Go's GC guide advises 5–10% headroom.
-	cgroupShare = 0.9
+	// headroomShare and nonHeapReserve make the headroom between the
+	// budget and the soft limit: the larger of this share of the budget
+	// (Go's GC guide advises 5–10%) and the reserve.
+	headroomShare = 0.1
 
-	// defaultMemoryLimit is the budget where nothing sets one: no
-	// --memory-limit, no GOMEMLIMIT, no cgroup limit. About what the
-	// manifests' 256Mi container gives (230 MiB), and ten times the 25 MiB
-	// the facade still held at 500 gRPC callers under a 16 MiB limit
-	// (about its live memory there).
-	defaultMemoryLimit = 256 << 20
+	// nonHeapReserve is the memory the Go runtime does not count, which RSS
+	// and the container's limit do: mostly the binary's mapped pages, plus
+	// the kernel's socket buffers. Measured on the 31 MB binary (make build,
+	// Go 1.26.8) against the bench's stand-in, 10 s each of gRPC and REST
+	// Get at 50 and 500 callers, GC off under soft limits of 36, 40 and
+	// 256 MiB: RSS less the runtime's count (/memory/classes/total:bytes
+	// less the released heap, sampled every 0.3 s) was 15 MiB idle and at
+	// most 23 MiB under load, of which RssFile 19–22 MiB; peak RSS (VmHWM)
+	// was at most 25 MiB above the soft limit; the kernel's TCP memory,
+	// all processes together, at most 1.5 MiB. 32 MiB leaves 7 MiB above
+	// the worst of these for a growing binary. Checked with it: under a
+	// 64 MiB budget (32 MiB soft limit) peak RSS at 500 callers was 51 MiB
+	// over gRPC and 62 MiB over REST (whose live heap passes the soft
+	// limit there), 230 MiB over REST under 256 MiB. Measure again when the
+	// binary grows much (its text and rodata are 29 MiB, the bound on its
+	// mapped pages).
+	nonHeapReserve = 32 << 20
 
-	// minMemoryLimit is the smallest --memory-limit: below it the idle
-	// facade's own live heap would keep the GC running.
-	minMemoryLimit = 16 << 20
-	maxGCPercent   = 100000
+	// minSoftLimit is the floor of the soft limit: a budget smaller than
+	// nonHeapReserve plus this still starts (the bench's death-spiral run
+	// uses 32 MiB), with this soft limit, and RSS then exceeds the budget.
+	// Below it the idle facade's own live heap would keep the GC running.
+	minSoftLimit = 16 << 20
+
+	// defaultMemoryBudget is the budget where nothing sets one: no
+	// --memory-limit, no GOMEMLIMIT, no cgroup limit. The manifests'
+	// container limit, and about ten times the 25 MiB the facade still
+	// held at 500 gRPC callers under a 16 MiB soft limit (about its live
+	// memory there).
+	defaultMemoryBudget = 256 << 20
+
+	// minMemoryBudget is the smallest --memory-limit.
+	minMemoryBudget = minSoftLimit
+	maxGCPercent    = 100000
 )
 
 // The values of MemoryConfig that are not a size or a percentage.
@@ -63,8 +84,8 @@ const (
 	noMemoryLimit   = math.MaxInt64
 )
 
-// Where the budget and the GC percentage came from, as the start's log line
-// says them.
+// Where the budget (or GOMEMLIMIT's soft limit) and the GC percentage came
+// from, as the start's log line says them.
 const (
 	fromFlag       = "flag"
 	fromGOMEMLIMIT = "GOMEMLIMIT"
@@ -76,42 +97,51 @@ const (
 // memoryBudget is what the facade runs the Go runtime with, and where each
 // part came from.
 type memoryBudget struct {
-	limit       int64  // bytes; noMemoryLimit: none
-	limitSource string // fromFlag, fromGOMEMLIMIT, fromCgroup or fromDefault
-	cgroupLimit uint64 // the container's limit, when one was read
-	cgroupErr   error  // why the container's limit could not be read
-	gcPercent   int    // gcOff or a percentage
-	gcSource    string // fromFlag, fromGOGC or fromDefault
+	budget    int64  // bytes, the whole memory; 0 under GOMEMLIMIT, which sets the soft limit alone
+	source    string // fromFlag, fromGOMEMLIMIT, fromCgroup or fromDefault
+	softLimit int64  // bytes, the runtime's; noMemoryLimit: none
+	cgroupErr error  // why the container's limit could not be read
+	gcPercent int    // gcOff or a percentage
+	gcSource  string // fromFlag, fromGOGC or fromDefault
 }
 
-// resolveMemoryBudget decides the budget: --memory-limit, else GOMEMLIMIT
-// (which the runtime has applied), else cgroupShare of the container's
-// limit (cgroupLimit), else defaultMemoryLimit. Then the GC percentage:
-// --gc-percent, else GOGC (applied by the runtime), else defaultGCPercent.
-// A flag and the runtime's variable for the same thing are refused
-// together: the facade never overrides what the deployment set.
+// softLimitFor is the Go runtime's soft memory limit under a budget of
+// budget bytes: the budget less the larger of headroomShare of it and
+// nonHeapReserve, and at least minSoftLimit.
+func softLimitFor(budget int64) int64 {
+	headroom := max(int64(float64(budget)*headroomShare), nonHeapReserve)
+	return max(budget-headroom, minSoftLimit)
+}
+
+// resolveMemoryBudget decides the budget: --memory-limit, else the soft
+// limit GOMEMLIMIT gave the runtime (no budget then: the deployment chose
+// the soft limit itself), else the container's limit (cgroupLimit), else
+// defaultMemoryBudget. Then the GC percentage: --gc-percent, else GOGC
+// (applied by the runtime), else defaultGCPercent. A flag and the
+// runtime's variable for the same thing are refused together: the facade
+// never overrides what the deployment set.
 func resolveMemoryBudget(cfg MemoryConfig, getenv func(string) string, cgroupLimit memlimit.Provider) (memoryBudget, error) {
 	var b memoryBudget
 	switch {
 	case cfg.Limit != autoMemoryLimit && getenv("GOMEMLIMIT") != "":
 		return b, errors.New("--memory-limit (FACADE_MEMORY_LIMIT) and GOMEMLIMIT are both set: set one of them")
 	case cfg.Limit != autoMemoryLimit:
-		b.limit, b.limitSource = cfg.Limit, fromFlag
+		b.setBudget(cfg.Limit, fromFlag)
 	case getenv("GOMEMLIMIT") != "":
-		b.limit, b.limitSource = debug.SetMemoryLimit(-1), fromGOMEMLIMIT
+		b.softLimit, b.source = debug.SetMemoryLimit(-1), fromGOMEMLIMIT
 	default:
 		b.fromContainer(cgroupLimit)
 	}
 	switch {
 	case cfg.GCPercent != autoGCPercent && getenv("GOGC") != "":
 		return b, errors.New("--gc-percent (FACADE_GC_PERCENT) and GOGC are both set: set one of them")
-	case cfg.GCPercent == gcOff && b.limit == noMemoryLimit:
+	case cfg.GCPercent == gcOff && b.softLimit == noMemoryLimit:
 		return b, errors.New(`--gc-percent (FACADE_GC_PERCENT) = "off" needs a memory budget, and GOMEMLIMIT=off sets none: the heap would grow without bound`)
 	case cfg.GCPercent != autoGCPercent:
 		b.gcPercent, b.gcSource = cfg.GCPercent, fromFlag
 	case getenv("GOGC") != "":
 		b.gcPercent, b.gcSource = runtimeGCPercent(), fromGOGC
-	case defaultGCPercent == gcOff && b.limit == noMemoryLimit:
+	case defaultGCPercent == gcOff && b.softLimit == noMemoryLimit:
 		b.gcPercent, b.gcSource = 100, fromDefault
 	default:
 		b.gcPercent, b.gcSource = defaultGCPercent, fromDefault
@@ -119,18 +149,23 @@ func resolveMemoryBudget(cfg MemoryConfig, getenv func(string) string, cgroupLim
 	return b, nil
 }
 
-// fromContainer takes cgroupShare of the container's memory limit, or
-// defaultMemoryLimit when there is none or it cannot be read.
+// setBudget makes n bytes from source the budget, and the soft limit
+// softLimitFor(n).
+func (b *memoryBudget) setBudget(n int64, source string) {
+	b.budget, b.source, b.softLimit = n, source, softLimitFor(n)
+}
+
+// fromContainer makes the container's memory limit the budget, or
+// defaultMemoryBudget when there is none or it cannot be read.
 func (b *memoryBudget) fromContainer(cgroupLimit memlimit.Provider) {
-	b.limit, b.limitSource = defaultMemoryLimit, fromDefault
+	b.setBudget(defaultMemoryBudget, fromDefault)
 	n, err := cgroupLimit()
 	switch {
 	case errors.Is(err, memlimit.ErrNoLimit) || errors.Is(err, memlimit.ErrNoCgroup) || errors.Is(err, memlimit.ErrCgroupsNotSupported):
 	case err != nil:
 		b.cgroupErr = err
 	default:
-		share, _ := memlimit.ApplyRatio(memlimit.Limit(n), cgroupShare)()
-		b.limit, b.limitSource, b.cgroupLimit = int64(min(share, noMemoryLimit)), fromCgroup, n
+		b.setBudget(int64(min(n, noMemoryLimit)), fromCgroup)
 	}
 }
 
@@ -160,7 +195,7 @@ func smallerLimit(limit, bound memlimit.Provider) memlimit.Provider {
 // What GOMEMLIMIT or GOGC set stays as it is: b holds the runtime's own
 // value there. The limit is set first, so the GC is never off without it.
 func (b memoryBudget) apply() (restore func()) {
-	limit := debug.SetMemoryLimit(b.limit)
+	limit := debug.SetMemoryLimit(b.softLimit)
 	gc := debug.SetGCPercent(b.gcPercent)
 	return func() {
 		debug.SetGCPercent(gc)
@@ -168,17 +203,25 @@ func (b memoryBudget) apply() (restore func()) {
 	}
 }
 
-// log writes the start's one line about memory: the budget, where it came
-// from, and the GC percentage.
+// log writes the start's line about memory: the budget and where it came
+// from, the soft limit, and the GC percentage. Under GOMEMLIMIT there is
+// no budget, and the line has none. A budget too small for its headroom
+// gets a warning first: RSS will exceed it.
 func (b memoryBudget) log(logger *slog.Logger) {
-	attrs := []any{"memory_limit", limitText(b.limit), "memory_limit_bytes", b.limit, "source", b.limitSource,
-		"gc_percent", gcPercentText(b.gcPercent), "gc_percent_source", b.gcSource}
-	if b.cgroupLimit != 0 {
-		attrs = append(attrs, "cgroup_limit", sizeText(b.cgroupLimit))
-	}
 	if b.cgroupErr != nil {
 		logger.Warn("memory budget: the container's memory limit could not be read; using the default", "error", b.cgroupErr)
 	}
+	if b.budget != 0 && b.budget < nonHeapReserve+minSoftLimit {
+		logger.Warn("memory budget: too small to hold, RSS will exceed it: the soft limit is at its floor",
+			"memory_budget", sizeText(uint64(b.budget)), "soft_memory_limit", sizeText(uint64(b.softLimit)),
+			"smallest_budget_held", sizeText(nonHeapReserve+minSoftLimit))
+	}
+	var attrs []any
+	if b.budget != 0 {
+		attrs = append(attrs, "memory_budget", sizeText(uint64(b.budget)), "memory_budget_bytes", b.budget)
+	}
+	attrs = append(attrs, "source", b.source, "soft_memory_limit", limitText(b.softLimit), "soft_memory_limit_bytes", b.softLimit,
+		"gc_percent", gcPercentText(b.gcPercent), "gc_percent_source", b.gcSource)
 	logger.Info("memory budget", attrs...)
 }
 

@@ -9,8 +9,8 @@ import (
 	"github.com/dustin/go-humanize"
 )
 
-// memoryLimitSetting is --memory-limit: auto, or a size of at least
-// minMemoryLimit in the units Go (MiB, GiB) or Kubernetes (Mi, Gi) write.
+// memoryLimitSetting is --memory-limit, the facade's whole memory budget:
+// auto, or a size of at least minMemoryBudget in the units Go (MiB, GiB) or Kubernetes (Mi, Gi) write.
 type memoryLimitSetting struct{ p *int64 }
 
 func memoryLimitFlag(p *int64) *memoryLimitSetting { return &memoryLimitSetting{p} }
@@ -20,7 +20,7 @@ func (s *memoryLimitSetting) defaultText() string { return "auto" }
 func (s *memoryLimitSetting) setDefault()         { *s.p = autoMemoryLimit }
 
 func (s *memoryLimitSetting) rule() string {
-	return "auto, or a size of at least " + sizeText(minMemoryLimit) + " (e.g. 200MiB, 1.5GiB, 256Mi)"
+	return "auto, or a size of at least " + sizeText(minMemoryBudget) + " (e.g. 200MiB, 1.5GiB, 256Mi)"
 }
 
 func (s *memoryLimitSetting) parse(text string) error {
@@ -32,8 +32,8 @@ func (s *memoryLimitSetting) parse(text string) error {
 	switch {
 	case err != nil:
 		return errors.New("not a size (use e.g. 200MiB or 1GiB, or auto)")
-	case n < minMemoryLimit:
-		return errors.New("must be at least " + sizeText(minMemoryLimit))
+	case n < minMemoryBudget:
+		return errors.New("must be at least " + sizeText(minMemoryBudget))
 	case n >= noMemoryLimit:
 		return errors.New("must be less than 8EiB")
 	}
@@ -41,12 +41,17 @@ func (s *memoryLimitSetting) parse(text string) error {
 	return nil
 }
 
-// memoryLimitUsage is --memory-limit's help: where the budget comes from,
-// in one sentence.
+// memoryLimitUsage is --memory-limit's help: what the budget is, where it
+// comes from, and the soft limit derived from it.
 func memoryLimitUsage() string {
-	return fmt.Sprintf("the facade's memory budget, the Go runtime's soft memory limit: this flag when set, else GOMEMLIMIT, "+
-		"else %.0f%% of the container's cgroup memory limit (or of the machine's memory, if less), else %s; "+
-		"setting both this and GOMEMLIMIT is refused", cgroupShare*100, sizeText(defaultMemoryLimit))
+	return fmt.Sprintf("the facade's whole memory budget, as a container's memory limit is: this flag when set, "+
+		"else the container's cgroup memory limit (or the machine's memory, if less), else %s. "+
+		"The Go runtime's soft memory limit is the budget less a headroom for memory the runtime does not count "+
+		"(the binary's mapped pages, kernel buffers): %.0f%% of the budget or %s, whichever is more, "+
+		"and never below %s, so a budget under %s starts but cannot be held. "+
+		"GOMEMLIMIT, when set, is the soft limit itself, as Go means it, and there is no budget: it wins over the cgroup and the default, "+
+		"and setting both it and this flag is refused",
+		sizeText(defaultMemoryBudget), headroomShare*100, sizeText(nonHeapReserve), sizeText(minSoftLimit), sizeText(nonHeapReserve+minSoftLimit))
 }
 
 // gcPercentSetting is --gc-percent: auto, off, or a percentage as GOGC

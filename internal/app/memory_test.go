@@ -8,6 +8,7 @@ import (
 	"math"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,10 +62,35 @@ func unread(t *testing.T) memlimit.Provider {
 
 func noCgroupLimit() (uint64, error) { return 0, memlimit.ErrNoLimit }
 
-// TestMemoryBudgetPrecedence: the budget is --memory-limit, else
-// GOMEMLIMIT (as the runtime applied it), else 90% of the container's
-// limit, else 256MiB; the GC percentage --gc-percent, else GOGC, else off,
-// or Go's 100 when GOMEMLIMIT=off leaves no budget.
+// TestSoftLimitFor: the soft limit is the budget less the larger of 10%
+// and nonHeapReserve (32 MiB), and never below minSoftLimit (16 MiB).
+func TestSoftLimitFor(t *testing.T) {
+	tests := []struct {
+		budget, want int64
+	}{
+		{16 * mib, 16 * mib},                                // the smallest --memory-limit: the floor
+		{32 * mib, 16 * mib},                                // the bench's death-spiral budget: the floor
+		{48 * mib, 16 * mib},                                // the smallest budget held
+		{64 * mib, 32 * mib},                                // the reserve
+		{256 * mib, 224 * mib},                              // the manifests' limit: the reserve
+		{320 * mib, 288 * mib},                              // where 10% and the reserve meet
+		{1 << 30, 1<<30 - 107374182},                        // 10%
+		{math.MaxInt64, math.MaxInt64 - 922337203685477632}, // 10%, without overflow
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.budget), func(t *testing.T) {
+			if got := softLimitFor(tt.budget); got != tt.want {
+				t.Errorf("softLimitFor(%d) = %d, want %d", tt.budget, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestMemoryBudgetPrecedence: the budget is --memory-limit, else none
+// (GOMEMLIMIT is the soft limit, as the runtime applied it), else the
+// container's limit, else 256MiB, and the soft limit derives from it; the
+// GC percentage --gc-percent, else GOGC, else off, or Go's 100 when
+// GOMEMLIMIT=off leaves no limit.
 func TestMemoryBudgetPrecedence(t *testing.T) {
 	unreadable := errors.New("open /sys/fs/cgroup/memory.max: permission denied")
 	tests := []struct {
@@ -76,29 +102,33 @@ func TestMemoryBudgetPrecedence(t *testing.T) {
 		want    memoryBudget
 	}{
 		{"nothing set", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, noCgroupLimit,
-			memoryBudget{limit: 256 * mib, limitSource: "default", gcPercent: gcOff, gcSource: "default"}},
+			memoryBudget{budget: 256 * mib, source: "default", softLimit: 224 * mib, gcPercent: gcOff, gcSource: "default"}},
 		{"cgroup limit", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, memlimit.Limit(512 * mib),
-			memoryBudget{limit: 512 * mib * 9 / 10, limitSource: "cgroup", cgroupLimit: 512 * mib, gcPercent: gcOff, gcSource: "default"}},
+			memoryBudget{budget: 512 * mib, source: "cgroup", softLimit: 512*mib - 53687091, gcPercent: gcOff, gcSource: "default"}},
+		{"cgroup limit of 8EiB", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, memlimit.Limit(1 << 63),
+			memoryBudget{budget: math.MaxInt64, source: "cgroup", softLimit: math.MaxInt64 - 922337203685477632, gcPercent: gcOff, gcSource: "default"}},
 		{"not in a cgroup", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, func() (uint64, error) { return 0, memlimit.ErrNoCgroup },
-			memoryBudget{limit: 256 * mib, limitSource: "default", gcPercent: gcOff, gcSource: "default"}},
+			memoryBudget{budget: 256 * mib, source: "default", softLimit: 224 * mib, gcPercent: gcOff, gcSource: "default"}},
 		{"no cgroups on this system", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, func() (uint64, error) { return 0, memlimit.ErrCgroupsNotSupported },
-			memoryBudget{limit: 256 * mib, limitSource: "default", gcPercent: gcOff, gcSource: "default"}},
+			memoryBudget{budget: 256 * mib, source: "default", softLimit: 224 * mib, gcPercent: gcOff, gcSource: "default"}},
 		{"cgroup unreadable", MemoryConfig{}, nil, [2]int64{math.MaxInt64, 100}, func() (uint64, error) { return 0, unreadable },
-			memoryBudget{limit: 256 * mib, limitSource: "default", cgroupErr: unreadable, gcPercent: gcOff, gcSource: "default"}},
+			memoryBudget{budget: 256 * mib, source: "default", softLimit: 224 * mib, cgroupErr: unreadable, gcPercent: gcOff, gcSource: "default"}},
 		{"GOMEMLIMIT", MemoryConfig{}, map[string]string{"GOMEMLIMIT": "300MiB"}, [2]int64{300 * mib, 100}, unread(t),
-			memoryBudget{limit: 300 * mib, limitSource: "GOMEMLIMIT", gcPercent: gcOff, gcSource: "default"}},
+			memoryBudget{source: "GOMEMLIMIT", softLimit: 300 * mib, gcPercent: gcOff, gcSource: "default"}},
 		{"GOMEMLIMIT=off", MemoryConfig{}, map[string]string{"GOMEMLIMIT": "off"}, [2]int64{math.MaxInt64, 100}, unread(t),
-			memoryBudget{limit: math.MaxInt64, limitSource: "GOMEMLIMIT", gcPercent: 100, gcSource: "default"}},
+			memoryBudget{source: "GOMEMLIMIT", softLimit: math.MaxInt64, gcPercent: 100, gcSource: "default"}},
 		{"GOGC", MemoryConfig{}, map[string]string{"GOGC": "150"}, [2]int64{math.MaxInt64, 150}, memlimit.Limit(512 * mib),
-			memoryBudget{limit: 512 * mib * 9 / 10, limitSource: "cgroup", cgroupLimit: 512 * mib, gcPercent: 150, gcSource: "GOGC"}},
+			memoryBudget{budget: 512 * mib, source: "cgroup", softLimit: 512*mib - 53687091, gcPercent: 150, gcSource: "GOGC"}},
 		{"GOGC=off", MemoryConfig{}, map[string]string{"GOGC": "off"}, [2]int64{math.MaxInt64, -1}, noCgroupLimit,
-			memoryBudget{limit: 256 * mib, limitSource: "default", gcPercent: gcOff, gcSource: "GOGC"}},
+			memoryBudget{budget: 256 * mib, source: "default", softLimit: 224 * mib, gcPercent: gcOff, gcSource: "GOGC"}},
 		{"flags", MemoryConfig{Limit: 100 * mib, GCPercent: 200}, nil, [2]int64{math.MaxInt64, 100}, unread(t),
-			memoryBudget{limit: 100 * mib, limitSource: "flag", gcPercent: 200, gcSource: "flag"}},
+			memoryBudget{budget: 100 * mib, source: "flag", softLimit: 68 * mib, gcPercent: 200, gcSource: "flag"}},
+		{"budget by flag below what it can hold", MemoryConfig{Limit: 32 * mib}, nil, [2]int64{math.MaxInt64, 100}, unread(t),
+			memoryBudget{budget: 32 * mib, source: "flag", softLimit: 16 * mib, gcPercent: gcOff, gcSource: "default"}},
 		{"GC off by flag under GOMEMLIMIT", MemoryConfig{GCPercent: gcOff}, map[string]string{"GOMEMLIMIT": "1GiB"}, [2]int64{1 << 30, 100}, unread(t),
-			memoryBudget{limit: 1 << 30, limitSource: "GOMEMLIMIT", gcPercent: gcOff, gcSource: "flag"}},
+			memoryBudget{source: "GOMEMLIMIT", softLimit: 1 << 30, gcPercent: gcOff, gcSource: "flag"}},
 		{"GC percentage by flag without a budget", MemoryConfig{GCPercent: 50}, map[string]string{"GOMEMLIMIT": "off"}, [2]int64{math.MaxInt64, 100}, unread(t),
-			memoryBudget{limit: math.MaxInt64, limitSource: "GOMEMLIMIT", gcPercent: 50, gcSource: "flag"}},
+			memoryBudget{source: "GOMEMLIMIT", softLimit: math.MaxInt64, gcPercent: 50, gcSource: "flag"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,30 +172,39 @@ func TestSmallerLimit(t *testing.T) {
 // budgetLine finds the start's log line about memory.
 var budgetLine = regexp.MustCompile(`(?m)^.*msg="memory budget".*$`)
 
+// tooSmall finds the start's warning that the budget cannot be held.
+var tooSmallLine = regexp.MustCompile(`(?m)^.*level=WARN msg="memory budget: too small to hold.*$`)
+
 // TestRunAppliesMemoryBudget starts the binary's whole path with each source
-// of the budget and checks what the runtime then runs with, what the log
-// line and /metrics say, and that Run puts the runtime back when it returns.
+// of the budget and checks the soft limit the runtime then runs with (the
+// budget less its headroom; GOMEMLIMIT's untouched), what the log lines
+// and /metrics say, and that Run puts the runtime back when it returns.
 func TestRunAppliesMemoryBudget(t *testing.T) {
 	tests := []struct {
-		name    string
-		args    []string
-		env     map[string]string
-		runtime [2]int64 // as GOMEMLIMIT and GOGC left the runtime
-		cgroup  memlimit.Provider
-		limit   int64
-		gc      int
-		logged  []string
+		name     string
+		args     []string
+		env      map[string]string
+		runtime  [2]int64 // as GOMEMLIMIT and GOGC left the runtime
+		cgroup   memlimit.Provider
+		limit    int64 // the soft limit
+		gc       int
+		logged   []string
+		tooSmall string // the warning's attributes, when the budget cannot be held
 	}{
-		{"cgroup limit", nil, nil, [2]int64{math.MaxInt64, 100}, memlimit.Limit(512 * mib), 512 * mib * 9 / 10, gcOff,
-			[]string{"memory_limit=461MiB", "source=cgroup", "cgroup_limit=512MiB", "gc_percent=off", "gc_percent_source=default"}},
-		{"no cgroup limit", nil, nil, [2]int64{math.MaxInt64, 100}, noCgroupLimit, 256 * mib, gcOff,
-			[]string{"memory_limit=256MiB", "memory_limit_bytes=268435456", "source=default", "gc_percent=off"}},
-		{"flags", []string{"--memory-limit=100MiB", "--gc-percent=200"}, nil, [2]int64{math.MaxInt64, 100}, unread(t), 100 * mib, 200,
-			[]string{"memory_limit=100MiB", "source=flag", "gc_percent=200", "gc_percent_source=flag"}},
-		{"variables", nil, map[string]string{"FACADE_MEMORY_LIMIT": "1GiB", "FACADE_GC_PERCENT": "400"}, [2]int64{math.MaxInt64, 100}, unread(t), 1 << 30, 400,
-			[]string{"memory_limit=1.0GiB", "source=flag", "gc_percent=400"}},
+		{"cgroup limit", nil, nil, [2]int64{math.MaxInt64, 100}, memlimit.Limit(512 * mib), 512*mib - 53687091, gcOff,
+			[]string{"memory_budget=512MiB", "memory_budget_bytes=536870912", "source=cgroup", "soft_memory_limit=461MiB", "soft_memory_limit_bytes=483183821",
+				"gc_percent=off", "gc_percent_source=default"}, ""},
+		{"no cgroup limit", nil, nil, [2]int64{math.MaxInt64, 100}, noCgroupLimit, 224 * mib, gcOff,
+			[]string{"memory_budget=256MiB", "memory_budget_bytes=268435456", "source=default", "soft_memory_limit=224MiB", "gc_percent=off"}, ""},
+		{"flags", []string{"--memory-limit=1GiB", "--gc-percent=200"}, nil, [2]int64{math.MaxInt64, 100}, unread(t), 1<<30 - 107374182, 200,
+			[]string{"memory_budget=1.0GiB", "source=flag", "soft_memory_limit=922MiB", "soft_memory_limit_bytes=966367642", "gc_percent=200", "gc_percent_source=flag"}, ""},
+		{"variables", nil, map[string]string{"FACADE_MEMORY_LIMIT": "64MiB", "FACADE_GC_PERCENT": "400"}, [2]int64{math.MaxInt64, 100}, unread(t), 32 * mib, 400,
+			[]string{"memory_budget=64MiB", "source=flag", "soft_memory_limit=32MiB", "gc_percent=400"}, ""},
+		{"budget too small to hold", []string{"--memory-limit=32MiB"}, nil, [2]int64{math.MaxInt64, 100}, unread(t), 16 * mib, gcOff,
+			[]string{"memory_budget=32MiB", "source=flag", "soft_memory_limit=16MiB", "gc_percent=off"},
+			"memory_budget=32MiB soft_memory_limit=16MiB smallest_budget_held=48MiB"},
 		{"GOMEMLIMIT and GOGC", nil, map[string]string{"GOMEMLIMIT": "300MiB", "GOGC": "150"}, [2]int64{300 * mib, 150}, memlimit.Limit(512 * mib), 300 * mib, 150,
-			[]string{"memory_limit=300MiB", "source=GOMEMLIMIT", "gc_percent=150", "gc_percent_source=GOGC"}},
+			[]string{"source=GOMEMLIMIT", "soft_memory_limit=300MiB", "gc_percent=150", "gc_percent_source=GOGC"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,12 +219,7 @@ func TestRunAppliesMemoryBudget(t *testing.T) {
 			if got := gcPercentNow(); got != tt.gc {
 				t.Errorf("the runtime's GC percentage is %d, want %d", got, tt.gc)
 			}
-			line := budgetLine.FindString(r.out.String())
-			for _, want := range tt.logged {
-				if !strings.Contains(line, " "+want) {
-					t.Errorf("the memory budget's log line lacks %s:\n%s", want, r.out.String())
-				}
-			}
+			assertBudgetLogged(t, r.out.String(), tt.logged, tt.tooSmall)
 			fams, _ := (&testEnv{restURL: "http://" + r.httpAddr}).scrape(t)
 			if got := fams.value(t, "go_gc_gomemlimit_bytes", nil); got != float64(tt.limit) {
 				t.Errorf("/metrics go_gc_gomemlimit_bytes = %v, want %d", got, tt.limit)
@@ -200,6 +234,30 @@ func TestRunAppliesMemoryBudget(t *testing.T) {
 				t.Errorf("after Run, the GC percentage is %d, want %d back", got, tt.runtime[1])
 			}
 		})
+	}
+}
+
+// assertBudgetLogged checks the start's memory line holds each of logged,
+// and that the warning of a budget too small to hold is there with
+// tooSmall's attributes when tooSmall is not empty, and absent otherwise.
+// Under GOMEMLIMIT (no budget) the line names none.
+func assertBudgetLogged(t *testing.T, out string, logged []string, tooSmall string) {
+	t.Helper()
+	line := budgetLine.FindString(out)
+	for _, want := range logged {
+		if !strings.Contains(line, " "+want) {
+			t.Errorf("the memory budget's log line lacks %s:\n%s", want, out)
+		}
+	}
+	if slices.Contains(logged, "source=GOMEMLIMIT") && strings.Contains(line, "memory_budget=") {
+		t.Errorf("under GOMEMLIMIT the log line names a budget:\n%s", line)
+	}
+	warning := tooSmallLine.FindString(out)
+	switch {
+	case tooSmall == "" && warning != "":
+		t.Errorf("a budget that can be held was warned about:\n%s", warning)
+	case tooSmall != "" && !strings.Contains(warning, " "+tooSmall):
+		t.Errorf("no warning with %s that the budget cannot be held:\n%s", tooSmall, out)
 	}
 }
 

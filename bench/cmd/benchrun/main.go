@@ -9,7 +9,8 @@
 // and List, plaintext or HTTPS to the stand-in) against the floor, the
 // facade over gRPC and REST, and vanguard; the memory matrix (-memory,
 // -gogc) and the death-spiral check (-spiral) against the facade alone,
-// under GOMEMLIMIT and GOGC set on its process.
+// its whole memory budget set as a container's limit would
+// (FACADE_MEMORY_LIMIT) and GOGC set or not.
 //
 // Servers are pinned to CPU 0 and the load generator to CPU 1 with taskset
 // when there are two CPUs or more, so the numbers measure the servers.
@@ -36,9 +37,10 @@ type options struct {
 	soak             time.Duration
 	commit           string // of the facade's source when the run started
 
-	budgets []budget // the memory matrix's; none skips it
-	gcs     []string // the GC settings of the memory matrix
-	spiral  budget   // the death-spiral check's budget; 0 skips it
+	budgets  []budget // the memory matrix's; none skips it
+	gcs      []string // the GC settings of the memory matrix
+	spiral   budget   // the death-spiral check's budget; 0 skips it
+	facadeGC string   // the facade's default GC as its --help says it ("off", "200"); "" unknown
 }
 
 // The memory matrix's defaults: 64 MiB and deploy/base's limits.memory;
@@ -60,9 +62,9 @@ func main() {
 		", the memory matrix's get-c50-mem<budget> and get-c500-mem<budget>, the death spiral's get-c500-spiral<budget>")
 	flag.DurationVar(&o.soak, "soak", 5*time.Minute, "after the workloads, gRPC Get at c500 for this long with the facade's memory sampled, for RSS growth (0: skip)")
 	o.budgets, o.gcs, o.spiral = defaultBudgets, defaultGCs, defaultSpiral
-	flag.Func("memory", "comma list of memory budgets (GOMEMLIMIT of the facade) for the memory matrix: Get at c50 and c500, gRPC and REST, under each -gogc setting; empty skips it (default "+joinList(defaultBudgets)+")",
+	flag.Func("memory", "comma list of memory budgets for the memory matrix, each the facade's whole memory as a container's limit (FACADE_MEMORY_LIMIT; the facade derives its Go soft limit), held against its peak RSS: Get at c50 and c500, gRPC and REST, under each -gogc setting; empty skips it (default "+joinList(defaultBudgets)+")",
 		func(s string) (err error) { o.budgets, err = parseBudgets(s); return err })
-	flag.Func("gogc", "comma list of the memory matrix's GC settings: default (GOGC unset: the facade's own choice under the budget), off, or a GOGC percentage (100: Go's default) (default "+strings.Join(defaultGCs, ",")+")",
+	flag.Func("gogc", "comma list of the memory matrix's GC settings, in any number and order, e.g. default,100,200,400,off: default (GOGC unset: the facade's own choice, read from its -h), off, or a GOGC percentage (100: Go's default) (default "+strings.Join(defaultGCs, ",")+")",
 		func(s string) (err error) { o.gcs, err = parseGCs(s); return err })
 	flag.Func("spiral", "budget of the death-spiral check: Get at c500, gRPC and REST, the facade's default GC; empty skips it (default "+defaultSpiral.String()+")",
 		func(s string) (err error) {
@@ -84,6 +86,14 @@ func main() {
 func run(ctx context.Context, o options) error {
 	start := time.Now()
 	o.commit = commit()
+	facade, err := filepath.Abs(o.facadeBin)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(facade); err != nil {
+		return fmt.Errorf("facade binary: %w (run make build)", err)
+	}
+	o.facadeGC = facadeDefaultGC(ctx, facade)
 	ws, err := selectWorkloads(allWorkloads(o), o.only)
 	if err != nil {
 		return err
@@ -96,13 +106,6 @@ func run(ctx context.Context, o options) error {
 	logf("building stand-in, loadgen and vanguard")
 	if err := command(ctx, "", "go", "build", "-o", bin+"/", "./cmd/standin", "./cmd/loadgen", "./cmd/vanguard").Run(); err != nil {
 		return fmt.Errorf("build: %w", err)
-	}
-	facade, err := filepath.Abs(o.facadeBin)
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(facade); err != nil {
-		return fmt.Errorf("facade binary: %w (run make build)", err)
 	}
 
 	env, err := startEnv(ctx, bin, facade)

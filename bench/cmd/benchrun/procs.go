@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -75,14 +76,18 @@ func (e *env) child(ctx context.Context, cpu string, name string, args ...string
 	return cmd
 }
 
-// withGC returns environ with GOGC and GOMEMLIMIT replaced by gc's, so a
+// memoryVariables are the facade's memory settings: the Go runtime's and
+// its own.
+var memoryVariables = []string{"GOGC=", "GOMEMLIMIT=", "FACADE_MEMORY_LIMIT=", "FACADE_GC_PERCENT="}
+
+// withGC returns environ with every memory setting replaced by gc's, so a
 // variable gc leaves out is unset; a nil gc returns environ unchanged.
 func withGC(environ, gc []string) []string {
 	if gc == nil {
 		return environ
 	}
 	out := slices.DeleteFunc(slices.Clone(environ), func(kv string) bool {
-		return strings.HasPrefix(kv, "GOGC=") || strings.HasPrefix(kv, "GOMEMLIMIT=")
+		return slices.ContainsFunc(memoryVariables, func(v string) bool { return strings.HasPrefix(kv, v) })
 	})
 	return append(out, gc...)
 }
@@ -285,4 +290,19 @@ func setLatency(d time.Duration) error {
 		return fmt.Errorf("set latency: %s", resp.Status)
 	}
 	return nil
+}
+
+// defaultGCHelp is how the facade's -h says its default GC percentage, in
+// --gc-percent's allowed values: "auto (GOGC when set, else off)".
+var defaultGCHelp = regexp.MustCompile(`auto \(GOGC when set, else ([0-9]+|off)\)`)
+
+// facadeDefaultGC is the facade's default GC percentage as its -h says it
+// ("off", "200"), for the memory matrix's labels; "" when -h does not say.
+func facadeDefaultGC(ctx context.Context, facade string) string {
+	help, err := exec.CommandContext(ctx, facade, "-h").CombinedOutput()
+	if m := defaultGCHelp.FindSubmatch(help); err == nil && m != nil {
+		return string(m[1])
+	}
+	logf("the facade's -h names no default GC percentage (%v): the memory matrix's rows say \"facade's default GC\" alone", err)
+	return ""
 }

@@ -37,9 +37,10 @@ func alwaysUp(rs []result, w, t string) bool {
 // check: one row per budget, concurrency, protocol and GC setting.
 func renderMemory(rs []result, ws []workload) string {
 	return renderSection(rs, memoryOnly(ws), "## Memory budgets\n\n"+
-		"The facade runs with `GOMEMLIMIT` set to the budget and either `GOGC` unset (its default GC under that budget) or `GOGC` set; the variants of one budget and concurrency are interleaved in each round. "+
+		"The budget is the facade's whole memory, set as a container's limit would be: `FACADE_MEMORY_LIMIT` (`--memory-limit`), from which the facade derives its Go soft limit (the budget less a headroom for the memory the runtime does not count: the README's \"Memory budget\"). "+
+		"`GOGC` is unset (the facade's default GC, named in the row) or set; the variants of one budget and concurrency are interleaved in each round. "+
 		"RPS and CPU are medians over rounds; peak RSS is the highest VmHWM of any round (warm-up and run, in a new process each), checked against the budget; "+
-		"errors are summed over rounds; \"up after\" is the facade answering `/readyz` after every run. The `spiral` rows are the death-spiral check: a budget deliberately too small.\n\n"+
+		"errors are summed over rounds; \"up after\" is the facade answering `/readyz` after every run. The `spiral` rows are the death-spiral check: a budget deliberately too small, below what the facade can hold (its RSS is shown, not held to the budget).\n\n"+
 		"| workload | budget | target | RPS | server CPU µs/call | peak RSS MiB | RSS ≤ budget | errors | up after |\n"+
 		"|---|---:|---|---:|---:|---:|:---:|---:|:---:|\n",
 		func(w workload, t target) string {
@@ -72,7 +73,7 @@ func memoryChecks(rs []result, ws []workload) []check {
 		switch {
 		case !ran:
 		case w.spiral:
-			cs = append(cs, check{name: fmt.Sprintf("%s: the facade stays up with no errors (gRPC and REST, GOMEMLIMIT=%s)", w.name, w.budget),
+			cs = append(cs, check{name: fmt.Sprintf("%s: the facade stays up with no errors (gRPC and REST, budget %s)", w.name, w.budget),
 				got: fmt.Sprintf("%.0f errors, up: %s", errs, yesNo(up)), ok: errs == 0 && up, have: true})
 		default:
 			cs = append(cs, check{name: fmt.Sprintf("%s: peak RSS ≤ %s in every row", w.name, w.budget),

@@ -24,15 +24,15 @@ func verdicts(cs []check) map[string]bool {
 }
 
 func TestMemoryChecks(t *testing.T) {
-	ws := memoryWorkloads([]budget{64 << 20}, []string{gcDefault})
+	ws := memoryWorkloads([]budget{64 << 20}, []string{gcDefault}, "off")
 	c50, c500 := ws[0], ws[1]
 	grpc, rest := c500.targets[0], c500.targets[1]
-	spiral := spiralWorkload(32 << 20)
+	spiral := spiralWorkload(32<<20, "off")
 	const (
 		rss50   = "get-c50-mem64MiB: peak RSS ≤ 64MiB in every row"
 		rss500  = "get-c500-mem64MiB: peak RSS ≤ 64MiB in every row"
 		errs500 = "get-c500-mem64MiB: no errors, the facade up (gRPC and REST, every GC setting)"
-		spiralC = "get-c500-spiral32MiB: the facade stays up with no errors (gRPC and REST, GOMEMLIMIT=32MiB)"
+		spiralC = "get-c500-spiral32MiB: the facade stays up with no errors (gRPC and REST, budget 32MiB)"
 	)
 	for _, tc := range []struct {
 		name string

@@ -21,8 +21,9 @@ type workload struct {
 	latency     time.Duration // injected in the stand-in
 	upstream    string        // the stand-in's base URL the servers call: plaintext, TLS, or TLS offering h2
 	targets     []target
-	// budget is the facade's GOMEMLIMIT for the memory matrix and the
-	// death-spiral check (spiral set), 0 for the other workloads.
+	// budget is the facade's whole memory budget (FACADE_MEMORY_LIMIT) for
+	// the memory matrix and the death-spiral check (spiral set), 0 for the
+	// other workloads.
 	budget budget
 	spiral bool
 }
@@ -54,8 +55,9 @@ type target struct {
 	name   string
 	mode   string // loadgen -mode
 	server serverKind
-	// gc replaces the facade's inherited GOGC and GOMEMLIMIT when not nil
-	// (the memory matrix); nil leaves the environment as it is.
+	// gc replaces the facade's inherited memory settings (GOGC,
+	// GOMEMLIMIT, FACADE_MEMORY_LIMIT, FACADE_GC_PERCENT) when not nil (the
+	// memory matrix); nil leaves the environment as it is.
 	gc []string
 }
 
@@ -116,13 +118,16 @@ func (w workload) address(t target) string {
 // choice under the budget.
 const gcDefault = "default"
 
-// underBudget is t with the facade's GOMEMLIMIT set to b and, unless gc
-// is gcDefault, GOGC set to gc.
-func (t target) underBudget(b budget, gc string) target {
-	t.gc = []string{"GOMEMLIMIT=" + b.String()}
+// underBudget is t with the facade's whole memory budget set to b, as a
+// container's limit would (FACADE_MEMORY_LIMIT: the facade derives its Go
+// soft limit from it), and, unless gc is gcDefault, GOGC set to gc (which
+// the facade follows when --gc-percent is not given). facadeGC is what the
+// facade says its default is, for the label ("" if unknown).
+func (t target) underBudget(b budget, gc, facadeGC string) target {
+	t.gc = []string{"FACADE_MEMORY_LIMIT=" + b.String()}
 	switch gc {
 	case gcDefault:
-		t.name += ", facade's default GC"
+		t.name += ", " + defaultGCLabel(facadeGC)
 	case "100":
 		t.gc = append(t.gc, "GOGC=100")
 		t.name += ", GOGC=100 (Go's default)"
@@ -133,15 +138,28 @@ func (t target) underBudget(b budget, gc string) target {
 	return t
 }
 
+// defaultGCLabel names the facade's default GC: "facade's default GC
+// (off)", "(GOGC=200)" for a percentage, no parentheses when unknown.
+func defaultGCLabel(facadeGC string) string {
+	switch {
+	case facadeGC == "":
+		return "facade's default GC"
+	case facadeGC == "off":
+		return "facade's default GC (off)"
+	}
+	return "facade's default GC (GOGC=" + facadeGC + ")"
+}
+
 // memoryWorkloads is the memory matrix: for each budget, Get at 50 and
 // 500 callers against the facade over gRPC and REST under each GC
 // setting, all of one budget and concurrency interleaved in each round.
-func memoryWorkloads(budgets []budget, gcs []string) []workload {
+// facadeGC is the facade's default GC, for the labels.
+func memoryWorkloads(budgets []budget, gcs []string, facadeGC string) []workload {
 	var out []workload
 	for _, b := range budgets {
 		var ts []target
 		for _, gc := range gcs {
-			ts = append(ts, facadeGRPC.underBudget(b, gc), facadeREST.underBudget(b, gc))
+			ts = append(ts, facadeGRPC.underBudget(b, gc, facadeGC), facadeREST.underBudget(b, gc, facadeGC))
 		}
 		for _, c := range []int{50, 500} {
 			out = append(out, workload{name: fmt.Sprintf("get-c%d-mem%s", c, b), op: "get", concurrency: c, targets: ts, budget: b})
@@ -152,18 +170,18 @@ func memoryWorkloads(budgets []budget, gcs []string) []workload {
 
 // spiralWorkload is the death-spiral check: Get at 500 callers, gRPC and
 // REST, with the facade's default GC under a budget deliberately too small.
-func spiralWorkload(b budget) workload {
+func spiralWorkload(b budget, facadeGC string) workload {
 	return workload{name: "get-c500-spiral" + b.String(), op: "get", concurrency: 500, budget: b, spiral: true,
-		targets: []target{facadeGRPC.underBudget(b, gcDefault), facadeREST.underBudget(b, gcDefault)}}
+		targets: []target{facadeGRPC.underBudget(b, gcDefault, facadeGC), facadeREST.underBudget(b, gcDefault, facadeGC)}}
 }
 
 // allWorkloads is every workload o asks for, the standard ones first,
 // with their defaults filled in.
 func allWorkloads(o options) []workload {
 	ws := slices.Clone(standardWorkloads)
-	ws = append(ws, memoryWorkloads(o.budgets, o.gcs)...)
+	ws = append(ws, memoryWorkloads(o.budgets, o.gcs, o.facadeGC)...)
 	if o.spiral > 0 {
-		ws = append(ws, spiralWorkload(o.spiral))
+		ws = append(ws, spiralWorkload(o.spiral, o.facadeGC))
 	}
 	for i := range ws {
 		if ws[i].upstream == "" {
@@ -201,7 +219,8 @@ var budgetUnits = []struct {
 	size   budget
 }{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
 
-// parseBudget reads a budget as GOMEMLIMIT writes one: a whole number of
+// parseBudget reads a budget as GOMEMLIMIT writes one (the facade's
+// --memory-limit reads it too): a whole number of
 // B, KiB, MiB, GiB or TiB ("64MiB"); a bare number is bytes.
 func parseBudget(s string) (budget, error) {
 	num, unit := s, budget(1)
@@ -218,8 +237,8 @@ func parseBudget(s string) (budget, error) {
 	return budget(n) * unit, nil
 }
 
-// String writes b in the largest unit that divides it, as GOMEMLIMIT
-// reads it.
+// String writes b in the largest unit that divides it, as the facade's
+// --memory-limit (and GOMEMLIMIT) reads it.
 func (b budget) String() string {
 	for _, u := range budgetUnits {
 		if b%u.size == 0 {

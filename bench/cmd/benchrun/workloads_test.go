@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -90,11 +91,17 @@ func TestParseLists(t *testing.T) {
 }
 
 // TestMemoryMatrix checks the facade's environment in each cell: the
-// budget as GOMEMLIMIT, GOGC left unset for the facade's default and set
-// for the others, and every cell of one budget and concurrency in one
+// budget as FACADE_MEMORY_LIMIT (the whole memory, as a container's
+// limit), GOGC left unset for the facade's default and set for the others,
+// any list of GC settings in its order, rows labelled with what the
+// facade's default is, and every cell of one budget and concurrency in one
 // workload, so its variants are interleaved.
 func TestMemoryMatrix(t *testing.T) {
-	ws := memoryWorkloads([]budget{64 << 20, 256 << 20}, []string{gcDefault, "100"})
+	gcs, err := parseGCs("default,100,200,400,off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := memoryWorkloads([]budget{64 << 20, 256 << 20}, gcs, "off")
 	type cell struct {
 		Workload, Target string
 		Concurrency      int
@@ -110,12 +117,17 @@ func TestMemoryMatrix(t *testing.T) {
 	for _, b := range []string{"64MiB", "256MiB"} {
 		for _, c := range []int{50, 500} {
 			name := "get-c" + map[int]string{50: "50", 500: "500"}[c] + "-mem" + b
-			want = append(want,
-				cell{name, "facade gRPC, facade's default GC", c, []string{"GOMEMLIMIT=" + b}},
-				cell{name, "facade REST, facade's default GC", c, []string{"GOMEMLIMIT=" + b}},
-				cell{name, "facade gRPC, GOGC=100 (Go's default)", c, []string{"GOMEMLIMIT=" + b, "GOGC=100"}},
-				cell{name, "facade REST, GOGC=100 (Go's default)", c, []string{"GOMEMLIMIT=" + b, "GOGC=100"}},
-			)
+			budget := "FACADE_MEMORY_LIMIT=" + b
+			for _, v := range []struct{ label, gogc string }{
+				{"facade's default GC (off)", ""}, {"GOGC=100 (Go's default)", "GOGC=100"},
+				{"GOGC=200", "GOGC=200"}, {"GOGC=400", "GOGC=400"}, {"GOGC=off", "GOGC=off"},
+			} {
+				env := []string{budget}
+				if v.gogc != "" {
+					env = append(env, v.gogc)
+				}
+				want = append(want, cell{name, "facade gRPC, " + v.label, c, env}, cell{name, "facade REST, " + v.label, c, env})
+			}
 		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -123,16 +135,55 @@ func TestMemoryMatrix(t *testing.T) {
 	}
 }
 
+func TestDefaultGCLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"off": "facade's default GC (off)",
+		"200": "facade's default GC (GOGC=200)",
+		"":    "facade's default GC",
+	} {
+		if got := defaultGCLabel(in); got != want {
+			t.Errorf("defaultGCLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestDefaultGCFromTheFacadesHelp reads the default from the --gc-percent
+// line of the facade's -h, as the binary writes it.
+func TestDefaultGCFromTheFacadesHelp(t *testing.T) {
+	for help, want := range map[string]string{
+		"  -gc-percent percent\n    \tallowed: auto (GOGC when set, else off), off, or 1 to 100000 (default auto)\n": "off",
+		"    \tallowed: auto (GOGC when set, else 200), off, or 1 to 100000 (default auto)\n":                        "200",
+		"    \tallowed: auto, off, or 1 to 100000\n":                                                                 "",
+	} {
+		var got string
+		if m := defaultGCHelp.FindStringSubmatch(help); m != nil {
+			got = m[1]
+		}
+		if got != want {
+			t.Errorf("default GC read from %q = %q, want %q", help, got, want)
+		}
+	}
+	// The README's flag table, which internal/app's TestREADMEFlagTables
+	// keeps equal to the binary's -h, says it the same way.
+	readme, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if defaultGCHelp.Find(readme) == nil {
+		t.Errorf("the README's --gc-percent row no longer says its default as %s: update defaultGCHelp", defaultGCHelp)
+	}
+}
+
 func TestWithGCReplacesTheInheritedSettings(t *testing.T) {
-	inherited := []string{"PATH=/bin", "GOGC=off", "GOMEMLIMIT=1GiB", "GOGCX=1"}
+	inherited := []string{"PATH=/bin", "GOGC=off", "GOMEMLIMIT=1GiB", "FACADE_MEMORY_LIMIT=2GiB", "FACADE_GC_PERCENT=50", "GOGCX=1"}
 	for _, tc := range []struct {
 		name string
 		gc   []string
 		want []string
 	}{
 		{"not in the matrix: inherited", nil, inherited},
-		{"facade's default: GOGC unset", []string{"GOMEMLIMIT=64MiB"}, []string{"PATH=/bin", "GOGCX=1", "GOMEMLIMIT=64MiB"}},
-		{"Go's default", []string{"GOMEMLIMIT=64MiB", "GOGC=100"}, []string{"PATH=/bin", "GOGCX=1", "GOMEMLIMIT=64MiB", "GOGC=100"}},
+		{"facade's default: GOGC unset", []string{"FACADE_MEMORY_LIMIT=64MiB"}, []string{"PATH=/bin", "GOGCX=1", "FACADE_MEMORY_LIMIT=64MiB"}},
+		{"Go's default", []string{"FACADE_MEMORY_LIMIT=64MiB", "GOGC=100"}, []string{"PATH=/bin", "GOGCX=1", "FACADE_MEMORY_LIMIT=64MiB", "GOGC=100"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if diff := cmp.Diff(tc.want, withGC(inherited, tc.gc)); diff != "" {

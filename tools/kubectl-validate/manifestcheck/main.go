@@ -13,9 +13,9 @@
 // (and the prometheus.io/scheme annotation's) scheme follows TLS, the grace period outlasts preStop plus
 // --drain-delay plus --shutdown-timeout, the drain delay outlasts the readiness probe's failureThreshold ×
 // periodSeconds, the security context is restricted, resources are set, a
-// memory budget set by GOMEMLIMIT or --memory-limit stays below
-// limits.memory (else the budget follows it), and Services, the HPA and the
-// PDB point at the Deployment.
+// memory budget set by --memory-limit is at most limits.memory and a soft
+// limit set by GOMEMLIMIT below it (else the budget is limits.memory), and
+// Services, the HPA and the PDB point at the Deployment.
 package main
 
 import (

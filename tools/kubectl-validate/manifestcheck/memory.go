@@ -8,14 +8,15 @@ import (
 )
 
 // checkMemory holds the facade's memory budget against the container's
-// memory limit. Left alone, the budget follows limits.memory (the binary
-// gives the Go runtime 90% of its cgroup's limit). Set by GOMEMLIMIT or
-// --memory-limit, it must stay below limits.memory: the rest is memory the
-// runtime does not count, which the kernel charges to the container too,
-// and a soft limit at or above the hard one lets the kernel kill the
-// container before the GC tries to stay under it. Like the binary, it
-// refuses a flag set together with the Go runtime's variable for the same
-// thing.
+// memory limit. Left alone, the budget is limits.memory (the binary reads
+// its cgroup's limit). --memory-limit (FACADE_MEMORY_LIMIT) means the same
+// as limits.memory, the whole memory, so it may equal it but not exceed
+// it. GOMEMLIMIT keeps Go's meaning, the soft limit itself, and must stay
+// below limits.memory: the rest is memory the runtime does not count,
+// which the kernel charges to the container too, and a soft limit at or
+// above the hard one lets the kernel kill the container before the GC
+// tries to stay under it. Like the binary, it refuses a flag set together
+// with the Go runtime's variable for the same thing.
 func (k *deploymentCheck) checkMemory() {
 	for _, p := range [][2]string{{"memory-limit", "GOMEMLIMIT"}, {"gc-percent", "GOGC"}} {
 		if _, ok := k.cfg[p[0]]; ok && k.env[p[1]] != "" {
@@ -26,20 +27,27 @@ func (k *deploymentCheck) checkMemory() {
 	if !ok {
 		return // checkSecurity reports it
 	}
-	for _, set := range [][2]string{{"GOMEMLIMIT", k.env["GOMEMLIMIT"]}, {"--memory-limit", k.get("memory-limit")}} {
-		what, v := set[0], set[1]
-		if v == "" || v == "auto" || v == "off" {
-			continue
-		}
-		budget, err := resource.ParseQuantity(kubernetesUnits(v))
-		if err != nil {
-			k.bad("%s=%s is not a size this check can read", what, v)
-			continue
-		}
-		if budget.Cmp(limit) >= 0 {
-			k.bad("%s=%s is not below limits.memory (%s): the kernel would kill the container before the Go runtime holds to it", what, v, limit.String())
-		}
+	if v, ok := k.memorySize("GOMEMLIMIT", k.env["GOMEMLIMIT"]); ok && v.Cmp(limit) >= 0 {
+		k.bad("GOMEMLIMIT=%s, the Go runtime's soft limit, is not below limits.memory (%s): the kernel would kill the container before the Go runtime holds to it", k.env["GOMEMLIMIT"], limit.String())
 	}
+	if v, ok := k.memorySize("--memory-limit", k.get("memory-limit")); ok && v.Cmp(limit) > 0 {
+		k.bad("--memory-limit=%s, the facade's whole memory budget, is above limits.memory (%s): the kernel would kill the container before the facade holds to it", k.get("memory-limit"), limit.String())
+	}
+}
+
+// memorySize reads a size GOMEMLIMIT or --memory-limit was set to; false
+// when it is not set to one (unset, auto or off) or cannot be read, which
+// it reports.
+func (k *deploymentCheck) memorySize(what, v string) (resource.Quantity, bool) {
+	if v == "" || v == "auto" || v == "off" {
+		return resource.Quantity{}, false
+	}
+	q, err := resource.ParseQuantity(kubernetesUnits(v))
+	if err != nil {
+		k.bad("%s=%s is not a size this check can read", what, v)
+		return q, false
+	}
+	return q, true
 }
 
 // kubernetesUnits writes a size as the Go runtime (300MiB) or the facade's
