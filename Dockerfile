@@ -44,7 +44,7 @@ COPY --from=build /out/pigello-facade /out/pigello-emulator /usr/local/bin/
 USER 65532:65532
 # No GOMEMLIMIT or GOGC: the facade's memory budget is the container's memory
 # limit, its Go soft limit that budget less a headroom for non-heap memory
-# (README, "Memory budget"), and the GC is off under it. GOMEMLIMIT would set
+# (README, "Memory budget"), and the GC runs at 400% under it. GOMEMLIMIT would set
 # the soft limit itself, GOGC the GC percentage.
 EXPOSE 9090 8080
 ENTRYPOINT ["/usr/local/bin/pigello-facade"]

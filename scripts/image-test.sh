@@ -173,11 +173,11 @@ wait_ready "$POD-facade" "https://127.0.0.1:$TLS_HTTP_PORT/readyz" -k
 curl -fsSk -o /dev/null "https://127.0.0.1:$TLS_HTTP_PORT/healthz" || fail "TLS /healthz"
 log "TLS pod: https /readyz and /healthz: 200 without a token"
 # The container's 256m is the budget, read from its cgroup; the Go runtime's
-# soft limit is 32 MiB below it; GC off.
+# soft limit is 32 MiB below it; the GC at its default 400%.
 budget=$(podman logs "$POD-facade" 2>&1 | grep '"msg":"memory budget"') || fail "TLS pod: no memory budget log line"
-grep -q '"memory_budget_bytes":268435456,"source":"cgroup","soft_memory_limit":"224MiB","soft_memory_limit_bytes":234881024,"gc_percent":"off"' <<<"$budget" ||
-	fail "TLS pod: memory budget $budget, want the container's 256m from its cgroup, a 224MiB soft limit, GC off"
-log "TLS pod: memory budget 256MiB, the container's limit (cgroup), soft limit 224MiB, GC off"
+grep -q '"memory_budget_bytes":268435456,"source":"cgroup","soft_memory_limit":"224MiB","soft_memory_limit_bytes":234881024,"gc_percent":"400"' <<<"$budget" ||
+	fail "TLS pod: memory budget $budget, want the container's 256m from its cgroup, a 224MiB soft limit, GC at 400%"
+log "TLS pod: memory budget 256MiB, the container's limit (cgroup), soft limit 224MiB, GC at 400%"
 G=("${GRPCURL[@]}" -cacert "$secrets/tls/tls.crt")
 # (grpcurl's reflection needs the token; the health service itself does not.)
 health=$("${G[@]}" -H "authorization: Bearer $TOKEN" "127.0.0.1:$TLS_GRPC_PORT" grpc.health.v1.Health/Check 2>&1) || fail "TLS gRPC health: $health"

@@ -111,7 +111,7 @@ func TestVersionNeedsNoVariable(t *testing.T) {
 // keeps the soft limit and GC percentage the Go runtime took from
 // GOMEMLIMIT and GOGC (and names no budget), and with neither runs under a
 // budget (the cgroup's or the default) with a soft limit below it and the
-// GC off. The start stops after the budget's log line: the gRPC address is
+// default GC percentage. The start stops after the budget's log line: the gRPC address is
 // taken.
 func TestMemoryBudgetFromTheEnvironment(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
@@ -134,7 +134,7 @@ func TestMemoryBudgetFromTheEnvironment(t *testing.T) {
 		sources []string // where the budget may come from
 	}{
 		{"GOMEMLIMIT and GOGC", []string{"GOMEMLIMIT=300MiB", "GOGC=150"}, budget{0, "GOMEMLIMIT", 300 << 20, "150", "GOGC"}, []string{"GOMEMLIMIT"}},
-		{"nothing set", nil, budget{GCPercent: "off", GCSource: "default"}, []string{"cgroup", "default"}},
+		{"nothing set", nil, budget{GCPercent: "400", GCSource: "default"}, []string{"cgroup", "default"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,27 +13,28 @@ import (
 // The memory budget is the facade's whole memory, as a container's memory
 // limit is: the Go runtime's soft memory limit (debug.SetMemoryLimit) is
 // the budget less a headroom for what the runtime does not count, and the
-// GC percentage is how the collector paces itself below that limit. Issue
-// 12 measured the facade at 50 callers: with the GC off under a 56 MiB soft
-// limit, 1.46–1.53× vanguard's throughput and 2.76–2.84× the upstream's CPU
-// per call, against 1.09–1.29× and 3.1–3.3× with Go's defaults (GOGC=100,
-// no limit); GOGC=400 under 48 MiB gave 1.27–1.48×, GOGC=200 1.31–1.37×.
-// The price is memory, and the budget bounds it.
+// GC percentage is how the collector paces itself below that limit.
 const (
 	// defaultGCPercent is the GC percentage when neither --gc-percent nor
-	// GOGC gives one: off, the best of the measurements above. The GC then
-	// runs only as the runtime's memory nears the soft limit. That is no
-	// weaker a bound than a percentage: once the live heap times
-	// (1 + GOGC/100) passes the limit the limit paces the GC whatever
-	// GOGC says, so off, 400 or 100 behave alike near it (Go caps the GC
-	// at about half the CPU there, so a live heap at the limit degrades
-	// throughput instead of stalling; it is never a hard cap: under 16
-	// MiB, below its live memory at 500 gRPC callers, the facade answered
-	// every call, at about a ninth of the throughput). Off only spends the
-	// memory a percentage would leave unused below the limit. Without a
-	// limit (GOMEMLIMIT=off) the default is Go's 100 instead: off would
-	// let the heap grow without bound.
-	defaultGCPercent = gcOff
+	// GOGC gives one. make bench's memory matrix (2026-12-07, 3 interleaved
+	// rounds, Get, budgets 256 MiB and 64 MiB) chose 400 over off and 100:
+	//
+	//	256 MiB, 50 callers:  gRPC 6973 rps with 400, 6544 off, 6185 at 100;
+	//	                      REST 5742, 4775, 4990; peak RSS 56–58 MiB with
+	//	                      400, 228–230 MiB off, 39 MiB at 100.
+	//	256 MiB, 500 callers: gRPC 4568, 4427, 3927; REST 3345, 3066, 3069;
+	//	                      peak RSS 105–162, 230–234, 61–80 MiB.
+	//	64 MiB:               400 and off alike (the limit paces the GC).
+	//
+	// Off lets every call allocate fresh memory until the heap reaches the
+	// soft limit, so its memory is cache-cold and its RSS the whole budget;
+	// 400 keeps the heap at about five times the live data, which is
+	// faster and uses less of the budget. Near the limit the limit paces
+	// the GC whatever the percentage says (Go caps the GC at about half
+	// the CPU there, so a live heap at the limit degrades throughput
+	// instead of stalling: the death-spiral run, 500 callers under a
+	// 32 MiB budget, answered every call).
+	defaultGCPercent = 400
 
 	// headroomShare and nonHeapReserve make the headroom between the
 	// budget and the soft limit: the larger of this share of the budget
@@ -141,7 +142,8 @@ func resolveMemoryBudget(cfg MemoryConfig, getenv func(string) string, cgroupLim
 		b.gcPercent, b.gcSource = cfg.GCPercent, fromFlag
 	case getenv("GOGC") != "":
 		b.gcPercent, b.gcSource = runtimeGCPercent(), fromGOGC
-	case defaultGCPercent == gcOff && b.softLimit == noMemoryLimit:
+	case b.softLimit == noMemoryLimit:
+		// GOMEMLIMIT=off: no limit bounds the heap, so Go's own default.
 		b.gcPercent, b.gcSource = 100, fromDefault
 	default:
 		b.gcPercent, b.gcSource = defaultGCPercent, fromDefault
