@@ -148,16 +148,16 @@ func TestCreatesRecognised(t *testing.T) {
 	var creates []string
 	for i := range sd.Methods().Len() {
 		md := sd.Methods().Get(i)
-		if r := createdResource(md); r != nil {
-			creates = append(creates, string(md.Name())+" makes "+string(r.Name()))
+		if fd := createdField(md); fd != nil {
+			creates = append(creates, string(md.Name())+" makes "+string(fd.Message().Name()))
 		}
 	}
 	if diff := cmp.Diff([]string{"CreateWorkEngagement makes WorkEngagement"}, creates); diff != "" {
 		t.Errorf("creates (-want +got):\n%s", diff)
 	}
-	options := createOptions()
-	if _, ok := options[accountsv1.WorkEngagementService_CreateWorkEngagement_FullMethodName]; !ok || len(options) != 1 {
-		t.Errorf("createOptions has %d entries, want exactly CreateWorkEngagement's", len(options))
+	checks := createChecks()
+	if c, ok := checks[accountsv1.WorkEngagementService_CreateWorkEngagement_FullMethodName]; !ok || len(checks) != 1 || c.field.Name() != "work_engagement" {
+		t.Errorf("createChecks has %d entries, want exactly CreateWorkEngagement's, on work_engagement", len(checks))
 	}
 	var skipped []string
 	for name := range skipReadOnly((*accountsv1.WorkEngagement)(nil).ProtoReflect().Descriptor()) {

@@ -82,13 +82,19 @@ var codeReasons = map[codes.Code]string{
 // ValidationInterceptor checks each request against the contract's
 // protovalidate rules before the handler runs, so nothing invalid reaches
 // Pigello. A create's read-only fields, which it ignores, are not checked
-// (createOptions).
+// (createCheck), and a create that breaks a rule also hears which REQUIRED
+// fields it left unset.
 func ValidationInterceptor(v protovalidate.Validator) grpc.UnaryServerInterceptor {
-	creates := createOptions()
+	creates := createChecks()
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		if m, ok := req.(proto.Message); ok {
-			if err := v.Validate(m, creates[info.FullMethod]...); err != nil {
-				return nil, errorStatus(ctx, err, "")
+			create := creates[info.FullMethod]
+			var opts []protovalidate.ValidationOption
+			if create != nil {
+				opts = create.options
+			}
+			if err := v.Validate(m, opts...); err != nil {
+				return nil, errorStatus(ctx, create.withMissing(m, err), "")
 			}
 		}
 		return handler(ctx, req)

@@ -163,6 +163,8 @@ func TestCreateRejectedBeforeUpstream(t *testing.T) {
 		{"organization without id", &accountsv1.WorkEngagement{Name: "n", Organization: &accountsv1.Organization{}}, []string{"work_engagement.organization.id"}},
 		{"bad colour, junk id", &accountsv1.WorkEngagement{Id: "junk", Name: "n", ColorCode: proto.String("ggg")}, []string{"work_engagement.color_code"}},
 		{"no work_engagement", nil, []string{"work_engagement"}},
+		// Every problem in one answer: a broken rule and a missing name.
+		{"no name and a bad colour", &accountsv1.WorkEngagement{ColorCode: proto.String("ggg")}, []string{"work_engagement.color_code", "work_engagement.name"}},
 	}
 	// REST cannot send this request: its body always fills a work
 	// engagement, and an empty one has no name.
