@@ -47,6 +47,10 @@ type options struct {
 // the facade's own GC and Go's.
 var (
 	defaultBudgets = []budget{64 << 20, 256 << 20}
+	// defaultMemoryBudget is the facade's own budget where nothing sets
+	// one, as in the standard workloads (no cgroup limit, no flag): the
+	// README's "Memory budget".
+	defaultMemoryBudget budget = 256 << 20
 	defaultGCs     = []string{gcDefault, "100"}
 	defaultSpiral  = budget(32 << 20)
 )
