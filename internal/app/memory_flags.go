@@ -11,21 +11,18 @@ import (
 
 // memoryLimitSetting is --memory-limit, the facade's whole memory budget:
 // auto, or a size of at least minMemoryBudget in the units Go (MiB, GiB) or Kubernetes (Mi, Gi) write.
-type memoryLimitSetting struct{ p *int64 }
+type memoryLimitSetting struct{ autoSetting[int64] }
 
-func memoryLimitFlag(p *int64) *memoryLimitSetting { return &memoryLimitSetting{p} }
-
-func (s *memoryLimitSetting) kind() string        { return "size" }
-func (s *memoryLimitSetting) defaultText() string { return "auto" }
-func (s *memoryLimitSetting) setDefault()         { *s.p = autoMemoryLimit }
+func memoryLimitFlag(p *int64) *memoryLimitSetting {
+	return &memoryLimitSetting{autoSetting[int64]{p: p, word: "size", auto: autoMemoryLimit}}
+}
 
 func (s *memoryLimitSetting) rule() string {
 	return "auto, or a size of at least " + sizeText(minMemoryBudget) + " (e.g. 200MiB, 1.5GiB, 256Mi)"
 }
 
 func (s *memoryLimitSetting) parse(text string) error {
-	if text == "auto" {
-		*s.p = autoMemoryLimit
+	if s.parseAuto(text) {
 		return nil
 	}
 	n, err := humanize.ParseBytes(text)
@@ -56,24 +53,21 @@ func memoryLimitUsage() string {
 
 // gcPercentSetting is --gc-percent: auto, off, or a percentage as GOGC
 // takes it.
-type gcPercentSetting struct{ p *int }
+type gcPercentSetting struct{ autoSetting[int] }
 
-func gcPercentFlag(p *int) *gcPercentSetting { return &gcPercentSetting{p} }
-
-func (s *gcPercentSetting) kind() string        { return "percent" }
-func (s *gcPercentSetting) defaultText() string { return "auto" }
-func (s *gcPercentSetting) setDefault()         { *s.p = autoGCPercent }
+func gcPercentFlag(p *int) *gcPercentSetting {
+	return &gcPercentSetting{autoSetting[int]{p: p, word: "percent", auto: autoGCPercent}}
+}
 
 func (s *gcPercentSetting) rule() string {
 	return fmt.Sprintf("auto (GOGC when set, else %s), off, or 1 to %d", gcPercentText(defaultGCPercent), maxGCPercent)
 }
 
 func (s *gcPercentSetting) parse(text string) error {
-	switch text {
-	case "auto":
-		*s.p = autoGCPercent
+	if s.parseAuto(text) {
 		return nil
-	case "off":
+	}
+	if text == "off" {
 		*s.p = gcOff
 		return nil
 	}
@@ -86,6 +80,28 @@ func (s *gcPercentSetting) parse(text string) error {
 	}
 	*s.p = n
 	return nil
+}
+
+// autoSetting is the part of a setting whose default is "auto": decided at
+// start from the environment, stored as the value auto.
+type autoSetting[T int | int64] struct {
+	p    *T
+	word string // the type word --help shows
+	auto T
+}
+
+func (s *autoSetting[T]) kind() string        { return s.word }
+func (s *autoSetting[T]) defaultText() string { return "auto" }
+func (s *autoSetting[T]) setDefault()         { *s.p = s.auto }
+
+// parseAuto sets the value to auto when text says "auto", and reports
+// whether it did.
+func (s *autoSetting[T]) parseAuto(text string) bool {
+	if text != "auto" {
+		return false
+	}
+	*s.p = s.auto
+	return true
 }
 
 // sizeText writes n bytes in binary units, rounded to a few digits: 256MiB,
