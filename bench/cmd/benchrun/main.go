@@ -51,8 +51,8 @@ var (
 	// one, as in the standard workloads (no cgroup limit, no flag): the
 	// README's "Memory budget".
 	defaultMemoryBudget budget = 256 << 20
-	defaultGCs     = []string{gcDefault, "100"}
-	defaultSpiral  = budget(32 << 20)
+	defaultGCs                 = []string{gcDefault, "100"}
+	defaultSpiral              = budget(32 << 20)
 )
 
 func main() {
