@@ -147,7 +147,7 @@ func (c *Client) bareDo(ctx, actx context.Context, r *request, out any) (status 
 		done := c.hook(req)
 		defer func() { done(status, err) }() // after the body is closed
 	}
-	resp, err := c.hc.Do(req)
+	resp, err := c.rt.RoundTrip(req) // not hc.Do: see New
 	if err != nil {
 		return 0, connected(), transportError(ctx, actx, r.op, "send request", err)
 	}
