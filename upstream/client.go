@@ -22,7 +22,7 @@ type Client struct {
 	baseURL string // absolute, without trailing slash
 	// rt makes each exchange: the transport of the *http.Client given to
 	// New, called directly (see New).
-	rt http.RoundTripper
+	rt      http.RoundTripper
 	observe func(context.Context, Event)
 	hook    RequestHook
 

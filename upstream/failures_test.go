@@ -27,7 +27,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 	// A caller's own client follows redirects by default; the Client uses
 	// only its transport, so it never does either (see New).
 	clients := map[string]func() *http.Client{
-		"NewHTTPClient":   NewHTTPClient,
+		"NewHTTPClient":    NewHTTPClient,
 		"following client": func() *http.Client { return &http.Client{Transport: NewTransport()} },
 	}
 	for name, hc := range clients {
