@@ -164,18 +164,30 @@ type listCase struct {
 	matches int
 }
 
+// eachListTarget runs body once for each list envelope and transport, as
+// the subtest envelope/transport, on an emulator answering with that
+// envelope (setupList, made once per envelope).
+func eachListTarget(t *testing.T, body func(t *testing.T, env *listEnv, tr namedTransport)) {
+	t.Helper()
+	for _, envelope := range emulator.ListEnvelopes() {
+		t.Run(string(envelope), func(t *testing.T) {
+			env := setupList(t, envelope)
+			for _, tr := range env.transports() {
+				t.Run(tr.name, func(t *testing.T) { body(t, env, tr) })
+			}
+		})
+	}
+}
+
 // runListCases runs each case with each envelope, over gRPC and REST.
 func runListCases(t *testing.T, cases []listCase) {
-	for _, envelope := range emulator.ListEnvelopes() {
-		env := setupList(t, envelope)
-		for _, tr := range env.transports() {
-			for _, tc := range cases {
-				t.Run(fmt.Sprintf("%s/%s/%s", envelope, tr.name, tc.name), func(t *testing.T) {
-					env.assertListCase(t, tr, tc)
-				})
-			}
+	eachListTarget(t, func(t *testing.T, env *listEnv, tr namedTransport) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				env.assertListCase(t, tr, tc)
+			})
 		}
-	}
+	})
 }
 
 func (e *listEnv) assertListCase(t *testing.T, tr transport, tc listCase) {

@@ -121,31 +121,28 @@ func TestListWalk(t *testing.T) {
 		{"searched, one full page", &accountsv1.ListWorkEngagementsRequest{Search: "X-"}, []string{"Alpha", "Bravo"}, []int{2, 0}, []int{2}},
 		{"none", &accountsv1.ListWorkEngagementsRequest{Search: "zzz"}, nil, []int{0}, []int{0}},
 	}
-	for _, envelope := range emulator.ListEnvelopes() {
-		env := setupList(t, envelope)
-		for _, tr := range env.transports() {
-			for _, tt := range tests {
-				t.Run(fmt.Sprintf("%s/%s/%s", envelope, tr.name, tt.name), func(t *testing.T) {
-					env.emu.ResetRequests()
-					sizes := tt.array
-					if envelope == emulator.ListPaginated {
-						sizes = tt.paginated
-					}
-					want := splitPages(tt.want, sizes, env.totalSize(len(tt.want)))
-					if diff := cmp.Diff(want, listAll(t, tr, tt.req, env.label, 2), cmp.AllowUnexported(listPage{})); diff != "" {
-						t.Errorf("pages mismatch (-want +got):\n%s", diff)
-					}
-					var asked []string
-					for i := range sizes {
-						asked = append(asked, fmt.Sprintf("%d/2", i+1))
-					}
-					if diff := cmp.Diff(asked, pagesAsked(t, env.queries(t))); diff != "" {
-						t.Errorf("_page/_page_size asked mismatch (-want +got):\n%s", diff)
-					}
-				})
-			}
+	eachListTarget(t, func(t *testing.T, env *listEnv, tr namedTransport) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				env.emu.ResetRequests()
+				sizes := tt.array
+				if env.envelope == emulator.ListPaginated {
+					sizes = tt.paginated
+				}
+				want := splitPages(tt.want, sizes, env.totalSize(len(tt.want)))
+				if diff := cmp.Diff(want, listAll(t, tr, tt.req, env.label, 2), cmp.AllowUnexported(listPage{})); diff != "" {
+					t.Errorf("pages mismatch (-want +got):\n%s", diff)
+				}
+				var asked []string
+				for i := range sizes {
+					asked = append(asked, fmt.Sprintf("%d/2", i+1))
+				}
+				if diff := cmp.Diff(asked, pagesAsked(t, env.queries(t))); diff != "" {
+					t.Errorf("_page/_page_size asked mismatch (-want +got):\n%s", diff)
+				}
+			})
 		}
-	}
+	})
 }
 
 // splitPages returns the pages that hold items, in pages of sizes, each
@@ -180,71 +177,58 @@ func TestListPageSizeChanges(t *testing.T) {
 		{[]int32{7, 1, 500}, nil},
 		{[]int32{4, 4, 6, 9}, nil},
 	}
-	for _, envelope := range emulator.ListEnvelopes() {
-		env := setupList(t, envelope)
-		for _, tr := range env.transports() {
-			for _, tt := range tests {
-				t.Run(fmt.Sprintf("%s/%s/%v", envelope, tr.name, tt.sizes), func(t *testing.T) {
-					env.emu.ResetRequests()
-					pages := listAll(t, tr, &accountsv1.ListWorkEngagementsRequest{}, env.label, tt.sizes...)
-					asked := pagesAsked(t, env.queries(t))
-					if diff := cmp.Diff(allListed, flatten(pages)); diff != "" {
-						t.Errorf("items mismatch (-want +got), the emulator was asked for %v:\n%s", asked, diff)
-					}
-					if diff := cmp.Diff(tt.asked, asked); tt.asked != nil && diff != "" {
-						t.Errorf("_page/_page_size asked mismatch (-want +got):\n%s", diff)
-					}
-				})
-			}
+	eachListTarget(t, func(t *testing.T, env *listEnv, tr namedTransport) {
+		for _, tt := range tests {
+			t.Run(fmt.Sprint(tt.sizes), func(t *testing.T) {
+				env.emu.ResetRequests()
+				pages := listAll(t, tr, &accountsv1.ListWorkEngagementsRequest{}, env.label, tt.sizes...)
+				asked := pagesAsked(t, env.queries(t))
+				if diff := cmp.Diff(allListed, flatten(pages)); diff != "" {
+					t.Errorf("items mismatch (-want +got), the emulator was asked for %v:\n%s", asked, diff)
+				}
+				if diff := cmp.Diff(tt.asked, asked); tt.asked != nil && diff != "" {
+					t.Errorf("_page/_page_size asked mismatch (-want +got):\n%s", diff)
+				}
+			})
 		}
-	}
+	})
 }
 
 // TestListShowsCreated: a work engagement created through the facade is
 // listed as Create answered it, with each envelope, over gRPC and REST.
 func TestListShowsCreated(t *testing.T) {
-	for _, envelope := range emulator.ListEnvelopes() {
-		env := setupList(t, envelope)
-		for _, tr := range env.transports() {
-			t.Run(string(envelope)+"/"+tr.name, func(t *testing.T) {
-				name := "Golf " + tr.name
-				created := create(t, tr, &accountsv1.WorkEngagement{Name: name, ColorCode: proto.String("777"), CustomId: proto.String("G-1")})
-				if created.err != nil {
-					t.Fatalf("Create returned %v", created.err)
-				}
-				a := tr.List(callCtx(t), &accountsv1.ListWorkEngagementsRequest{Search: name})
-				if a.err != nil {
-					t.Fatalf("List returned %v", a.err)
-				}
-				if diff := cmp.Diff([]*accountsv1.WorkEngagement{created.we}, a.resp.GetWorkEngagements(), protocmp.Transform()); diff != "" {
-					t.Errorf("List after Create mismatch (-created +listed):\n%s", diff)
-				}
-			})
+	eachListTarget(t, func(t *testing.T, env *listEnv, tr namedTransport) {
+		name := "Golf " + tr.name
+		created := create(t, tr, &accountsv1.WorkEngagement{Name: name, ColorCode: proto.String("777"), CustomId: proto.String("G-1")})
+		if created.err != nil {
+			t.Fatalf("Create returned %v", created.err)
 		}
-	}
+		a := tr.List(callCtx(t), &accountsv1.ListWorkEngagementsRequest{Search: name})
+		if a.err != nil {
+			t.Fatalf("List returned %v", a.err)
+		}
+		if diff := cmp.Diff([]*accountsv1.WorkEngagement{created.we}, a.resp.GetWorkEngagements(), protocmp.Transform()); diff != "" {
+			t.Errorf("List after Create mismatch (-created +listed):\n%s", diff)
+		}
+	})
 }
 
 // TestListItemsMappedAsGet: each listed work engagement reads exactly as
 // Get reads it, with each envelope, over gRPC and REST.
 func TestListItemsMappedAsGet(t *testing.T) {
-	for _, envelope := range emulator.ListEnvelopes() {
-		env := setupList(t, envelope)
-		for _, tr := range env.transports() {
-			t.Run(string(envelope)+"/"+tr.name, func(t *testing.T) {
-				a := tr.List(callCtx(t), &accountsv1.ListWorkEngagementsRequest{})
-				if a.err != nil || len(a.resp.GetWorkEngagements()) != len(allListed) {
-					t.Fatalf("List returned %v, %v; want %d work engagements", a.resp, a.err, len(allListed))
-				}
-				for _, listed := range a.resp.GetWorkEngagements() {
-					got := tr.Get(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: listed.GetId()})
-					if got.err != nil {
-						t.Fatalf("Get(%s) returned %v", listed.GetId(), got.err)
-					}
-					if diff := cmp.Diff(got.we, listed, protocmp.Transform()); diff != "" {
-						t.Errorf("%s: List mismatch (-get +list):\n%s", listed.GetName(), diff)
-					}
-				}
-			})
+	eachListTarget(t, func(t *testing.T, env *listEnv, tr namedTransport) {
+		a := tr.List(callCtx(t), &accountsv1.ListWorkEngagementsRequest{})
+		if a.err != nil || len(a.resp.GetWorkEngagements()) != len(allListed) {
+			t.Fatalf("List returned %v, %v; want %d work engagements", a.resp, a.err, len(allListed))
 		}
-	}
+		for _, listed := range a.resp.GetWorkEngagements() {
+			got := tr.Get(callCtx(t), &accountsv1.GetWorkEngagementRequest{Id: listed.GetId()})
+			if got.err != nil {
+				t.Fatalf("Get(%s) returned %v", listed.GetId(), got.err)
+			}
+			if diff := cmp.Diff(got.we, listed, protocmp.Transform()); diff != "" {
+				t.Errorf("%s: List mismatch (-get +list):\n%s", listed.GetName(), diff)
+			}
+		}
+	})
 }

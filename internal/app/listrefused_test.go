@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/pigello-facade/pigello-facade/emulator"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"google.golang.org/grpc/codes"
 )
@@ -55,23 +54,22 @@ func TestListRefused(t *testing.T) {
 		{"filter syntax", &accountsv1.ListWorkEngagementsRequest{Filter: `color_code = "abc`}, "filter"},
 		{"filter too long", &accountsv1.ListWorkEngagementsRequest{Filter: strings.Repeat(" ", 2049)}, "filter"},
 	}
-	for _, envelope := range emulator.ListEnvelopes() {
-		env := setupList(t, envelope)
-		for _, tr := range env.transports() {
-			for _, tt := range tests {
-				t.Run(fmt.Sprintf("%s/%s/%s", envelope, tr.name, tt.name), func(t *testing.T) {
-					env.emu.ResetRequests()
-					tr.List(callCtx(t), tt.req).assertInvalid(t, tt.field)
-					env.assertNoUpstream(t)
-				})
-			}
+	eachListTarget(t, func(t *testing.T, env *listEnv, tr namedTransport) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				env.emu.ResetRequests()
+				tr.List(callCtx(t), tt.req).assertInvalid(t, tt.field)
+				env.assertNoUpstream(t)
+			})
 		}
-		t.Run(string(envelope)+"/REST/page size not a number", func(t *testing.T) {
-			env.emu.ResetRequests()
-			restTransport{env.restURL}.listQuery(callCtx(t), "page_size=ten").assertInvalid(t, "page_size")
-			env.assertNoUpstream(t)
-		})
-	}
+		if rest, ok := tr.transport.(restTransport); ok {
+			t.Run("page size not a number", func(t *testing.T) {
+				env.emu.ResetRequests()
+				rest.listQuery(callCtx(t), "page_size=ten").assertInvalid(t, "page_size")
+				env.assertNoUpstream(t)
+			})
+		}
+	})
 }
 
 // TestListRefusalsNameTheProblem: the BadRequest says what is wrong, in
@@ -113,41 +111,38 @@ func TestListTokenBound(t *testing.T) {
 			PageSize: size, Filter: first.Filter, OrderBy: first.OrderBy, Search: first.Search, PageToken: token,
 		}
 	}
-	for _, envelope := range emulator.ListEnvelopes() {
-		env := setupList(t, envelope)
-		for _, tr := range env.transports() {
-			a := tr.List(callCtx(t), first)
-			if a.err != nil || a.resp.GetNextPageToken() == "" {
-				t.Fatalf("%s/%s: first page returned %v, %v; want a next page token", envelope, tr.name, a.resp, a.err)
-			}
-			token := a.resp.GetNextPageToken()
-			for _, tt := range refused {
-				t.Run(fmt.Sprintf("%s/%s/%s", envelope, tr.name, tt.name), func(t *testing.T) {
-					env.emu.ResetRequests()
-					req := next(token, first.PageSize)
-					tt.edit(req)
-					tr.List(callCtx(t), req).assertInvalid(t, "page_token")
-					env.assertNoUpstream(t)
-				})
-			}
-			tests := []struct {
-				name  string
-				size  int32
-				query string
-				want  []string
-			}{
-				{"the same request", 2, fmt.Sprintf(query, 2, 2), []string{"Charlie", "Delta"}},
-				// Two items had: the first page of 3, less those two.
-				{"another page size", 3, fmt.Sprintf(query, 1, 3), []string{"Charlie"}},
-			}
-			for _, tt := range tests {
-				t.Run(fmt.Sprintf("%s/%s/%s", envelope, tr.name, tt.name), func(t *testing.T) {
-					resp := env.listOnce(t, tr, next(token, tt.size), tt.query)
-					if diff := cmp.Diff(tt.want, env.labels(resp)); diff != "" {
-						t.Errorf("List mismatch (-want +got):\n%s", diff)
-					}
-				})
-			}
+	eachListTarget(t, func(t *testing.T, env *listEnv, tr namedTransport) {
+		a := tr.List(callCtx(t), first)
+		if a.err != nil || a.resp.GetNextPageToken() == "" {
+			t.Fatalf("first page returned %v, %v; want a next page token", a.resp, a.err)
 		}
-	}
+		token := a.resp.GetNextPageToken()
+		for _, tt := range refused {
+			t.Run(tt.name, func(t *testing.T) {
+				env.emu.ResetRequests()
+				req := next(token, first.PageSize)
+				tt.edit(req)
+				tr.List(callCtx(t), req).assertInvalid(t, "page_token")
+				env.assertNoUpstream(t)
+			})
+		}
+		tests := []struct {
+			name  string
+			size  int32
+			query string
+			want  []string
+		}{
+			{"the same request", 2, fmt.Sprintf(query, 2, 2), []string{"Charlie", "Delta"}},
+			// Two items had: the first page of 3, less those two.
+			{"another page size", 3, fmt.Sprintf(query, 1, 3), []string{"Charlie"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				resp := env.listOnce(t, tr, next(token, tt.size), tt.query)
+				if diff := cmp.Diff(tt.want, env.labels(resp)); diff != "" {
+					t.Errorf("List mismatch (-want +got):\n%s", diff)
+				}
+			})
+		}
+	})
 }

@@ -33,15 +33,15 @@ type transport interface {
 	List(context.Context, *accountsv1.ListWorkEngagementsRequest) listAnswer
 }
 
-// transports are the facade's two faces, by name.
-func (e *testEnv) transports() []struct {
+// namedTransport is one of the facade's faces and its name in subtests.
+type namedTransport struct {
 	name string
 	transport
-} {
-	return []struct {
-		name string
-		transport
-	}{
+}
+
+// transports are the facade's two faces, by name.
+func (e *testEnv) transports() []namedTransport {
+	return []namedTransport{
 		{"gRPC", grpcTransport{e.client}},
 		{"REST", restTransport{e.restURL}},
 	}
