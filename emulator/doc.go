@@ -20,6 +20,10 @@
 //	srv := httptest.NewServer(emulator.New(emulator.Config{}))
 //	defer srv.Close()
 //
+// Outside tests, Emulator.NewServer gives an http.Server with timeouts that
+// releases the requests a fault holds when it shuts down; the
+// pigello-emulator command and the facade's --emulator serve it so.
+//
 // A credential header sent twice is refused (401), whether the second value
 // differs or not: Django sees the two joined by a comma, which matches
 // nothing.

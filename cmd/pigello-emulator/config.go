@@ -63,7 +63,7 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return config{}, err // usage is printed; run treats this as success
+			return config{}, errAnswered // fs printed the usage
 		}
 		return config{}, fmt.Errorf("pigello-emulator: %w", err)
 	}
@@ -71,7 +71,8 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 		return config{}, fmt.Errorf("pigello-emulator: unexpected arguments %q", fs.Args())
 	}
 	if cfg.version {
-		return cfg, nil // nothing else is needed, so nothing else can fail
+		fmt.Fprintf(stdout, "pigello-emulator %s\n", version)
+		return config{}, errAnswered
 	}
 	creds, demo, err := credentialsFromEnv(getenv)
 	if err != nil {
@@ -80,6 +81,10 @@ func parseConfig(args []string, getenv func(string) string, stdout io.Writer) (c
 	cfg.credentials, cfg.demo = creds, demo
 	return cfg, nil
 }
+
+// errAnswered is parseConfig's answer to --help and --version: it has
+// printed what was asked, so run exits successfully without serving.
+var errAnswered = errors.New("pigello-emulator: answered --help or --version")
 
 // envName returns the environment variable of flag name, EMULATOR_ and the
 // name in upper snake case, or "" for the version flag, which has none.

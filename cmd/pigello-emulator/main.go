@@ -28,7 +28,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -64,33 +63,19 @@ func main() {
 // tests can run the whole command in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := parseConfig(args, getenv, stdout)
-	if errors.Is(err, flag.ErrHelp) {
+	if errors.Is(err, errAnswered) {
 		return nil
 	}
 	if err != nil {
 		return err
-	}
-	if cfg.version {
-		fmt.Fprintf(stdout, "pigello-emulator %s\n", version)
-		return nil
 	}
 	emu := emulator.New(emulator.Config{Credentials: cfg.credentials, ListEnvelope: cfg.listEnvelope})
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("pigello-emulator: listen: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           emu,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
-	// Requests held by a scripted fault (Hang, Latency) would otherwise
-	// keep Shutdown waiting for its whole timeout.
-	srv.RegisterOnShutdown(emu.Close)
 	printBanner(stdout, ln.Addr().String(), cfg, emu)
-	return serve(ctx, srv, ln)
+	return serve(ctx, emu.NewServer(), ln)
 }
 
 // serve runs srv on ln until ctx is done or serving fails, then shuts it

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"embed"
 	"fmt"
 	"os"
 	"os/exec"
@@ -250,6 +251,22 @@ func commit() string {
 		return "unknown"
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// sections holds the head of each table section of latest.md: its title,
+// what the table means, and its header rows. Prose reads and diffs better as
+// Markdown than as Go string literals.
+//
+//go:embed sections/*.md
+var sections embed.FS
+
+// sectionHead is the head of the section name (sections/name.md).
+func sectionHead(name string) string {
+	head, err := sections.ReadFile("sections/" + name + ".md")
+	if err != nil {
+		panic(err) // the files are embedded: a missing one is a build mistake
+	}
+	return string(head)
 }
 
 // renderSection is a section of latest.md for the workloads ws: head (the

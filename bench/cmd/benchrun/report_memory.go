@@ -36,13 +36,7 @@ func alwaysUp(rs []result, w, t string) bool {
 // renderMemory is the table of the memory matrix and the death-spiral
 // check: one row per budget, concurrency, protocol and GC setting.
 func renderMemory(rs []result, ws []workload) string {
-	return renderSection(rs, memoryOnly(ws), "## Memory budgets\n\n"+
-		"The budget is the facade's whole memory, set as a container's limit would be: `FACADE_MEMORY_LIMIT` (`--memory-limit`), from which the facade derives its Go soft limit (the budget less a headroom for the memory the runtime does not count: the README's \"Memory budget\"). "+
-		"`GOGC` is unset (the facade's default GC, named in the row) or set; the variants of one budget and concurrency are interleaved in each round. "+
-		"RPS and CPU are medians over rounds; peak RSS is the highest VmHWM of any round (warm-up and run, in a new process each), checked against the budget; "+
-		"errors are summed over rounds; \"up after\" is the facade answering `/readyz` after every run. The `spiral` rows are the death-spiral check: a budget deliberately too small, below what the facade can hold (its RSS is shown, not held to the budget).\n\n"+
-		"| workload | budget | target | RPS | server CPU µs/call | peak RSS MiB | RSS ≤ budget | errors | up after |\n"+
-		"|---|---:|---|---:|---:|---:|:---:|---:|:---:|\n",
+	return renderSection(rs, memoryOnly(ws), sectionHead("memory"),
 		func(w workload, t target) string {
 			rss := maxRSS(rs, w.name, t.name)
 			return fmt.Sprintf("| %s | %s | %s | %.0f | %.0f | %.1f | %s | %.0f | %s |\n",

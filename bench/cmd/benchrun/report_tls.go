@@ -39,12 +39,7 @@ func tlsOnly(ws []workload) []workload {
 // how often the servers opened a connection or shook hands with the
 // stand-in after their warm-up.
 func renderTLS(rs []result, ws []workload) string {
-	return renderSection(rs, tlsOnly(ws), "## HTTPS to the upstream\n\n"+
-		"The stand-in serves HTTPS with a certificate made for this run, trusted by the facade, vanguard and loadgen through `SSL_CERT_FILE`. "+
-		"Conns and handshakes are the stand-in's counts during one measured run (after the server's warm-up; the floor's loadgen is a new process, so it connects anew); "+
-		"HTTP/2 is the share of the stand-in's requests that came over HTTP/2. Medians over rounds.\n\n"+
-		"| workload | upstream | target | RPS | server CPU µs/call | stand-in CPU µs/call | conns | TLS handshakes | handshakes/call | HTTP/2 |\n"+
-		"|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
+	return renderSection(rs, tlsOnly(ws), sectionHead("tls"),
 		func(w workload, t target) string {
 			cpu := "—"
 			if t.server != serverNone {

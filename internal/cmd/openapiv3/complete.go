@@ -37,8 +37,10 @@ import (
 //   - the buf.validate rules JSON Schema can say (a uuid format, lengths, a
 //     pattern, bounds) hold in the schemas of fields and parameters
 //     (rules.go): protoc-gen-openapiv2 does not read them;
-//   - an operation whose HTTP rule has a body may be answered 413 or 415 by
-//     the gateway before the call reaches the server (responses.go).
+//   - an error answer the proto gives no schema has the default answer's, a
+//     google.rpc.Status; and an operation whose HTTP rule has a body may be
+//     answered 413 or 415 by the gateway before the call reaches the server
+//     (responses.go).
 //
 // Nothing here names a field of this API: the rules follow from the
 // descriptors, for any message.
@@ -88,6 +90,9 @@ func (c *completer) method(md protoreflect.MethodDescriptor) error {
 		if err := c.body(op.RequestBody.Value, md.Input(), rule.GetBody()); err != nil {
 			return err
 		}
+	}
+	if err := completeErrorSchemas(op); err != nil {
+		return err
 	}
 	if err := addBodyResponses(op, rule); err != nil {
 		return err

@@ -7,9 +7,10 @@
 // hold any JSON, which fields are read-only, that a request body may hold
 // null for a list and an update's body is partial (request.go), and the
 // examples the generator leaves out; the buf.validate rules JSON Schema can state, which
-// protoc-gen-openapiv2 does not read (rules.go); and the 413 and 415 answers
-// the gateway gives to any request with a body, derived from the HTTP rules
-// (responses.go).
+// protoc-gen-openapiv2 does not read (rules.go); the google.rpc.Status schema
+// of every error answer, which the proto states once (the default answer);
+// and the 413 and 415 answers the gateway gives to any request with a body,
+// derived from the HTTP rules (responses.go).
 //
 // The output is never edited by hand: change proto/ (or this command) and run
 // `make generate`.

@@ -44,18 +44,7 @@ func TestCommittedOutputIsCurrent(t *testing.T) {
 // 415 names its Accept-Patch header. (convert refuses a proto that
 // declares them itself.)
 func TestBodyResponses(t *testing.T) {
-	files, err := readDescriptors("../../../apidesc/apidesc.binpb")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc2, err := readSwagger("../../../gen/openapiv2/pigello-facade.swagger.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := convert(t.Context(), doc2, files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := convertCommitted(t)
 	bodies := 0
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -85,6 +74,48 @@ func TestBodyResponses(t *testing.T) {
 	if bodies < 2 {
 		t.Errorf("%d operations take a body, want Create and Update at least", bodies)
 	}
+}
+
+// TestErrorResponsesAreStatus: every error answer of every operation is a
+// google.rpc.Status, though the proto states the schema only once (the
+// default answer) and leaves it out of each documented status.
+func TestErrorResponsesAreStatus(t *testing.T) {
+	doc := convertCommitted(t)
+	errorAnswers := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for code, r := range op.Responses.Map() {
+				if strings.HasPrefix(code, "2") {
+					continue
+				}
+				errorAnswers++
+				if got := r.Value.Content.Get("application/json").Schema.Ref; got != "#/components/schemas/Status" {
+					t.Errorf("%s %s response %s has schema %q, want a google.rpc.Status", method, path, code, got)
+				}
+			}
+		}
+	}
+	if errorAnswers < 10 {
+		t.Errorf("%d error answers documented, want each operation's default and the API's common ones", errorAnswers)
+	}
+}
+
+// convertCommitted converts the committed descriptors and Swagger document.
+func convertCommitted(t *testing.T) *openapi3.T {
+	t.Helper()
+	files, err := readDescriptors("../../../apidesc/apidesc.binpb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc2, err := readSwagger("../../../gen/openapiv2/pigello-facade.swagger.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := convert(t.Context(), doc2, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
 
 func TestNullable(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"google.golang.org/genproto/googleapis/api/annotations"
@@ -18,6 +19,41 @@ const (
 	acceptPatchDescription = " The answer carries Accept-Patch: application/json."
 )
 
+// completeErrorSchemas gives each error answer of op whose content the
+// proto left without a schema the operation's default response's schema:
+// every error the facade answers is a google.rpc.Status, which the proto's
+// responses need not repeat.
+func completeErrorSchemas(op *openapi3.Operation) error {
+	def, err := defaultContent(op)
+	if err != nil {
+		return err
+	}
+	for code, resp := range op.Responses.Map() {
+		if code == "default" || strings.HasPrefix(code, "2") || resp.Value == nil {
+			continue
+		}
+		for name, mt := range resp.Value.Content {
+			if mt.Schema != nil && mt.Schema.Ref == "" && mt.Schema.Value != nil && !mt.Schema.Value.IsEmpty() {
+				continue
+			}
+			if want := def.Get(name); want != nil {
+				mt.Schema = want.Schema
+			}
+		}
+	}
+	return nil
+}
+
+// defaultContent is the content of op's default response, the error every
+// failing status answers with.
+func defaultContent(op *openapi3.Operation) (openapi3.Content, error) {
+	def := op.Responses.Default()
+	if def == nil || def.Value == nil {
+		return nil, fmt.Errorf("openapiv3: %s has no default response to take the error's content from", op.OperationID)
+	}
+	return def.Value.Content, nil
+}
+
 // addBodyResponses adds the 413 and 415 answers to op, the operation of
 // rule, when rule takes a body; a PATCH's 415 also names the Accept-Patch
 // header it carries. Their content is the error every other status has, the
@@ -26,9 +62,9 @@ func addBodyResponses(op *openapi3.Operation, rule *annotations.HttpRule) error 
 	if rule.GetBody() == "" {
 		return nil
 	}
-	def := op.Responses.Default()
-	if def == nil || def.Value == nil {
-		return fmt.Errorf("openapiv3: %s has a body but no default response to take the error's content from", op.OperationID)
+	def, err := defaultContent(op)
+	if err != nil {
+		return err
 	}
 	notJSON := notJSONDescription
 	if rule.GetPatch() != "" {
@@ -38,7 +74,7 @@ func addBodyResponses(op *openapi3.Operation, rule *annotations.HttpRule) error 
 		if op.Responses.Value(code) != nil {
 			return fmt.Errorf("openapiv3: %s: response %s is derived from the HTTP rule's body; remove it from the proto", op.OperationID, code)
 		}
-		answer := openapi3.NewResponse().WithDescription(description).WithContent(maps.Clone(def.Value.Content))
+		answer := openapi3.NewResponse().WithDescription(description).WithContent(maps.Clone(def))
 		op.Responses.Set(code, &openapi3.ResponseRef{Value: answer})
 	}
 	return nil

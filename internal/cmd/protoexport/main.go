@@ -17,7 +17,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
@@ -57,16 +56,19 @@ var files = []string{
 }
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "protoexport: usage: protoexport OUTPUT_DIR")
+		os.Exit(2)
+	}
+	if err := export(os.Args[1]); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
-	if len(args) != 1 {
-		return errors.New("protoexport: usage: protoexport OUTPUT_DIR")
-	}
+// export prints each of files, as the linked modules registered it, into
+// the directory dir.
+func export(dir string) error {
 	fds := make([]protoreflect.FileDescriptor, 0, len(files))
 	for _, name := range files {
 		fd, err := protoregistry.GlobalFiles.FindFileByPath(name)
@@ -79,7 +81,7 @@ func run(args []string) error {
 		fds = append(fds, fd)
 	}
 	p := protoprint.Printer{Indent: "  "}
-	if err := p.PrintProtosToFileSystem(fds, args[0]); err != nil {
+	if err := p.PrintProtosToFileSystem(fds, dir); err != nil {
 		return fmt.Errorf("protoexport: %w", err)
 	}
 	return nil

@@ -15,7 +15,7 @@ import (
 // own imports.
 func TestRunWritesWhatClientsNeed(t *testing.T) {
 	dir := t.TempDir()
-	if err := run([]string{dir}); err != nil {
+	if err := export(dir); err != nil {
 		t.Fatalf("run returned %v", err)
 	}
 	want := []string{

@@ -659,29 +659,27 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"\x10work_engagements\x18\x01 \x03(\v2#.pigello.accounts.v1.WorkEngagementR\x0fworkEngagements\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
 	"\n" +
-	"total_size\x18\x03 \x01(\x05R\ttotalSize2\xbc+\n" +
-	"\x15WorkEngagementService\x12\xa8\x0e\n" +
-	"\x14CreateWorkEngagement\x120.pigello.accounts.v1.CreateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xb8\r\x92A\x88\r\x12\x18Create a work engagement\x1a\xd0\x05Creates a work engagement from the writable fields the body sets and answers 200 with it as Pigello stored it, with its new id. (Pigello answers its POST with 201; the gateway answers every success with 200, as the HTTP mapping of gRPC does.)\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize2\x8c+\n" +
+	"\x15WorkEngagementService\x12\x90\x0e\n" +
+	"\x14CreateWorkEngagement\x120.pigello.accounts.v1.CreateWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"\xa0\r\x92A\xf0\f\x12\x18Create a work engagement\x1a\xd0\x05Creates a work engagement from the writable fields the body sets and answers 200 with it as Pigello stored it, with its new id. (Pigello answers its POST with 201; the gateway answers every success with 200, as the HTTP mapping of gRPC does.)\n" +
 	"\n" +
 	"- `name` is required; every other field may be left out.\n" +
 	"- A `null` is no value: nothing is sent for that field, as if it were left out.\n" +
 	"- Read-only keys (`id`, `tags`, `customer_columns`, `created_at`) are ignored and never sent, so an object read with GET can be sent back as a copy; unknown keys are 400.\n" +
 	"- A create is never retried once it may have reached Pigello: a 503 with reason PIGELLO_OUTCOME_UNKNOWN means it may or may not exist, so list before creating it again.JC\n" +
 	"\x03200\x12<\n" +
-	":The work engagement as Pigello stored it, with its new id.J\xd3\x06\n" +
-	"\x03400\x12\xcb\x06\n" +
-	"\x8e\x03INVALID_ARGUMENT: the body breaks the contract's rules (reason INVALID_REQUEST: `name` missing, a colour that is no hex colour, ...) or Pigello refused it (PIGELLO_BAD_REQUEST, with Pigello's field errors on `work_engagement.<field>`); details hold a google.rpc.BadRequest with one field_violations entry per problem. Also FAILED_PRECONDITION when Pigello answers 412 (PIGELLO_PRECONDITION_FAILED).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\"\x9f\x03\n" +
-	"\x10application/json\x12\x8a\x03{\"code\": 3, \"message\": \"invalid request: work_engagement.name: name is required: a create must set it\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"INVALID_REQUEST\", \"domain\": \"pigello.io\"}, {\"@type\": \"type.googleapis.com/google.rpc.BadRequest\", \"field_violations\": [{\"field\": \"work_engagement.name\", \"description\": \"name is required: a create must set it\"}]}]}\x82\xd3\xe4\x93\x02&:\x0fwork_engagement\"\x13/v1/workEngagements\x12\xf5\x0e\n" +
-	"\x13ListWorkEngagements\x12/.pigello.accounts.v1.ListWorkEngagementsRequest\x1a0.pigello.accounts.v1.ListWorkEngagementsResponse\"\xfa\r\x92A\xd8\r\x12\x15List work engagements\x1a\xa5\x06Returns one page of work engagements (Pigello: GET list/, 200). Pass `next_page_token` back as `page_token`, with the same filter, order_by and search, for the next page; it is empty on the last page.\n" +
+	":The work engagement as Pigello stored it, with its new id.J\xbb\x06\n" +
+	"\x03400\x12\xb3\x06\n" +
+	"\x8e\x03INVALID_ARGUMENT: the body breaks the contract's rules (reason INVALID_REQUEST: `name` missing, a colour that is no hex colour, ...) or Pigello refused it (PIGELLO_BAD_REQUEST, with Pigello's field errors on `work_engagement.<field>`); details hold a google.rpc.BadRequest with one field_violations entry per problem. Also FAILED_PRECONDITION when Pigello answers 412 (PIGELLO_PRECONDITION_FAILED).\"\x9f\x03\n" +
+	"\x10application/json\x12\x8a\x03{\"code\": 3, \"message\": \"invalid request: work_engagement.name: name is required: a create must set it\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"INVALID_REQUEST\", \"domain\": \"pigello.io\"}, {\"@type\": \"type.googleapis.com/google.rpc.BadRequest\", \"field_violations\": [{\"field\": \"work_engagement.name\", \"description\": \"name is required: a create must set it\"}]}]}\x82\xd3\xe4\x93\x02&:\x0fwork_engagement\"\x13/v1/workEngagements\x12\xdd\x0e\n" +
+	"\x13ListWorkEngagements\x12/.pigello.accounts.v1.ListWorkEngagementsRequest\x1a0.pigello.accounts.v1.ListWorkEngagementsResponse\"\xe2\r\x92A\xc0\r\x12\x15List work engagements\x1a\xa5\x06Returns one page of work engagements (Pigello: GET list/, 200). Pass `next_page_token` back as `page_token`, with the same filter, order_by and search, for the next page; it is empty on the last page.\n" +
 	"\n" +
 	"- **`page_size`**: 0 or absent means 50; above 500 means 500.\n" +
 	"- **`order_by`**: a comma list of `id`, `name`, `custom_id`, `color_code`, `created_at`, each optionally followed by ` desc` (`created_at desc, name`).\n" +
 	"- **`filter`** (AIP-160 subset): comparisons joined by `AND`, each optionally preceded by `NOT`: `color_code = \"abc\"`, `color_code != \"abc\"`, `color_code = \"ab*\"` (starts with; `*ab` ends with, `*ab*` contains), `created_at >= \"2024-01-01T00:00:00Z\"` (also `>`, `<`, `<=`, `=`). Anything else is 400, so a filter is never widened.\n" +
-	"- **`search`**: Pigello's free-text search, sent as given.J\x96\a\n" +
-	"\x03400\x12\x8e\a\n" +
-	"\x9d\x03INVALID_ARGUMENT: a parameter breaks its rules (reason INVALID_REQUEST): a filter, order_by or page_size the description does not allow, a page_token that does not parse or was made for another filter, order_by or search. Details hold a google.rpc.BadRequest naming the parameter (`filter`, `order_by`, `page_size`, `page_token`, `search`) and the problem. Also PIGELLO_BAD_REQUEST when Pigello refuses the query.\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\"\xd3\x03\n" +
+	"- **`search`**: Pigello's free-text search, sent as given.J\xfe\x06\n" +
+	"\x03400\x12\xf6\x06\n" +
+	"\x9d\x03INVALID_ARGUMENT: a parameter breaks its rules (reason INVALID_REQUEST): a filter, order_by or page_size the description does not allow, a page_token that does not parse or was made for another filter, order_by or search. Details hold a google.rpc.BadRequest naming the parameter (`filter`, `order_by`, `page_size`, `page_token`, `search`) and the problem. Also PIGELLO_BAD_REQUEST when Pigello refuses the query.\"\xd3\x03\n" +
 	"\x10application/json\x12\xbe\x03{\"code\": 3, \"message\": \"invalid request: filter: cannot filter on name; the fields a filter takes are color_code and created_at\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"INVALID_REQUEST\", \"domain\": \"pigello.io\"}, {\"@type\": \"type.googleapis.com/google.rpc.BadRequest\", \"field_violations\": [{\"field\": \"filter\", \"description\": \"cannot filter on name; the fields a filter takes are color_code and created_at\"}]}]}\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/workEngagements\x90\x02\x01\x12\xd8\x01\n" +
 	"\x11GetWorkEngagement\x12-.pigello.accounts.v1.GetWorkEngagementRequest\x1a#.pigello.accounts.v1.WorkEngagement\"o\x92AI\x12\x15Get a work engagement\x1a0Returns one work engagement (Pigello: GET, 200).\x82\xd3\xe4\x93\x02\x1a\x12\x18/v1/workEngagements/{id}\x90\x02\x01\x12\x80\n" +
 	"\n" +
@@ -693,45 +691,36 @@ const file_pigello_accounts_v1_work_engagement_proto_rawDesc = "" +
 	"- A mask path that names no writable field, or an update that selects nothing, is 400.\n" +
 	"\n" +
 	"Writable fields: name, organization, custom_id, color_code, template_notifications, template_sms_notifications, template_email_notifications. `name` is required of a work engagement, not of a PATCH body.\x82\xd3\xe4\x93\x02;:\x0fwork_engagement2(/v1/workEngagements/{work_engagement.id}\x12\xa1\x02\n" +
-	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"\xbe\x01\x92A\x97\x01\x12\x18Delete a work engagement\x1a{Deletes one work engagement (Pigello: DELETE, 204) and answers `{}`. 404 when it does not exist, unless allow_missing=true.\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02B\xdd(\x92A\x8c(\x12\xaa\b\n" +
+	"\x14DeleteWorkEngagement\x120.pigello.accounts.v1.DeleteWorkEngagementRequest\x1a\x16.google.protobuf.Empty\"\xbe\x01\x92A\x97\x01\x12\x18Delete a work engagement\x1a{Deletes one work engagement (Pigello: DELETE, 204) and answers `{}`. 404 when it does not exist, unless allow_missing=true.\x82\xd3\xe4\x93\x02\x1a*\x18/v1/workEngagements/{id}\x90\x02\x02B\x85'\x92A\xb4&\x12\xaa\b\n" +
 	"\x1bpigello-facade REST gateway\x12\x86\bREST/JSON face of pigello-facade, a gRPC facade over the Core API of Pigello's \"Accounts\" application. Each call becomes one authenticated request to Pigello, after the request has been checked against the contract.\n" +
 	"\n" +
 	"JSON uses the proto field names (snake_case) and Pigello's own nulls: an unset organization, custom_id, color_code, tags or customer_columns is null.\n" +
 	"\n" +
 	"Errors are a google.rpc.Status: `code` (the gRPC code), `message`, and `details`, which always hold a google.rpc.ErrorInfo (domain `pigello.io`, an UPPER_SNAKE `reason`, and metadata `upstream_status` when Pigello answered). Field problems add a google.rpc.BadRequest (`field_violations`, with paths such as `work_engagement.organization.id`), rate limits a google.rpc.RetryInfo (`retry_delay`). The HTTP status is grpc-gateway's mapping of the gRPC code; besides those listed, CANCELED is 499 and UNIMPLEMENTED 501.\n" +
 	"\n" +
-	"When the facade runs with --auth-tokens-file, every call needs `Authorization: Bearer <token>` (the Authorize button); otherwise none is needed.2\x02v1R\xc6\x06\n" +
-	"\x03400\x12\xbe\x06\n" +
-	"\xb5\x02INVALID_ARGUMENT: the request breaks the contract's rules or the mask rules (reason INVALID_REQUEST), or Pigello refused it (PIGELLO_BAD_REQUEST); details hold a google.rpc.BadRequest with one field_violations entry per problem. Also FAILED_PRECONDITION when Pigello answers 412 (PIGELLO_PRECONDITION_FAILED).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\"\xeb\x03\n" +
-	"\x10application/json\x12\xd6\x03{\"code\": 3, \"message\": \"invalid request: work_engagement.color_code: does not match regex pattern `^(?:[0-9a-fA-F]{3}){1,2}$`\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"INVALID_REQUEST\", \"domain\": \"pigello.io\"}, {\"@type\": \"type.googleapis.com/google.rpc.BadRequest\", \"field_violations\": [{\"field\": \"work_engagement.color_code\", \"description\": \"does not match regex pattern `^(?:[0-9a-fA-F]{3}){1,2}$`\", \"reason\": \"STRING_PATTERN\"}]}]}R\x98\x04\n" +
-	"\x03401\x12\x90\x04\n" +
-	"\x91\x02UNAUTHENTICATED: with --auth-tokens-file, no bearer token or one the facade does not accept (TOKEN_MISSING, TOKEN_INVALID); in pass-through mode, a missing X-Pigello-* credential header (PIGELLO_CREDENTIALS_MISSING) or credentials Pigello refused (PIGELLO_UNAUTHENTICATED).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\"\xe1\x01\n" +
-	"\x10application/json\x12\xcc\x01{\"code\": 16, \"message\": \"a bearer token is required (authorization: Bearer <token>)\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"TOKEN_MISSING\", \"domain\": \"pigello.io\"}]}Ri\n" +
-	"\x03403\x12b\n" +
-	"HPERMISSION_DENIED: Pigello refused the call (PIGELLO_PERMISSION_DENIED).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusR\xd7\x04\n" +
-	"\x03404\x12\xcf\x04\n" +
-	"\xc6\x02NOT_FOUND: Pigello answered 404 (PIGELLO_NOT_FOUND). For a GET, PATCH or DELETE of one work engagement, Pigello has none with that id (a DELETE with allow_missing=true succeeds instead). A create or a list gets it only if Pigello does not serve the collection at all; a list page past the last one is an empty page, not a 404.\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\"\xeb\x01\n" +
-	"\x10application/json\x12\xd6\x01{\"code\": 5, \"message\": \"work engagement not found\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"PIGELLO_NOT_FOUND\", \"domain\": \"pigello.io\", \"metadata\": {\"upstream_status\": \"404\"}}]}RY\n" +
-	"\x03409\x12R\n" +
-	"8ABORTED: Pigello reported a conflict (PIGELLO_CONFLICT).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusR\xb5\x04\n" +
-	"\x03429\x12\xad\x04\n" +
-	"\xcd\x01RESOURCE_EXHAUSTED: Pigello's rate limit (PIGELLO_RATE_LIMITED, with a google.rpc.RetryInfo from its Retry-After), or no free slot for a Pigello request within --upstream-queue-timeout (FACADE_OVERLOADED).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.Status\"\xc2\x02\n" +
-	"\x10application/json\x12\xad\x02{\"code\": 8, \"message\": \"Pigello's rate limit was reached\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"PIGELLO_RATE_LIMITED\", \"domain\": \"pigello.io\", \"metadata\": {\"upstream_status\": \"429\"}}, {\"@type\": \"type.googleapis.com/google.rpc.RetryInfo\", \"retry_delay\": \"30s\"}]}R\xad\x02\n" +
-	"\x03500\x12\xa5\x02\n" +
-	"\x8a\x02INTERNAL or UNKNOWN: Pigello failed (PIGELLO_INTERNAL_ERROR), refused the facade's own credentials (PIGELLO_UNAUTHENTICATED), or answered with a body or status the facade cannot use (PIGELLO_MALFORMED_RESPONSE, PIGELLO_RESPONSE_TOO_LARGE, PIGELLO_UNEXPECTED_STATUS).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusR\xc3\x04\n" +
-	"\x03503\x12\xbb\x04\n" +
-	"\xa0\x04UNAVAILABLE: Pigello answered 502 or 503 (PIGELLO_UNAVAILABLE, with a RetryInfo when it sent Retry-After), could not be reached (PIGELLO_UNREACHABLE), or the circuit breaker is open (PIGELLO_CIRCUIT_OPEN). Worth retrying later. A create or an update that may have reached Pigello but got no answer is PIGELLO_OUTCOME_UNKNOWN (it is never retried): it may or may not have been applied, so look before sending it again: GET the work engagement after an update, list (with a filter or search that finds it) after a create, whose id was never seen.\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusR\xb3\x02\n" +
-	"\x03504\x12\xab\x02\n" +
-	"\x90\x02DEADLINE_EXCEEDED: Pigello answered 504, or an attempt of a read or a DELETE timed out (PIGELLO_TIMEOUT; a create's or an update's is 503 PIGELLO_OUTCOME_UNKNOWN), or the caller's deadline passed (DEADLINE_EXCEEDED; a create or an update may or may not have been applied).\x12\x16\n" +
-	"\x14\x1a\x12.google.rpc.StatusZe\n" +
+	"When the facade runs with --auth-tokens-file, every call needs `Authorization: Bearer <token>` (the Authorize button); otherwise none is needed.2\x02v1R\xae\x06\n" +
+	"\x03400\x12\xa6\x06\n" +
+	"\xb5\x02INVALID_ARGUMENT: the request breaks the contract's rules or the mask rules (reason INVALID_REQUEST), or Pigello refused it (PIGELLO_BAD_REQUEST); details hold a google.rpc.BadRequest with one field_violations entry per problem. Also FAILED_PRECONDITION when Pigello answers 412 (PIGELLO_PRECONDITION_FAILED).\"\xeb\x03\n" +
+	"\x10application/json\x12\xd6\x03{\"code\": 3, \"message\": \"invalid request: work_engagement.color_code: does not match regex pattern `^(?:[0-9a-fA-F]{3}){1,2}$`\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"INVALID_REQUEST\", \"domain\": \"pigello.io\"}, {\"@type\": \"type.googleapis.com/google.rpc.BadRequest\", \"field_violations\": [{\"field\": \"work_engagement.color_code\", \"description\": \"does not match regex pattern `^(?:[0-9a-fA-F]{3}){1,2}$`\", \"reason\": \"STRING_PATTERN\"}]}]}R\x80\x04\n" +
+	"\x03401\x12\xf8\x03\n" +
+	"\x91\x02UNAUTHENTICATED: with --auth-tokens-file, no bearer token or one the facade does not accept (TOKEN_MISSING, TOKEN_INVALID); in pass-through mode, a missing X-Pigello-* credential header (PIGELLO_CREDENTIALS_MISSING) or credentials Pigello refused (PIGELLO_UNAUTHENTICATED).\"\xe1\x01\n" +
+	"\x10application/json\x12\xcc\x01{\"code\": 16, \"message\": \"a bearer token is required (authorization: Bearer <token>)\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"TOKEN_MISSING\", \"domain\": \"pigello.io\"}]}RQ\n" +
+	"\x03403\x12J\n" +
+	"HPERMISSION_DENIED: Pigello refused the call (PIGELLO_PERMISSION_DENIED).R\xbf\x04\n" +
+	"\x03404\x12\xb7\x04\n" +
+	"\xc6\x02NOT_FOUND: Pigello answered 404 (PIGELLO_NOT_FOUND). For a GET, PATCH or DELETE of one work engagement, Pigello has none with that id (a DELETE with allow_missing=true succeeds instead). A create or a list gets it only if Pigello does not serve the collection at all; a list page past the last one is an empty page, not a 404.\"\xeb\x01\n" +
+	"\x10application/json\x12\xd6\x01{\"code\": 5, \"message\": \"work engagement not found\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"PIGELLO_NOT_FOUND\", \"domain\": \"pigello.io\", \"metadata\": {\"upstream_status\": \"404\"}}]}RA\n" +
+	"\x03409\x12:\n" +
+	"8ABORTED: Pigello reported a conflict (PIGELLO_CONFLICT).R\x9d\x04\n" +
+	"\x03429\x12\x95\x04\n" +
+	"\xcd\x01RESOURCE_EXHAUSTED: Pigello's rate limit (PIGELLO_RATE_LIMITED, with a google.rpc.RetryInfo from its Retry-After), or no free slot for a Pigello request within --upstream-queue-timeout (FACADE_OVERLOADED).\"\xc2\x02\n" +
+	"\x10application/json\x12\xad\x02{\"code\": 8, \"message\": \"Pigello's rate limit was reached\", \"details\": [{\"@type\": \"type.googleapis.com/google.rpc.ErrorInfo\", \"reason\": \"PIGELLO_RATE_LIMITED\", \"domain\": \"pigello.io\", \"metadata\": {\"upstream_status\": \"429\"}}, {\"@type\": \"type.googleapis.com/google.rpc.RetryInfo\", \"retry_delay\": \"30s\"}]}R\x95\x02\n" +
+	"\x03500\x12\x8d\x02\n" +
+	"\x8a\x02INTERNAL or UNKNOWN: Pigello failed (PIGELLO_INTERNAL_ERROR), refused the facade's own credentials (PIGELLO_UNAUTHENTICATED), or answered with a body or status the facade cannot use (PIGELLO_MALFORMED_RESPONSE, PIGELLO_RESPONSE_TOO_LARGE, PIGELLO_UNEXPECTED_STATUS).R\xab\x04\n" +
+	"\x03503\x12\xa3\x04\n" +
+	"\xa0\x04UNAVAILABLE: Pigello answered 502 or 503 (PIGELLO_UNAVAILABLE, with a RetryInfo when it sent Retry-After), could not be reached (PIGELLO_UNREACHABLE), or the circuit breaker is open (PIGELLO_CIRCUIT_OPEN). Worth retrying later. A create or an update that may have reached Pigello but got no answer is PIGELLO_OUTCOME_UNKNOWN (it is never retried): it may or may not have been applied, so look before sending it again: GET the work engagement after an update, list (with a filter or search that finds it) after a create, whose id was never seen.R\x9b\x02\n" +
+	"\x03504\x12\x93\x02\n" +
+	"\x90\x02DEADLINE_EXCEEDED: Pigello answered 504, or an attempt of a read or a DELETE timed out (PIGELLO_TIMEOUT; a create's or an update's is 503 PIGELLO_OUTCOME_UNKNOWN), or the caller's deadline passed (DEADLINE_EXCEEDED; a create or an update may or may not have been applied).Ze\n" +
 	"c\n" +
 	"\x06bearer\x12Y\b\x02\x12DOnly when the facade runs with --auth-tokens-file: `Bearer <token>`.\x1a\rAuthorization \x02b\x00b\f\n" +
 	"\n" +
