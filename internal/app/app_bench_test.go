@@ -37,7 +37,7 @@ func startFacadeB(b *testing.B) *testEnv {
 	cfg.GRPCAddr, cfg.HTTPAddr = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.PigelloBaseURL, cfg.Credentials = upstreamSrv.URL, testCreds
 	cfg.Shutdown.Timeout = 5 * time.Second
-	logger, err := newLogger(cfg, io.Discard)
+	logger, err := newLogger(cfg, newLogOutput(io.Discard, 0))
 	if err != nil {
 		b.Fatal(err)
 	}

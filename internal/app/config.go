@@ -25,8 +25,11 @@ type Config struct {
 	Emulator       bool
 	LogFormat      string
 	LogLevel       string
-	GRPCurlCommand string
-	ShowVersion    bool
+	// LogFlushInterval is how long info and debug lines may wait in a
+	// buffer before they are written; 0 writes each at once.
+	LogFlushInterval time.Duration
+	GRPCurlCommand   string
+	ShowVersion      bool
 
 	// EmulatorListEnvelope is the shape of the --emulator's list/ answers,
 	// one of emulator.ListEnvelopes.

@@ -51,7 +51,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		fmt.Fprintln(stdout, "pigello-facade", version)
 		return nil
 	}
-	logger, err := newLogger(cfg, stdout)
+	out := newLogOutput(stdout, cfg.LogFlushInterval)
+	defer func() { _ = out.Stop() }()
+	logger, err := newLogger(cfg, out)
 	if err != nil {
 		return err
 	}
@@ -78,10 +80,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	errc := f.serve()
-	printBanner(stdout, cfg, f, demo)
+	printBanner(out, cfg, f, demo)
 	logger.Info("facade started", "grpc_addr", f.grpcLis.Addr().String(), "http_addr", f.httpLis.Addr().String(), "debug_addr", cfg.DebugAddr,
 		"pigello", cfg.PigelloBaseURL, "credentials", cfg.Credentials, "version", version,
 		"metrics", cfg.Metrics, "traces_exported", f.telemetry.tracing.Exporting())
+	_ = out.Sync() // the start is shown at once; calls' lines are batched
 	select {
 	case <-ctx.Done():
 		err = f.waitDrainDelay(cfg.Shutdown.DrainDelay, errc)
