@@ -210,7 +210,7 @@ func profileDocument(run *profileRun, o options, section string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# The facade's CPU profile: %s, %s (%d callers)\n\n", run.target.name, run.workload.name, run.workload.concurrency)
 	fmt.Fprintf(&b, "Taken by `make bench` (bench/cmd/benchrun, `-profile %s`) at %s, facade commit %s (when the run started). "+
-		"Read the raw profile from the repository's root with `go tool pprof -top -cum bin/pigello-facade %s` (bin/pigello-facade built from that commit; `-list FUNC` shows the source lines).\n\n",
+		"Read the raw profile from the repository's root with `go tool pprof -top -cum bin/pigello-facade %s` (bin/pigello-facade built from that commit; add `-trim_path="+strings.TrimSuffix(facadeModule, "/")+" -list FUNC` for the source lines of the facade's functions).\n\n",
 		o.profile, time.Unix(0, run.parsed.TimeNanos).UTC().Format(time.RFC3339), o.commit, raw)
 	b.WriteString(section)
 	return b.String()

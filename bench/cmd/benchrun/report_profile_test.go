@@ -145,3 +145,23 @@ func TestRenderProfileWritesSharesOfTheTotal(t *testing.T) {
 		}
 	}
 }
+
+func TestProfileDocumentSaysWhatAndHowToRead(t *testing.T) {
+	run := &profileRun{workload: workload{name: profileWorkload, concurrency: 50}, target: facadeGRPC, parsed: setupProfile(t)}
+	for _, tc := range []struct {
+		out, raw string
+	}{
+		{"results", "bench/results/profile-get-c50-grpc.pprof"}, // make bench's, from the repository's root
+		{"/tmp/run", "/tmp/run/profile-get-c50-grpc.pprof"},
+	} {
+		doc := profileDocument(run, options{out: tc.out, commit: "abc1234", profile: 10 * time.Second}, "SECTION\n")
+		for _, want := range []string{"facade commit abc1234", "`-profile 10s`", "`go tool pprof -top -cum bin/pigello-facade " + tc.raw + "`"} {
+			if !strings.Contains(doc, want) {
+				t.Errorf("profileDocument with -out %s lacks %q; got:\n%s", tc.out, want, doc)
+			}
+		}
+		if !strings.HasSuffix(doc, "\n\nSECTION\n") {
+			t.Errorf("profileDocument does not end with the section; got:\n%s", doc)
+		}
+	}
+}
