@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	connectrpc.com/vanguard v0.4.0
 	github.com/google/go-cmp v0.7.0
+	github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
 	github.com/pigello-facade/pigello-facade v0.0.0-00010101000000-000000000000
 	github.com/prometheus/common v0.73.1
 	gonum.org/v1/plot v0.17.0

@@ -3,7 +3,10 @@
 // a certificate for the stand-in's HTTPS listeners, starts them with the
 // facade (../bin/pigello-facade), runs every workload against each of its
 // targets in interleaved rounds, and writes results/latest.md,
-// results/latest.png and the raw runs in results/latest.json.
+// results/latest.png and the raw runs in results/latest.json. Last, in a
+// run of its own, it takes a CPU profile of the facade serving get-c50 over
+// gRPC (-profile): results/profile-get-c50-grpc.pprof, and its reading by
+// part and by function in latest.md and results/profile-get-c50-grpc.md.
 //
 // The workloads are data (workloads.go): the standard ones (Get, Update
 // and List, plaintext or HTTPS to the stand-in) against the floor, the
@@ -35,7 +38,8 @@ type options struct {
 	facadeBin, out   string
 	only             string
 	soak             time.Duration
-	commit           string // of the facade's source when the run started
+	profile          time.Duration // of the facade's CPU profile run; 0 skips it
+	commit           string        // of the facade's source when the run started
 
 	budgets  []budget // the memory matrix's; none skips it
 	gcs      []string // the GC settings of the memory matrix
@@ -65,6 +69,9 @@ func main() {
 	flag.StringVar(&o.only, "workloads", "", "comma-separated workload names to run (default: all): "+strings.Join(standardNames(), ",")+
 		", the memory matrix's get-c50-mem<budget> and get-c500-mem<budget>, the death spiral's get-c500-spiral<budget>")
 	flag.DurationVar(&o.soak, "soak", 5*time.Minute, "after the workloads, gRPC Get at c500 for this long with the facade's memory sampled, for RSS growth (0: skip)")
+	flag.Func("profile", "after the workloads and the soak, a CPU profile of this length (whole seconds) of the facade over gRPC under "+profileWorkload+"'s load, in a run of its own: "+profileName+".{pprof,md} in -out and a section of latest.md (0: skip) (default 10s)",
+		func(s string) (err error) { o.profile, err = parseProfileDuration(s); return err })
+	o.profile = 10 * time.Second
 	o.budgets, o.gcs, o.spiral = defaultBudgets, defaultGCs, defaultSpiral
 	flag.Func("memory", "comma list of memory budgets for the memory matrix, each the facade's whole memory as a container's limit (FACADE_MEMORY_LIMIT; the facade derives its Go soft limit), held against its peak RSS: Get at c50 and c500, gRPC and REST, under each -gogc setting; empty skips it (default "+joinList(defaultBudgets)+")",
 		func(s string) (err error) { o.budgets, err = parseBudgets(s); return err })
@@ -132,9 +139,25 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
+	var prof *profileRun
+	if o.profile > 0 {
+		if prof, err = env.profile(ctx, o, o.profile); err != nil {
+			return err
+		}
+	}
 	md := renderMarkdown(results, ws, soak, o, env.pinned, time.Since(start))
+	var profSection string
+	if prof != nil {
+		profSection = renderProfile(prof)
+		md += profSection
+	}
 	if err := writeResults(o.out, results, ws, soak, md); err != nil {
 		return err
+	}
+	if prof != nil {
+		if err := writeProfile(o.out, prof, o, profSection); err != nil {
+			return err
+		}
 	}
 	fmt.Print(md)
 	logf("wrote %s and %s in %s", filepath.Join(o.out, "latest.md"), filepath.Join(o.out, "latest.png"), time.Since(start).Round(time.Second))

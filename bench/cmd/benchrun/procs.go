@@ -28,6 +28,7 @@ const (
 	standinH2Addr   = "127.0.0.1:18702" // HTTPS offering HTTP/2 by ALPN
 	facadeGRPCAddr  = "127.0.0.1:18790"
 	facadeHTTPAddr  = "127.0.0.1:18780"
+	facadeDebugAddr = "127.0.0.1:18760" // Go's pprof (--debug-addr), for the profile run
 	vanguardAddr    = "127.0.0.1:18791"
 	clockTicksPerS  = 100 // USER_HZ on Linux
 	credentialValue = "bench"
@@ -114,7 +115,7 @@ func (e *env) loadCPU() string {
 // startEnv writes the bench's certificate authority and the stand-in's
 // certificate into dir and starts the stand-in on its three listeners.
 func startEnv(ctx context.Context, bin, facade string) (*env, error) {
-	for _, addr := range []string{standinAddr, standinTLSAddr, standinH2Addr, facadeGRPCAddr, facadeHTTPAddr, vanguardAddr} {
+	for _, addr := range []string{standinAddr, standinTLSAddr, standinH2Addr, facadeGRPCAddr, facadeHTTPAddr, facadeDebugAddr, vanguardAddr} {
 		if dialer(addr)() == nil { // a leftover server would be measured instead
 			return nil, fmt.Errorf("%s is already in use", addr)
 		}
@@ -164,7 +165,7 @@ func (e *env) restart(ctx context.Context, t target, w workload) (*process, erro
 		stopServer(e.facade)
 		cmd := e.child(ctx, e.serverCPU(), e.facadeBin,
 			"--pigello-base-url", w.upstream, "--grpc-addr", facadeGRPCAddr, "--http-addr", facadeHTTPAddr,
-			"--insecure", "--log-level", "error")
+			"--debug-addr", facadeDebugAddr, "--insecure", "--log-level", "error")
 		cmd.Env = withGC(cmd.Env, t.gc)
 		e.facade, err = startServer(cmd, httpOK("http://"+facadeHTTPAddr+"/readyz"))
 		return e.facade, err

@@ -43,15 +43,7 @@ func (e *env) soak(ctx context.Context, d time.Duration) (*soakReport, error) {
 		return nil, err
 	}
 	logf("soak: facade gRPC, get-c500, %s", d)
-	type done struct {
-		r   loadReport
-		err error
-	}
-	finished := make(chan done, 1)
-	go func() {
-		r, err := e.loadgen(ctx, t, w, d)
-		finished <- done{r, err}
-	}()
+	finished := e.startLoad(ctx, t, w, d)
 	rep := &soakReport{Duration: d}
 	start := time.Now()
 	tick := time.NewTicker(soakInterval)
