@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -132,9 +133,9 @@ func startEnv(ctx context.Context, bin, facade string) (*env, error) {
 	return e, err
 }
 
-// startServer starts cmd and waits until ready succeeds.
+// startServer starts cmd and waits until ready succeeds. Its output goes
+// where cmd.Stdout says (nowhere unless set); its errors nowhere.
 func startServer(cmd *exec.Cmd, ready func() error) (*process, error) {
-	cmd.Stdout = nil
 	cmd.Stderr = nil
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -165,8 +166,12 @@ func (e *env) restart(ctx context.Context, t target, w workload) (*process, erro
 		stopServer(e.facade)
 		cmd := e.child(ctx, e.serverCPU(), e.facadeBin,
 			"--pigello-base-url", w.upstream, "--grpc-addr", facadeGRPCAddr, "--http-addr", facadeHTTPAddr,
-			"--debug-addr", facadeDebugAddr, "--insecure", "--log-level", "error")
+			"--debug-addr", facadeDebugAddr, "--insecure")
 		cmd.Env = withGC(cmd.Env, t.gc)
+		// The facade logs as it does by default, a line per call at info,
+		// into a pipe that is read and dropped, as a container runtime
+		// reads a container's stdout.
+		cmd.Stdout = io.Discard
 		e.facade, err = startServer(cmd, httpOK("http://"+facadeHTTPAddr+"/readyz"))
 		return e.facade, err
 	case serverVanguard:
