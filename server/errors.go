@@ -41,7 +41,7 @@ const (
 	ReasonCredentialsMissing  = "PIGELLO_CREDENTIALS_MISSING" // missing from the call's metadata
 	ReasonCredentialsRejected = "PIGELLO_UNAUTHENTICATED"     // Pigello answered 401
 
-	// Pigello's answers, by HTTP status (upstreamOutcomes).
+	// Pigello's answers, by HTTP status (pigelloRefusals, pigelloFailures).
 	ReasonPigelloBadRequest         = "PIGELLO_BAD_REQUEST"         // 400
 	ReasonPigelloPermissionDenied   = "PIGELLO_PERMISSION_DENIED"   // 403
 	ReasonPigelloNotFound           = "PIGELLO_NOT_FOUND"           // 404
@@ -72,8 +72,9 @@ type outcome struct {
 	withDetail bool
 }
 
-// upstreamOutcomes maps Pigello's HTTP status to the caller's status.
-var upstreamOutcomes = map[int]outcome{
+// pigelloRefusals maps Pigello's 4xx answers to the caller's status. Where
+// the caller can act on it, Pigello's detail is appended to the message.
+var pigelloRefusals = map[int]outcome{
 	400: {codes.InvalidArgument, ReasonPigelloBadRequest, "Pigello rejected the request", true},
 	// The facade's own credentials were refused: operators must act, callers
 	// can do nothing, so they get a plain internal error.
@@ -83,11 +84,26 @@ var upstreamOutcomes = map[int]outcome{
 	409: {codes.Aborted, ReasonPigelloConflict, "Pigello reported a conflict", true},
 	412: {codes.FailedPrecondition, ReasonPigelloPreconditionFailed, "Pigello reported a failed precondition", true},
 	429: {codes.ResourceExhausted, ReasonPigelloRateLimited, "Pigello's rate limit was reached", false},
-	500: {codes.Internal, ReasonPigelloInternalError, "Pigello failed with an internal error", false},
-	501: {codes.Unimplemented, ReasonPigelloNotImplemented, "Pigello does not implement this operation", false},
-	502: {codes.Unavailable, ReasonPigelloUnavailable, "Pigello is unavailable (bad gateway)", false},
-	503: {codes.Unavailable, ReasonPigelloUnavailable, "Pigello is unavailable", false},
-	504: {codes.DeadlineExceeded, ReasonTimeout, "Pigello timed out (gateway timeout)", false},
+}
+
+// pigelloFailures maps Pigello's 5xx answers to the caller's status. Their
+// detail is never passed on: what Pigello says of its own failure is no
+// help to the caller and may describe its internals.
+var pigelloFailures = map[int]outcome{
+	500: {code: codes.Internal, reason: ReasonPigelloInternalError, message: "Pigello failed with an internal error"},
+	501: {code: codes.Unimplemented, reason: ReasonPigelloNotImplemented, message: "Pigello does not implement this operation"},
+	502: {code: codes.Unavailable, reason: ReasonPigelloUnavailable, message: "Pigello is unavailable (bad gateway)"},
+	503: {code: codes.Unavailable, reason: ReasonPigelloUnavailable, message: "Pigello is unavailable"},
+	504: {code: codes.DeadlineExceeded, reason: ReasonTimeout, message: "Pigello timed out (gateway timeout)"},
+}
+
+// upstreamOutcome is the outcome of Pigello's HTTP status, if it has one.
+func upstreamOutcome(status int) (outcome, bool) {
+	if o, ok := pigelloRefusals[status]; ok {
+		return o, true
+	}
+	o, ok := pigelloFailures[status]
+	return o, ok
 }
 
 // invalidArgumentError is a request the facade refuses before calling Pigello.
@@ -164,11 +180,11 @@ func toStatus(ctx context.Context, err error, body string) *status.Status {
 	}
 }
 
-// fromUpstream maps an answer from Pigello through upstreamOutcomes. In
+// fromUpstream maps an answer from Pigello through upstreamOutcome. In
 // pass-through mode the credentials were the caller's, so Pigello refusing
 // them is the caller's UNAUTHENTICATED, not the facade's INTERNAL.
 func fromUpstream(e *upstream.Error, body string, passThrough bool) *status.Status {
-	o, ok := upstreamOutcomes[e.StatusCode]
+	o, ok := upstreamOutcome(e.StatusCode)
 	switch {
 	case passThrough && e.StatusCode == 401:
 		o = outcome{codes.Unauthenticated, ReasonCredentialsRejected, "Pigello refused the credentials in the call's metadata", true}
