@@ -26,20 +26,7 @@ func printBanner(w io.Writer, cfg Config, f *facade, demo *embeddedEmulator) {
 		return
 	}
 	id, g := demo.ids[0], cfg.GRPCurlCommand
-	fmt.Fprintf(w, `
-Try it:
-  %[1]s -plaintext %[2]s list
-  %[1]s -plaintext %[2]s describe pigello.accounts.v1.WorkEngagement
-  %[1]s -plaintext -d '{"id": "%[3]s"}' %[2]s pigello.accounts.v1.WorkEngagementService/GetWorkEngagement
-  %[1]s -plaintext -d '{"page_size": 2, "order_by": "created_at desc"}' %[2]s pigello.accounts.v1.WorkEngagementService/ListWorkEngagements
-  %[1]s -plaintext -d '{"work_engagement": {"id": "%[3]s", "color_code": "0a0"}, "update_mask": {"paths": ["color_code"]}}' %[2]s pigello.accounts.v1.WorkEngagementService/UpdateWorkEngagement
-  curl -s http://%[4]s/v1/workEngagements/%[3]s
-  curl -s 'http://%[4]s/v1/workEngagements?page_size=2&order_by=created_at%%20desc'
-  curl -s -X POST -H 'Content-Type: application/json' -d '{"name": "Contractor"}' http://%[4]s/v1/workEngagements
-  curl -s -X PATCH -H 'Content-Type: application/json' -d '{"color_code": null}' http://%[4]s/v1/workEngagements/%[3]s
-  curl -s -X DELETE http://%[4]s/v1/workEngagements/%[3]s
-
-`, g, grpcAddr, id, httpAddr)
+	io.WriteString(w, demoCommands(g, grpcAddr, id, httpAddr))
 }
 
 // describeEnvelope names the shape of the emulator's list/ answers.

@@ -54,3 +54,23 @@ func (e *embeddedEmulator) close() {
 		_ = e.server.Close()
 	}
 }
+
+// demoCommands are the commands the banner offers to paste with --emulator:
+// grpcurl invoked as grpcurl, the facade at grpcAddr and httpAddr, id a demo
+// work engagement.
+func demoCommands(grpcurl, grpcAddr, id, httpAddr string) string {
+	return fmt.Sprintf(`
+Try it:
+  %[1]s -plaintext %[2]s list
+  %[1]s -plaintext %[2]s describe pigello.accounts.v1.WorkEngagement
+  %[1]s -plaintext -d '{"id": "%[3]s"}' %[2]s pigello.accounts.v1.WorkEngagementService/GetWorkEngagement
+  %[1]s -plaintext -d '{"page_size": 2, "order_by": "created_at desc"}' %[2]s pigello.accounts.v1.WorkEngagementService/ListWorkEngagements
+  %[1]s -plaintext -d '{"work_engagement": {"id": "%[3]s", "color_code": "0a0"}, "update_mask": {"paths": ["color_code"]}}' %[2]s pigello.accounts.v1.WorkEngagementService/UpdateWorkEngagement
+  curl -s http://%[4]s/v1/workEngagements/%[3]s
+  curl -s 'http://%[4]s/v1/workEngagements?page_size=2&order_by=created_at%%20desc'
+  curl -s -X POST -H 'Content-Type: application/json' -d '{"name": "Contractor"}' http://%[4]s/v1/workEngagements
+  curl -s -X PATCH -H 'Content-Type: application/json' -d '{"color_code": null}' http://%[4]s/v1/workEngagements/%[3]s
+  curl -s -X DELETE http://%[4]s/v1/workEngagements/%[3]s
+
+`, grpcurl, grpcAddr, id, httpAddr)
+}
