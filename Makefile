@@ -56,7 +56,7 @@ fuzz: ## Run each fuzz target for FUZZTIME executions (default 20000x) from its 
 BENCH_FLAGS ?=
 
 .PHONY: bench
-bench: build ## Facade vs direct upstream vs vanguard, interleaved rounds; writes bench/results/latest.{md,png,json} (BENCH_FLAGS="-d 20s -rounds 5")
+bench: build ## Facade vs direct upstream vs vanguard, interleaved rounds; writes bench/results/latest.{md,png,json} and profile-get-c50-grpc.{md,pprof} (BENCH_FLAGS="-d 20s -rounds 5")
 	cd bench && $(GO) run ./cmd/benchrun $(BENCH_FLAGS)
 
 SOAK_DURATION ?= 2m
