@@ -137,7 +137,9 @@ func TestRenderProfileWritesSharesOfTheTotal(t *testing.T) {
 	for _, line := range []string{
 		sectionHead("profile"),
 		"Samples: 0.10s of CPU in 1s (10.0% of one CPU).",
-		"| net/http client to Pigello (readLoop and writeLoop are goroutines of their own) | 30.0% | 0.03s |",
+		"| net/http client to Pigello (readLoop and writeLoop are goroutines of their own) (no function of this profile starts with `net/http.(*Transport).`: renamed?) | 30.0% | 0.03s |",
+		"| request validation (protovalidate) (no function of this profile starts with `buf.build/go/protovalidate.`: renamed?) | 0.0% | 0.00s |",
+		"| the RPC method, whole: the call to Pigello, decoding, conversion | 20.0% |", // every prefix matched: no flag
 		"| the interceptors (the facade's and grpc-go's chaining), outside the RPC method | 10.0% | 0.01s | `" + interceptorChain + "` | `server.(*Server).` |",
 		"| 0.00s | 0.0% | 0.02s | 20.0% | `upstream.decode` |", // without the facade's module path
 	} {
