@@ -30,7 +30,12 @@ type fixture struct {
 
 func setup(t *testing.T, cfg emulator.Config) *fixture {
 	t.Helper()
-	emu := emulator.New(cfg)
+	return serve(t, emulator.New(cfg), cfg)
+}
+
+// serve puts emu, made from cfg, behind a real listener.
+func serve(t *testing.T, emu *emulator.Emulator, cfg emulator.Config) *fixture {
+	t.Helper()
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	t.Cleanup(emu.Close) // runs first, so a request held by a fault cannot block srv.Close

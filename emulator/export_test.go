@@ -25,3 +25,11 @@ func PutRecord(e *Emulator, obj string) error {
 	e.store.records[r.ID] = r
 	return nil
 }
+
+// NewAt is New with a clock: the emulator reads the time from now, so that
+// tests know the created_at a create stores.
+func NewAt(cfg Config, now func() time.Time) *Emulator {
+	e := New(cfg)
+	e.now = now
+	return e
+}

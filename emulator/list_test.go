@@ -101,11 +101,29 @@ func (r response) paginated(t *testing.T) page {
 	return page{Count: *raw.Count, Next: raw.Next, Previous: raw.Previous, Results: labels(t, raw.Results)}
 }
 
+// listCase is a query of list/ and the labels of the records it answers,
+// in order.
+type listCase struct {
+	query string
+	want  []string
+}
+
+// checkArrayLists sends each case's query to an emulator holding
+// listRecords, answering bare arrays, and compares the records answered.
+func checkArrayLists(t *testing.T, tests []listCase) {
+	t.Helper()
+	f := setupList(t, emulator.ListArray)
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, f.list(t, tt.query).arrayLabels(t)); diff != "" {
+				t.Errorf("GET list/?%s mismatch (-want +got):\n%s", tt.query, diff)
+			}
+		})
+	}
+}
+
 func TestListFilters(t *testing.T) {
-	tests := []struct {
-		query string
-		want  []string
-	}{
+	checkArrayLists(t, []listCase{
 		{"color_code=abc", []string{"a1"}},
 		{"color_code!=abc", []string{"a2", "a3", "a4", "a5"}}, // null kept, as exclude() keeps it
 		{"color_code=%20abc%20", []string{"a1"}},              // trimmed, as Django's CharField trims
@@ -156,22 +174,11 @@ func TestListFilters(t *testing.T) {
 		{"color_code__isnull!=true&created_at__lt=2024-06-01T00:00:00Z&color_code!=abc", []string{"a2", "a3"}},
 		// A ";" is part of the value, as in Django, not a separator.
 		{"color_code=abc;foo=1", []string{}},
-	}
-	f := setupList(t, emulator.ListArray)
-	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, f.list(t, tt.query).arrayLabels(t)); diff != "" {
-				t.Errorf("GET list/?%s mismatch (-want +got):\n%s", tt.query, diff)
-			}
-		})
-	}
+	})
 }
 
 func TestListSearch(t *testing.T) {
-	tests := []struct {
-		query string
-		want  []string
-	}{
+	checkArrayLists(t, []listCase{
 		{"_search=alpha", []string{"a1", "a5"}},
 		{"_search=ALPHA", []string{"a1", "a5"}},
 		{"_search=g-3", []string{"a3"}}, // custom_id
@@ -183,22 +190,11 @@ func TestListSearch(t *testing.T) {
 		{"_search=", []string{"a1", "a2", "a3", "a4", "a5"}},
 		{"_search=zzz", []string{}},
 		{"_search=alpha&color_code=fff", []string{"a5"}},
-	}
-	f := setupList(t, emulator.ListArray)
-	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, f.list(t, tt.query).arrayLabels(t)); diff != "" {
-				t.Errorf("GET list/?%s mismatch (-want +got):\n%s", tt.query, diff)
-			}
-		})
-	}
+	})
 }
 
 func TestListOrder(t *testing.T) {
-	tests := []struct {
-		query string
-		want  []string
-	}{
+	checkArrayLists(t, []listCase{
 		{"", []string{"a1", "a2", "a3", "a4", "a5"}}, // created_at, then id
 		{"_order_by=id", []string{"a1", "a2", "a3", "a4", "a5"}},
 		{"_order_by=-id", []string{"a5", "a4", "a3", "a2", "a1"}},
@@ -214,15 +210,7 @@ func TestListOrder(t *testing.T) {
 		{"_order_by=created_at,-id", []string{"a2", "a1", "a3", "a4", "a5"}},
 		{"_order_by=%20color_code%20,%20-id", []string{"a3", "a2", "a1", "a5", "a4"}},
 		{"_order_by=-name&color_code__isnull=false", []string{"a2", "a3", "a5", "a1"}},
-	}
-	f := setupList(t, emulator.ListArray)
-	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, f.list(t, tt.query).arrayLabels(t)); diff != "" {
-				t.Errorf("GET list/?%s mismatch (-want +got):\n%s", tt.query, diff)
-			}
-		})
-	}
+	})
 }
 
 // Records that tie on every requested field are ordered by id, so that

@@ -73,11 +73,12 @@ func (f filterField) lookupNames() []string {
 func parseFilter(param, value string) (predicate, string) {
 	name, negated := strings.CutSuffix(param, "!")
 	fieldName, suffix, hasSuffix := strings.Cut(name, "__")
-	i := slices.IndexFunc(filterFields(), func(f filterField) bool { return f.name == fieldName })
+	fields := filterFields()
+	i := slices.IndexFunc(fields, func(f filterField) bool { return f.name == fieldName })
 	if i < 0 {
 		return nil, fmt.Sprintf(msgUnknownParam, strings.Join(filterNames(), " and "))
 	}
-	field := filterFields()[i]
+	field := fields[i]
 	j := slices.IndexFunc(field.lookups, func(l lookup) bool { return l.suffix == suffix })
 	if j < 0 || (hasSuffix && suffix == "") {
 		return nil, fmt.Sprintf(msgUnknownLookup, suffix, field.name, strings.Join(field.lookupNames(), ", "))

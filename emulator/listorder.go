@@ -57,14 +57,15 @@ func ListOrderFields() []string {
 // them). DRF drops a field it does not know; the emulator refuses it.
 func parseOrder(value string) ([]orderKey, string) {
 	var keys []orderKey
+	names := ListOrderFields()
 	for item := range strings.SplitSeq(value, ",") {
 		item = pyStrip(item)
 		name, desc := strings.CutPrefix(item, "-")
 		switch {
 		case item == "":
 			return nil, msgOrderBlank
-		case !slices.Contains(ListOrderFields(), name):
-			return nil, fmt.Sprintf(msgOrderField, item, strings.Join(ListOrderFields(), ", "))
+		case !slices.Contains(names, name):
+			return nil, fmt.Sprintf(msgOrderField, item, strings.Join(names, ", "))
 		case slices.ContainsFunc(keys, func(k orderKey) bool { return k.field == name }):
 			return nil, fmt.Sprintf(msgOrderTwice, name)
 		}
@@ -86,10 +87,11 @@ func withDefaultOrder(keys []orderKey) []orderKey {
 
 // sortRecords orders recs by keys, the first deciding first.
 func sortRecords(recs []record, keys []orderKey) {
+	fields := orderFields()
 	compares := make([]func(a, b record) int, len(keys))
 	for i, k := range keys {
-		j := slices.IndexFunc(orderFields(), func(f orderField) bool { return f.name == k.field })
-		compares[i] = orderFields()[j].compare
+		j := slices.IndexFunc(fields, func(f orderField) bool { return f.name == k.field })
+		compares[i] = fields[j].compare
 	}
 	slices.SortFunc(recs, func(a, b record) int {
 		for i, compare := range compares {

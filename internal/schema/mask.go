@@ -73,13 +73,20 @@ func (r *Resource) Select(m protoreflect.Message, paths []string) (Selection, []
 	case sel == 0:
 		return 0, []Violation{{Description: "the update selects no writable field, so there is nothing to change"}}
 	}
-	for i, fd := range r.writable {
-		if sel&r.keep&(1<<i) != 0 && !m.Has(fd) {
-			bad = append(bad, Violation{Field: string(fd.Name()), Description: fmt.Sprintf("%s cannot be cleared: Pigello requires it", fd.Name())})
-		}
-	}
-	if len(bad) > 0 {
+	if bad := r.requiredUnset(m, sel, "cannot be cleared: Pigello requires it"); bad != nil {
 		return 0, bad
 	}
 	return sel, nil
+}
+
+// requiredUnset returns a violation, saying the field's name and then rule,
+// for each field of sel that the contract marks REQUIRED and m leaves unset.
+func (r *Resource) requiredUnset(m protoreflect.Message, sel Selection, rule string) []Violation {
+	var bad []Violation
+	for i, fd := range r.writable {
+		if sel&r.keep&(1<<i) != 0 && !m.Has(fd) {
+			bad = append(bad, Violation{Field: string(fd.Name()), Description: string(fd.Name()) + " " + rule})
+		}
+	}
+	return bad
 }
