@@ -140,9 +140,9 @@ func sumOf(xs []float64) float64 {
 
 // check is one of issue 5's targets.
 type check struct {
-	name     string
-	got      string
-	ok, have bool
+	name string
+	got  string
+	ok   bool
 }
 
 func renderTargets(rs []result, ws []workload, soak *soakReport) string {
@@ -150,7 +150,7 @@ func renderTargets(rs []result, ws []workload, soak *soakReport) string {
 	var cs []check
 	add := func(w, name string, got float64, format string, ok bool) {
 		if has(w) {
-			cs = append(cs, check{name: name, got: fmt.Sprintf(format, got), ok: ok, have: true})
+			cs = append(cs, check{name: name, got: fmt.Sprintf(format, got), ok: ok})
 		}
 	}
 	g := ratio(rs, "get-c50", tGRPC, tVanguard, rps)
