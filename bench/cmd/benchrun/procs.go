@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/pigello-facade/pigello-facade/bench/internal/benchca"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 

@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pigello-facade/pigello-facade/bench/internal/benchca"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
