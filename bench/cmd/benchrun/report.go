@@ -121,13 +121,7 @@ func renderMarkdown(rs []result, ws []workload, soak *soakReport, o options, pin
 // standardOnly is ws without the memory matrix and the death-spiral
 // check, which have tables of their own.
 func standardOnly(ws []workload) []workload {
-	var out []workload
-	for _, w := range ws {
-		if w.budget == 0 {
-			out = append(out, w)
-		}
-	}
-	return out
+	return workloadsWhere(ws, func(w workload) bool { return !w.hasBudget() })
 }
 
 func sumOf(xs []float64) float64 {

@@ -7,15 +7,7 @@ import (
 
 // memoryOnly is the memory matrix's and the death-spiral check's
 // workloads of ws.
-func memoryOnly(ws []workload) []workload {
-	var out []workload
-	for _, w := range ws {
-		if w.budget > 0 {
-			out = append(out, w)
-		}
-	}
-	return out
-}
+func memoryOnly(ws []workload) []workload { return workloadsWhere(ws, workload.hasBudget) }
 
 // maxRSS is the highest peak RSS of any round, in bytes.
 func maxRSS(rs []result, w, t string) int64 {

@@ -24,15 +24,10 @@ func h2Share(r result) float64 {
 	return float64(r.upstream.RequestsH2) / float64(max(r.upstream.Requests, 1))
 }
 
-// tlsOnly is the workloads of ws whose upstream is the stand-in over TLS.
+// tlsOnly is the standard workloads of ws whose upstream is the stand-in
+// over TLS.
 func tlsOnly(ws []workload) []workload {
-	var out []workload
-	for _, w := range ws {
-		if w.upstream != standinURL && w.budget == 0 {
-			out = append(out, w)
-		}
-	}
-	return out
+	return workloadsWhere(standardOnly(ws), func(w workload) bool { return w.upstream != standinURL })
 }
 
 // renderTLS is the table of the TLS workloads: what each call costs and
