@@ -11,7 +11,7 @@ func memoryOnly(ws []workload) []workload { return workloadsWhere(ws, workload.h
 
 // maxRSS is the highest peak RSS of any round, in bytes.
 func maxRSS(rs []result, w, t string) int64 {
-	return int64(slices.Max(append(pick(rs, w, t, func(r result) float64 { return float64(r.peakRSS) }), 0)))
+	return int64(maxOf(rs, w, t, func(r result) float64 { return float64(r.peakRSS) }))
 }
 
 // alwaysUp reports whether the server answered its readiness check after

@@ -36,12 +36,8 @@ func tlsOnly(ws []workload) []workload {
 func renderTLS(rs []result, ws []workload) string {
 	return renderSection(rs, tlsOnly(ws), sectionHead("tls"),
 		func(w workload, t target) string {
-			cpu := "—"
-			if t.server != serverNone {
-				cpu = fmt.Sprintf("%.0f", medOf(rs, w.name, t.name, srvCPU))
-			}
 			return fmt.Sprintf("| %s | %s | %s | %.0f | %s | %.0f | %.0f | %.0f | %.4f | %.0f%% |\n",
-				w.name, upstreamNames[w.upstream], t.name, medOf(rs, w.name, t.name, rps), cpu,
+				w.name, upstreamNames[w.upstream], t.name, medOf(rs, w.name, t.name, rps), serverCPUCell(rs, w.name, t),
 				medOf(rs, w.name, t.name, sinCPU), medOf(rs, w.name, t.name, conns), medOf(rs, w.name, t.name, handshakes),
 				medOf(rs, w.name, t.name, handshakesPerCall), 100*medOf(rs, w.name, t.name, h2Share))
 		})
