@@ -155,11 +155,7 @@ func TestDefaultGCFromTheFacadesHelp(t *testing.T) {
 		"    \tallowed: auto (GOGC when set, else 200), off, or 1 to 100000 (default auto)\n":                        "200",
 		"    \tallowed: auto, off, or 1 to 100000\n":                                                                 "",
 	} {
-		var got string
-		if m := defaultGCHelp.FindStringSubmatch(help); m != nil {
-			got = m[1]
-		}
-		if got != want {
+		if got := defaultGCIn([]byte(help)); got != want {
 			t.Errorf("default GC read from %q = %q, want %q", help, got, want)
 		}
 	}
