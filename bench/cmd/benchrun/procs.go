@@ -114,7 +114,7 @@ func (e *env) loadCPU() string {
 }
 
 // startEnv writes the bench's certificate authority and the stand-in's
-// certificate into dir and starts the stand-in on its three listeners.
+// certificate into bin and starts the stand-in on its three listeners.
 func startEnv(ctx context.Context, bin, facade string) (*env, error) {
 	for _, addr := range []string{standinAddr, standinTLSAddr, standinH2Addr, facadeGRPCAddr, facadeHTTPAddr, facadeDebugAddr, vanguardAddr} {
 		if dialer(addr)() == nil { // a leftover server would be measured instead
