@@ -47,16 +47,18 @@ type options struct {
 	facadeGC string   // the facade's default GC as its --help says it ("off", "200"); "" unknown
 }
 
-// The memory matrix's defaults: 64 MiB and deploy/base's limits.memory;
-// the facade's own GC and Go's.
+// The memory matrix's defaults: 64 MiB and the facade's default budget
+// (deploy/base's limits.memory); the facade's own GC and Go's. And the
+// profile run's length.
 var (
-	defaultBudgets = []budget{64 << 20, 256 << 20}
 	// defaultMemoryBudget is the facade's own budget where nothing sets
 	// one, as in the standard workloads (no cgroup limit, no flag): the
 	// README's "Memory budget".
 	defaultMemoryBudget budget = 256 << 20
+	defaultBudgets             = []budget{64 << 20, defaultMemoryBudget}
 	defaultGCs                 = []string{gcDefault, "100"}
 	defaultSpiral              = budget(32 << 20)
+	defaultProfile             = 10 * time.Second
 )
 
 func main() {
@@ -69,9 +71,9 @@ func main() {
 	flag.StringVar(&o.only, "workloads", "", "comma-separated workload names to run (default: all): "+strings.Join(standardNames(), ",")+
 		", the memory matrix's get-c50-mem<budget> and get-c500-mem<budget>, the death spiral's get-c500-spiral<budget>")
 	flag.DurationVar(&o.soak, "soak", 5*time.Minute, "after the workloads, gRPC Get at c500 for this long with the facade's memory sampled, for RSS growth (0: skip)")
-	flag.Func("profile", "after the workloads and the soak, a CPU profile of this length (whole seconds) of the facade over gRPC under "+profileWorkload+"'s load, in a run of its own: "+profileName+".{pprof,md} in -out and a section of latest.md (0: skip) (default 10s)",
+	flag.Func("profile", "after the workloads and the soak, a CPU profile of this length (whole seconds) of the facade over gRPC under "+profileWorkload+"'s load, in a run of its own: "+profileName+".{pprof,md} in -out and a section of latest.md (0: skip) (default "+defaultProfile.String()+")",
 		func(s string) (err error) { o.profile, err = parseProfileDuration(s); return err })
-	o.profile = 10 * time.Second
+	o.profile = defaultProfile
 	o.budgets, o.gcs, o.spiral = defaultBudgets, defaultGCs, defaultSpiral
 	flag.Func("memory", "comma list of memory budgets for the memory matrix, each the facade's whole memory as a container's limit (FACADE_MEMORY_LIMIT; the facade derives its Go soft limit), held against its peak RSS: Get at c50 and c500, gRPC and REST, under each -gogc setting; empty skips it (default "+joinList(defaultBudgets)+")",
 		func(s string) (err error) { o.budgets, err = parseBudgets(s); return err })

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/pigello-facade/pigello-facade/bench/internal/benchca"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
@@ -114,7 +114,7 @@ func (e *env) loadCPU() string {
 }
 
 // startEnv writes the bench's certificate authority and the stand-in's
-// certificate into dir and starts the stand-in on its three listeners.
+// certificate into bin and starts the stand-in on its three listeners.
 func startEnv(ctx context.Context, bin, facade string) (*env, error) {
 	for _, addr := range []string{standinAddr, standinTLSAddr, standinH2Addr, facadeGRPCAddr, facadeHTTPAddr, facadeDebugAddr, vanguardAddr} {
 		if dialer(addr)() == nil { // a leftover server would be measured instead
@@ -302,12 +302,21 @@ func setLatency(d time.Duration) error {
 // --gc-percent's allowed values: "auto (GOGC when set, else off)".
 var defaultGCHelp = regexp.MustCompile(`auto \(GOGC when set, else ([0-9]+|off)\)`)
 
+// defaultGCIn is the default GC percentage the facade's -h output help
+// says ("off", "200"); "" when it says none.
+func defaultGCIn(help []byte) string {
+	if m := defaultGCHelp.FindSubmatch(help); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
 // facadeDefaultGC is the facade's default GC percentage as its -h says it
 // ("off", "200"), for the memory matrix's labels; "" when -h does not say.
 func facadeDefaultGC(ctx context.Context, facade string) string {
 	help, err := exec.CommandContext(ctx, facade, "-h").CombinedOutput()
-	if m := defaultGCHelp.FindSubmatch(help); err == nil && m != nil {
-		return string(m[1])
+	if gc := defaultGCIn(help); err == nil && gc != "" {
+		return gc
 	}
 	logf("the facade's -h names no default GC percentage (%v): the memory matrix's rows say \"facade's default GC\" alone", err)
 	return ""

@@ -17,7 +17,7 @@ import (
 // loads; profileName names its files in the results directory.
 const (
 	profileWorkload = "get-c50"
-	profileName     = "profile-get-c50-grpc"
+	profileName     = "profile-" + profileWorkload + "-grpc"
 )
 
 // profileRun is the facade's CPU profile under load, taken in a run of its

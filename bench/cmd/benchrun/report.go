@@ -58,6 +58,20 @@ func medOf(rs []result, w, t string, f func(result) float64) float64 {
 	return median(pick(rs, w, t, f))
 }
 
+// maxOf is the largest f of any round of w and t, 0 for none.
+func maxOf(rs []result, w, t string, f func(result) float64) float64 {
+	return slices.Max(append(pick(rs, w, t, f), 0))
+}
+
+// serverCPUCell is the median server CPU per call of t under w, "—" for
+// the floor, which has no server of its own.
+func serverCPUCell(rs []result, w string, t target) string {
+	if t.server == serverNone {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f", medOf(rs, w, t.name, srvCPU))
+}
+
 func renderMarkdown(rs []result, ws []workload, soak *soakReport, o options, pinned bool, took time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark: facade vs floor vs vanguard\n\n")
@@ -80,16 +94,12 @@ func renderMarkdown(rs []result, ws []workload, soak *soakReport, o options, pin
 			if t.name != tVanguard {
 				vg = fmt.Sprintf("%.2f", ratio(rs, w.name, t.name, tVanguard, rps))
 			}
-			cpu := "—"
-			if t.server != serverNone {
-				cpu = fmt.Sprintf("%.0f", medOf(rs, w.name, t.name, srvCPU))
-			}
 			fmt.Fprintf(&b, "| %s | %s | %.0f | %.2f | %s | %.2f | %.2f | %.2f | %s | %.0f | %.1f | %.0f | %.0f |\n",
 				w.name, t.name, medOf(rs, w.name, t.name, rps), ratio(rs, w.name, t.name, tDirect, rps), vg,
 				medOf(rs, w.name, t.name, p50)/1e3,
 				medOf(rs, w.name, t.name, func(r result) float64 { return r.load.P99us })/1e3,
 				medOf(rs, w.name, t.name, func(r result) float64 { return r.load.P999us })/1e3,
-				cpu, medOf(rs, w.name, t.name, sinCPU), medOf(rs, w.name, t.name, rssMiB),
+				serverCPUCell(rs, w.name, t), medOf(rs, w.name, t.name, sinCPU), medOf(rs, w.name, t.name, rssMiB),
 				medOf(rs, w.name, t.name, conns), sumOf(pick(rs, w.name, t.name, errorsOf)))
 		}
 	}
@@ -121,13 +131,7 @@ func renderMarkdown(rs []result, ws []workload, soak *soakReport, o options, pin
 // standardOnly is ws without the memory matrix and the death-spiral
 // check, which have tables of their own.
 func standardOnly(ws []workload) []workload {
-	var out []workload
-	for _, w := range ws {
-		if w.budget == 0 {
-			out = append(out, w)
-		}
-	}
-	return out
+	return workloadsWhere(ws, func(w workload) bool { return !w.hasBudget() })
 }
 
 func sumOf(xs []float64) float64 {
@@ -140,9 +144,9 @@ func sumOf(xs []float64) float64 {
 
 // check is one of issue 5's targets.
 type check struct {
-	name     string
-	got      string
-	ok, have bool
+	name string
+	got  string
+	ok   bool
 }
 
 func renderTargets(rs []result, ws []workload, soak *soakReport) string {
@@ -150,7 +154,7 @@ func renderTargets(rs []result, ws []workload, soak *soakReport) string {
 	var cs []check
 	add := func(w, name string, got float64, format string, ok bool) {
 		if has(w) {
-			cs = append(cs, check{name: name, got: fmt.Sprintf(format, got), ok: ok, have: true})
+			cs = append(cs, check{name: name, got: fmt.Sprintf(format, got), ok: ok})
 		}
 	}
 	g := ratio(rs, "get-c50", tGRPC, tVanguard, rps)
@@ -171,12 +175,12 @@ func renderTargets(rs []result, ws []workload, soak *soakReport) string {
 		if w.latency == 0 {
 			continue
 		}
-		mx := slices.Max(append(pick(rs, w.name, tGRPC, conns), 0))
+		mx := maxOf(rs, w.name, tGRPC, conns)
 		add(w.name, fmt.Sprintf("%s: upstream conns opened per run ≤ %d (gRPC)", w.name, w.concurrency), mx, "%.0f", mx <= float64(w.concurrency))
 	}
 	for _, w := range []string{"get-c500", "get-c500-lat20ms"} {
 		for _, t := range []string{tGRPC, tREST} {
-			rss := slices.Max(append(pick(rs, w, t, rssMiB), 0))
+			rss := maxOf(rs, w, t, rssMiB)
 			add(w, fmt.Sprintf("%s %s: peak RSS ≤ %s (the facade's default memory budget, issue 12)", w, t, defaultMemoryBudget), rss, "%.1f MiB", rss <= mib(int64(defaultMemoryBudget)))
 		}
 	}

@@ -7,19 +7,11 @@ import (
 
 // memoryOnly is the memory matrix's and the death-spiral check's
 // workloads of ws.
-func memoryOnly(ws []workload) []workload {
-	var out []workload
-	for _, w := range ws {
-		if w.budget > 0 {
-			out = append(out, w)
-		}
-	}
-	return out
-}
+func memoryOnly(ws []workload) []workload { return workloadsWhere(ws, workload.hasBudget) }
 
 // maxRSS is the highest peak RSS of any round, in bytes.
 func maxRSS(rs []result, w, t string) int64 {
-	return int64(slices.Max(append(pick(rs, w, t, func(r result) float64 { return float64(r.peakRSS) }), 0)))
+	return int64(maxOf(rs, w, t, func(r result) float64 { return float64(r.peakRSS) }))
 }
 
 // alwaysUp reports whether the server answered its readiness check after
@@ -68,13 +60,13 @@ func memoryChecks(rs []result, ws []workload) []check {
 		case !ran:
 		case w.spiral:
 			cs = append(cs, check{name: fmt.Sprintf("%s: the facade stays up with no errors (gRPC and REST, budget %s)", w.name, w.budget),
-				got: fmt.Sprintf("%.0f errors, up: %s", errs, yesNo(up)), ok: errs == 0 && up, have: true})
+				got: fmt.Sprintf("%.0f errors, up: %s", errs, yesNo(up)), ok: errs == 0 && up})
 		default:
 			cs = append(cs, check{name: fmt.Sprintf("%s: peak RSS ≤ %s in every row", w.name, w.budget),
-				got: fmt.Sprintf("%d of %d rows over", over, len(w.targets)), ok: over == 0, have: true})
+				got: fmt.Sprintf("%d of %d rows over", over, len(w.targets)), ok: over == 0})
 			if w.concurrency >= 500 {
 				cs = append(cs, check{name: fmt.Sprintf("%s: no errors, the facade up (gRPC and REST, every GC setting)", w.name),
-					got: fmt.Sprintf("%.0f errors, up: %s", errs, yesNo(up)), ok: errs == 0 && up, have: true})
+					got: fmt.Sprintf("%.0f errors, up: %s", errs, yesNo(up)), ok: errs == 0 && up})
 			}
 		}
 	}

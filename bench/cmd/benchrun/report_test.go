@@ -1,10 +1,10 @@
 package main
 
 import (
-	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 )
 
 // fakeRun is one round's result of target t under w, for the checks.

@@ -24,15 +24,10 @@ func h2Share(r result) float64 {
 	return float64(r.upstream.RequestsH2) / float64(max(r.upstream.Requests, 1))
 }
 
-// tlsOnly is the workloads of ws whose upstream is the stand-in over TLS.
+// tlsOnly is the standard workloads of ws whose upstream is the stand-in
+// over TLS.
 func tlsOnly(ws []workload) []workload {
-	var out []workload
-	for _, w := range ws {
-		if w.upstream != standinURL && w.budget == 0 {
-			out = append(out, w)
-		}
-	}
-	return out
+	return workloadsWhere(standardOnly(ws), func(w workload) bool { return w.upstream != standinURL })
 }
 
 // renderTLS is the table of the TLS workloads: what each call costs and
@@ -41,12 +36,8 @@ func tlsOnly(ws []workload) []workload {
 func renderTLS(rs []result, ws []workload) string {
 	return renderSection(rs, tlsOnly(ws), sectionHead("tls"),
 		func(w workload, t target) string {
-			cpu := "—"
-			if t.server != serverNone {
-				cpu = fmt.Sprintf("%.0f", medOf(rs, w.name, t.name, srvCPU))
-			}
 			return fmt.Sprintf("| %s | %s | %s | %.0f | %s | %.0f | %.0f | %.0f | %.4f | %.0f%% |\n",
-				w.name, upstreamNames[w.upstream], t.name, medOf(rs, w.name, t.name, rps), cpu,
+				w.name, upstreamNames[w.upstream], t.name, medOf(rs, w.name, t.name, rps), serverCPUCell(rs, w.name, t),
 				medOf(rs, w.name, t.name, sinCPU), medOf(rs, w.name, t.name, conns), medOf(rs, w.name, t.name, handshakes),
 				medOf(rs, w.name, t.name, handshakesPerCall), 100*medOf(rs, w.name, t.name, h2Share))
 		})
@@ -64,7 +55,7 @@ func tlsChecks(rs []result, ws []workload) []check {
 			}
 			mx := slices.Max(hs)
 			cs = append(cs, check{name: fmt.Sprintf("%s %s: TLS handshakes with the upstream after warm-up = 0 (every round)", w.name, t.name),
-				got: fmt.Sprintf("%.0f", mx), ok: mx == 0, have: true})
+				got: fmt.Sprintf("%.0f", mx), ok: mx == 0})
 		}
 	}
 	return cs

@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"strconv"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 )
 
 // loadReport is loadgen's output.

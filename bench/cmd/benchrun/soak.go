@@ -112,10 +112,10 @@ func (s *soakReport) checks() []check {
 		peak = max(peak, x.RSS)
 	}
 	cs := []check{{name: fmt.Sprintf("soak (gRPC get-c500, %s): peak RSS ≤ %s (the facade's default memory budget)", s.Duration, defaultMemoryBudget),
-		got: fmt.Sprintf("%.1f MiB", mib(peak)), ok: peak <= int64(defaultMemoryBudget), have: true}}
+		got: fmt.Sprintf("%.1f MiB", mib(peak)), ok: peak <= int64(defaultMemoryBudget)}}
 	if first, last, ok := s.growth(); ok {
 		cs = append(cs, check{name: "soak: no RSS growth (last minute's peak ≤ second minute's + 2 MiB)",
-			got: fmt.Sprintf("%.1f → %.1f MiB", mib(first), mib(last)), ok: last <= first+maxGrowth, have: true})
+			got: fmt.Sprintf("%.1f → %.1f MiB", mib(first), mib(last)), ok: last <= first+maxGrowth})
 	}
 	return cs
 }

@@ -42,6 +42,21 @@ var standardWorkloads = []workload{
 	{name: "get-c50-tls-h2", op: "get", concurrency: 50, upstream: standinH2URL},
 }
 
+// hasBudget reports whether w is of the memory matrix or the death-spiral
+// check: the facade under a memory budget, not a standard workload.
+func (w workload) hasBudget() bool { return w.budget > 0 }
+
+// workloadsWhere is the workloads of ws that keep holds for, in order.
+func workloadsWhere(ws []workload, keep func(workload) bool) []workload {
+	var out []workload
+	for _, w := range ws {
+		if keep(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 func standardNames() []string {
 	names := make([]string, len(standardWorkloads))
 	for i, w := range standardWorkloads {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,7 +117,7 @@ func TestMemoryMatrix(t *testing.T) {
 	var want []cell
 	for _, b := range []string{"64MiB", "256MiB"} {
 		for _, c := range []int{50, 500} {
-			name := "get-c" + map[int]string{50: "50", 500: "500"}[c] + "-mem" + b
+			name := "get-c" + strconv.Itoa(c) + "-mem" + b
 			budget := "FACADE_MEMORY_LIMIT=" + b
 			for _, v := range []struct{ label, gogc string }{
 				{"facade's default GC (off)", ""}, {"GOGC=100 (Go's default)", "GOGC=100"},
@@ -155,11 +156,7 @@ func TestDefaultGCFromTheFacadesHelp(t *testing.T) {
 		"    \tallowed: auto (GOGC when set, else 200), off, or 1 to 100000 (default auto)\n":                        "200",
 		"    \tallowed: auto, off, or 1 to 100000\n":                                                                 "",
 	} {
-		var got string
-		if m := defaultGCHelp.FindStringSubmatch(help); m != nil {
-			got = m[1]
-		}
-		if got != want {
+		if got := defaultGCIn([]byte(help)); got != want {
 			t.Errorf("default GC read from %q = %q, want %q", help, got, want)
 		}
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 )
 
 const (

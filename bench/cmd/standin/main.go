@@ -47,32 +47,53 @@ func main() {
 
 // run serves every listener c names until one fails.
 func run(c config) error {
+	ls, err := listen(c)
+	if err != nil {
+		return err
+	}
 	s := newServer(c.latency)
+	errs := make(chan error, len(ls))
+	for _, l := range ls {
+		go func() { errs <- s.serve(l, l.cert, l.h2) }()
+	}
+	return <-errs
+}
+
+// listener is a bound listener and how it serves: plaintext without cert,
+// else TLS, offering HTTP/2 when h2 is set.
+type listener struct {
+	net.Listener
+	cert *tls.Certificate
+	h2   bool
+}
+
+// listen binds the listeners c names, in the order addr, tls-addr,
+// h2-addr, leaving out those not set.
+func listen(c config) ([]listener, error) {
 	var cert *tls.Certificate
 	if c.tlsAddr != "" || c.h2Addr != "" {
 		pair, err := tls.LoadX509KeyPair(c.cert, c.key)
 		if err != nil {
-			return fmt.Errorf("-cert and -key: %w", err)
+			return nil, fmt.Errorf("-cert and -key: %w", err)
 		}
 		cert = &pair
 	}
-	type listener struct {
+	var out []listener
+	for _, l := range []struct {
 		addr string
 		cert *tls.Certificate
 		h2   bool
-	}
-	errs := make(chan error, 3)
-	for _, l := range []listener{{c.addr, nil, false}, {c.tlsAddr, cert, false}, {c.h2Addr, cert, true}} {
+	}{{c.addr, nil, false}, {c.tlsAddr, cert, false}, {c.h2Addr, cert, true}} {
 		if l.addr == "" {
 			continue
 		}
 		ln, err := net.Listen("tcp", l.addr)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		go func() { errs <- s.serve(ln, l.cert, l.h2) }()
+		out = append(out, listener{ln, l.cert, l.h2})
 	}
-	return <-errs
+	return out, nil
 }
 
 // serve answers on ln: plaintext HTTP/1.1 without cert, else TLS with

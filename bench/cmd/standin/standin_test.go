@@ -1,12 +1,9 @@
 package main
 
 import (
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"testing"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pigello-facade/pigello-facade/bench/internal/benchca"
+	"github.com/pigello-facade/pigello-facade/bench/internal/standinstats"
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
 
@@ -32,28 +30,31 @@ func setup(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pair, err := tls.LoadX509KeyPair(files.Cert, files.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
 	caPEM, err := os.ReadFile(files.CA)
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &testEnv{s: newServer(0), roots: x509.NewCertPool()}
 	e.roots.AppendCertsFromPEM(caPEM)
-	listen := func(scheme string, cert *tls.Certificate, h2 bool) string {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ln.Close() })
-		go func() { _ = e.s.serve(ln, cert, h2) }()
-		return scheme + "://" + ln.Addr().String()
+	// The listeners as the flags bind them (listen), in their order.
+	ls, err := listen(config{addr: "127.0.0.1:0", tlsAddr: "127.0.0.1:0", h2Addr: "127.0.0.1:0", cert: files.Cert, key: files.Key})
+	if err != nil {
+		t.Fatal(err)
 	}
-	e.plain = listen("http", nil, false)
-	e.tlsURL = listen("https", &pair, false)
-	e.h2URL = listen("https", &pair, true)
+	var urls []string
+	for _, l := range ls {
+		t.Cleanup(func() { l.Close() })
+		go func() { _ = e.s.serve(l, l.cert, l.h2) }()
+		scheme := "http"
+		if l.cert != nil {
+			scheme = "https"
+		}
+		urls = append(urls, scheme+"://"+l.Addr().String())
+	}
+	if len(urls) != 3 {
+		t.Fatalf("listen bound %d listeners, want 3", len(urls))
+	}
+	e.plain, e.tlsURL, e.h2URL = urls[0], urls[1], urls[2]
 	return e
 }
 
