@@ -1,6 +1,10 @@
 // Package testpki makes throwaway certificate authorities and certificates
-// in memory, for tests that need real TLS handshakes. It is not for
-// production use: keys are fresh ECDSA P-256 and certificates live a day.
+// in memory, for tests that need real TLS handshakes and for the bench's
+// HTTPS stand-in (bench/internal/benchca). It is not for production use:
+// keys are fresh ECDSA P-256 and certificates live a day.
+//
+// New, Server and Client return errors, for programs; NewCA, ServerCert,
+// ClientCert and TLSCertificate stop the test instead.
 package testpki
 
 import (
@@ -11,13 +15,18 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net"
 	"testing"
 	"time"
 )
 
-// CA is an in-memory certificate authority.
+// lifetime is how long a certificate is valid, from an hour before it is
+// made (so a clock a little behind still accepts it).
+const lifetime = 24 * time.Hour
+
+// CA is an in-memory certificate authority. Its key never leaves it.
 type CA struct {
 	cert *x509.Certificate
 	key  *ecdsa.PrivateKey
@@ -28,28 +37,27 @@ type CA struct {
 // KeyPair is a PEM certificate and its PEM private key.
 type KeyPair struct{ Cert, Key []byte }
 
-// NewCA creates a self-signed CA named cn.
-func NewCA(t testing.TB, cn string) *CA {
-	t.Helper()
-	key := newKey(t)
+// New creates a self-signed CA named cn.
+func New(cn string) (*CA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("testpki: %w", err)
+	}
 	tmpl := &x509.Certificate{
-		SerialNumber:          newSerial(t),
 		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	der, err := sign(tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		t.Fatal(err)
+		return nil, fmt.Errorf("testpki: %w", err)
 	}
-	return &CA{cert: cert, key: key, PEM: pemBlock("CERTIFICATE", der)}
+	return &CA{cert: cert, key: key, PEM: pemBlock("CERTIFICATE", der)}, nil
 }
 
 // Pool returns a pool holding only ca.
@@ -59,71 +67,98 @@ func (ca *CA) Pool() *x509.CertPool {
 	return p
 }
 
-// ServerCert issues a certificate for localhost and 127.0.0.1.
-func (ca *CA) ServerCert(t testing.TB, cn string) KeyPair {
-	t.Helper()
-	return ca.issue(t, &x509.Certificate{
+// Server issues a certificate for the loopback host: localhost, 127.0.0.1
+// and ::1.
+func (ca *CA) Server(cn string) (KeyPair, error) {
+	return ca.issue(&x509.Certificate{
 		Subject:     pkix.Name{CommonName: cn},
 		DNSNames:    []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	})
 }
 
-// ClientCert issues a certificate for client authentication.
-func (ca *CA) ClientCert(t testing.TB, cn string) KeyPair {
-	t.Helper()
-	return ca.issue(t, &x509.Certificate{
+// Client issues a certificate for client authentication.
+func (ca *CA) Client(cn string) (KeyPair, error) {
+	return ca.issue(&x509.Certificate{
 		Subject:     pkix.Name{CommonName: cn},
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	})
+}
+
+func (ca *CA) issue(tmpl *x509.Certificate) (KeyPair, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return KeyPair{}, fmt.Errorf("testpki: %w", err)
+	}
+	tmpl.KeyUsage = x509.KeyUsageDigitalSignature
+	der, err := sign(tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		return KeyPair{}, err
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return KeyPair{}, fmt.Errorf("testpki: %w", err)
+	}
+	return KeyPair{Cert: pemBlock("CERTIFICATE", der), Key: pemBlock("PRIVATE KEY", keyDER)}, nil
+}
+
+// sign issues tmpl with a random serial number and the package's lifetime,
+// signed by parentKey as parent.
+func sign(tmpl, parent *x509.Certificate, pub *ecdsa.PublicKey, parentKey *ecdsa.PrivateKey) ([]byte, error) {
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	if err != nil {
+		return nil, fmt.Errorf("testpki: %w", err)
+	}
+	tmpl.SerialNumber = serial
+	tmpl.NotBefore = time.Now().Add(-time.Hour)
+	tmpl.NotAfter = tmpl.NotBefore.Add(lifetime)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, parentKey)
+	if err != nil {
+		return nil, fmt.Errorf("testpki: %w", err)
+	}
+	return der, nil
+}
+
+func pemBlock(typ string, der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
+}
+
+// NewCA is New for tests: it stops t on an error.
+func NewCA(t testing.TB, cn string) *CA {
+	t.Helper()
+	ca, err := New(cn)
+	stopOn(t, err)
+	return ca
+}
+
+// ServerCert is Server for tests: it stops t on an error.
+func (ca *CA) ServerCert(t testing.TB, cn string) KeyPair {
+	t.Helper()
+	kp, err := ca.Server(cn)
+	stopOn(t, err)
+	return kp
+}
+
+// ClientCert is Client for tests: it stops t on an error.
+func (ca *CA) ClientCert(t testing.TB, cn string) KeyPair {
+	t.Helper()
+	kp, err := ca.Client(cn)
+	stopOn(t, err)
+	return kp
 }
 
 // TLSCertificate returns the pair for a tls.Config.
 func (kp KeyPair) TLSCertificate(t testing.TB) tls.Certificate {
 	t.Helper()
 	c, err := tls.X509KeyPair(kp.Cert, kp.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stopOn(t, err)
 	return c
 }
 
-func (ca *CA) issue(t testing.TB, tmpl *x509.Certificate) KeyPair {
+func stopOn(t testing.TB, err error) {
 	t.Helper()
-	key := newKey(t)
-	tmpl.SerialNumber = newSerial(t)
-	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour)
-	tmpl.KeyUsage = x509.KeyUsageDigitalSignature
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return KeyPair{Cert: pemBlock("CERTIFICATE", der), Key: pemBlock("PRIVATE KEY", keyDER)}
-}
-
-func newKey(t testing.TB) *ecdsa.PrivateKey {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key
-}
-
-func newSerial(t testing.TB) *big.Int {
-	t.Helper()
-	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func pemBlock(typ string, der []byte) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
 }

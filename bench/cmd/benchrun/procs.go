@@ -121,7 +121,7 @@ func startEnv(ctx context.Context, bin, facade string) (*env, error) {
 			return nil, fmt.Errorf("%s is already in use", addr)
 		}
 	}
-	certs, err := benchca.Write(bin, 48*time.Hour)
+	certs, err := benchca.Write(bin)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pigello-facade/pigello-facade/bench/internal/benchca"
@@ -26,7 +25,7 @@ type testEnv struct {
 
 func setup(t *testing.T) *testEnv {
 	t.Helper()
-	files, err := benchca.Write(t.TempDir(), time.Hour)
+	files, err := benchca.Write(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pigello-facade/pigello-facade/upstream"
 )
@@ -20,7 +19,7 @@ import (
 // directory.
 func setup(t *testing.T) Files {
 	t.Helper()
-	f, err := Write(t.TempDir(), time.Hour)
+	f, err := Write(t.TempDir())
 	if err != nil {
 		t.Fatalf("Write: %v", err)
 	}
