@@ -73,6 +73,17 @@ var refusals = []struct{ flag, env, value, why string }{
 	{"breaker-open-for", "FACADE_BREAKER_OPEN_FOR", "0s", "must be more than 0s"},
 	{"max-request-bytes", "FACADE_MAX_REQUEST_BYTES", "67108865", "must be between 1 and 67108864"},
 	{"max-request-bytes", "FACADE_MAX_REQUEST_BYTES", "64MiB", "not an integer"},
+	{"log-flush-interval", "FACADE_LOG_FLUSH_INTERVAL", "-1s", "must be 0s or more"},
+	{"memory-limit", "FACADE_MEMORY_LIMIT", "12MiB", "must be at least 16MiB"},
+	{"memory-limit", "FACADE_MEMORY_LIMIT", "0", "must be at least 16MiB"},
+	{"memory-limit", "FACADE_MEMORY_LIMIT", "-1GiB", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
+	{"memory-limit", "FACADE_MEMORY_LIMIT", "lots", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
+	{"memory-limit", "FACADE_MEMORY_LIMIT", "off", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
+	{"memory-limit", "FACADE_MEMORY_LIMIT", "9EiB", "must be less than 8EiB"},
+	{"gc-percent", "FACADE_GC_PERCENT", "0", "must be between 1 and 100000, or off or auto"},
+	{"gc-percent", "FACADE_GC_PERCENT", "100001", "must be between 1 and 100000, or off or auto"},
+	{"gc-percent", "FACADE_GC_PERCENT", "-1", "must be between 1 and 100000, or off or auto"},
+	{"gc-percent", "FACADE_GC_PERCENT", "50%", "not an integer, off or auto"},
 }
 
 // TestRunRefusesValues runs Run with each refused value, on the command line

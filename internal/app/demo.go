@@ -37,14 +37,15 @@ func startEmulator(creds upstream.Credentials, envelope string) (*embeddedEmulat
 		creds = upstream.Credentials(ec)
 	}
 	// The flag allows only emulator.ListEnvelopes, so New does not panic.
-	emu := emulator.New(emulator.Config{Credentials: ec, ListEnvelope: emulator.ListEnvelope(envelope)})
+	shape := emulator.ListEnvelope(envelope)
+	emu := emulator.New(emulator.Config{Credentials: ec, ListEnvelope: shape})
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("app: emulator listener: %w", err)
 	}
 	srv := emu.NewServer()
 	go func() { _ = srv.Serve(lis) }()
-	return &embeddedEmulator{url: "http://" + lis.Addr().String(), creds: creds, ids: emu.DemoIDs(), envelope: emulator.ListEnvelope(envelope), server: srv}, nil
+	return &embeddedEmulator{url: "http://" + lis.Addr().String(), creds: creds, ids: emu.DemoIDs(), envelope: shape, server: srv}, nil
 }
 
 func (e *embeddedEmulator) close() {

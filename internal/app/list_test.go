@@ -48,13 +48,9 @@ func (r restTransport) List(ctx context.Context, req *accountsv1.ListWorkEngagem
 
 // listQuery makes GET /v1/workEngagements with rawQuery.
 func (r restTransport) listQuery(ctx context.Context, rawQuery string) listAnswer {
-	code, header, body, err := roundTrip(ctx, http.MethodGet, r.baseURL+"/v1/workEngagements?"+rawQuery, http.Header{}, nil)
-	if err != nil {
-		return listAnswer{answer: answer{err: err}}
-	}
-	a := listAnswer{answer: answer{http: code, header: header}}
-	if code != http.StatusOK {
-		a.err = statusFromJSON(code, body)
+	ans, body := r.exchange(ctx, http.MethodGet, "/v1/workEngagements?"+rawQuery, nil)
+	a := listAnswer{answer: ans}
+	if a.err != nil {
 		return a
 	}
 	a.resp = new(accountsv1.ListWorkEngagementsResponse)

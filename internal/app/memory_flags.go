@@ -14,7 +14,7 @@ import (
 type memoryLimitSetting struct{ autoSetting[int64] }
 
 func memoryLimitFlag(p *int64) *memoryLimitSetting {
-	return &memoryLimitSetting{autoSetting[int64]{p: p, word: "size", auto: autoMemoryLimit}}
+	return &memoryLimitSetting{autoSetting[int64]{typed[int64]{p, autoMemoryLimit}, "size"}}
 }
 
 func (s *memoryLimitSetting) rule() string {
@@ -34,7 +34,7 @@ func (s *memoryLimitSetting) parse(text string) error {
 	case n >= noMemoryLimit:
 		return errors.New("must be less than 8EiB")
 	}
-	*s.p = int64(n)
+	s.set(int64(n))
 	return nil
 }
 
@@ -56,7 +56,7 @@ func memoryLimitUsage() string {
 type gcPercentSetting struct{ autoSetting[int] }
 
 func gcPercentFlag(p *int) *gcPercentSetting {
-	return &gcPercentSetting{autoSetting[int]{p: p, word: "percent", auto: autoGCPercent}}
+	return &gcPercentSetting{autoSetting[int]{typed[int]{p, autoGCPercent}, "percent"}}
 }
 
 func (s *gcPercentSetting) rule() string {
@@ -68,7 +68,7 @@ func (s *gcPercentSetting) parse(text string) error {
 		return nil
 	}
 	if text == "off" {
-		*s.p = gcOff
+		s.set(gcOff)
 		return nil
 	}
 	n, err := strconv.Atoi(text)
@@ -78,21 +78,19 @@ func (s *gcPercentSetting) parse(text string) error {
 	if n < 1 || n > maxGCPercent {
 		return fmt.Errorf("must be between 1 and %d, or off or auto", maxGCPercent)
 	}
-	*s.p = n
+	s.set(n)
 	return nil
 }
 
 // autoSetting is the part of a setting whose default is "auto": decided at
-// start from the environment, stored as the value auto.
+// start from the environment, stored as the default value.
 type autoSetting[T int | int64] struct {
-	p    *T
+	typed[T]
 	word string // the type word --help shows
-	auto T
 }
 
 func (s *autoSetting[T]) kind() string        { return s.word }
 func (s *autoSetting[T]) defaultText() string { return "auto" }
-func (s *autoSetting[T]) setDefault()         { *s.p = s.auto }
 
 // parseAuto sets the value to auto when text says "auto", and reports
 // whether it did.
@@ -100,7 +98,7 @@ func (s *autoSetting[T]) parseAuto(text string) bool {
 	if text != "auto" {
 		return false
 	}
-	*s.p = s.auto
+	s.setDefault()
 	return true
 }
 

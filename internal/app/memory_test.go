@@ -261,30 +261,10 @@ func assertBudgetLogged(t *testing.T, out string, logged []string, tooSmall stri
 	}
 }
 
-// TestRunRefusesMemoryValues: a value out of range, or a flag set together
-// with the Go runtime's variable for the same thing, stops the start with
-// one line, before the runtime is touched.
+// TestRunRefusesMemoryValues: a flag set together with the Go runtime's
+// variable for the same thing stops the start with one line, before the
+// runtime is touched. (Values out of range are in refusals, config_test.go.)
 func TestRunRefusesMemoryValues(t *testing.T) {
-	values := []struct{ flag, env, value, why string }{
-		{"memory-limit", "FACADE_MEMORY_LIMIT", "12MiB", "must be at least 16MiB"},
-		{"memory-limit", "FACADE_MEMORY_LIMIT", "0", "must be at least 16MiB"},
-		{"memory-limit", "FACADE_MEMORY_LIMIT", "-1GiB", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
-		{"memory-limit", "FACADE_MEMORY_LIMIT", "lots", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
-		{"memory-limit", "FACADE_MEMORY_LIMIT", "off", "not a size (use e.g. 200MiB or 1GiB, or auto)"},
-		{"memory-limit", "FACADE_MEMORY_LIMIT", "9EiB", "must be less than 8EiB"},
-		{"gc-percent", "FACADE_GC_PERCENT", "0", "must be between 1 and 100000, or off or auto"},
-		{"gc-percent", "FACADE_GC_PERCENT", "100001", "must be between 1 and 100000, or off or auto"},
-		{"gc-percent", "FACADE_GC_PERCENT", "-1", "must be between 1 and 100000, or off or auto"},
-		{"gc-percent", "FACADE_GC_PERCENT", "50%", "not an integer, off or auto"},
-	}
-	for _, v := range values {
-		t.Run(v.flag+"="+v.value+"/flag", func(t *testing.T) {
-			assertRefused(t, []string{"--" + v.flag + "=" + v.value}, nil, fmt.Sprintf("--%s (%s) = %q: %s", v.flag, v.env, v.value, v.why))
-		})
-		t.Run(v.flag+"="+v.value+"/env", func(t *testing.T) {
-			assertRefused(t, nil, map[string]string{v.env: v.value}, fmt.Sprintf("%s (--%s) = %q: %s", v.env, v.flag, v.value, v.why))
-		})
-	}
 	both := []struct {
 		name string
 		args []string

@@ -78,6 +78,9 @@ func TestTokens(t *testing.T) {
 		if a := tr.Get(bearer(callCtx(t), "good-token"), req); a.err != nil {
 			t.Errorf("%s Get with the right token returned %v", tr.name, a.err)
 		}
+		if a := tr.List(bearer(callCtx(t), "good-token"), &accountsv1.ListWorkEngagementsRequest{}); a.err != nil {
+			t.Errorf("%s List with the right token returned %v", tr.name, a.err)
+		}
 	}
 	conn := dial(t, env.grpcAddr, insecure.NewCredentials())
 	if resp, err := healthpb.NewHealthClient(conn).Check(callCtx(t), &healthpb.HealthCheckRequest{}); err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {

@@ -29,7 +29,7 @@ type hidden interface{ hidesText() }
 
 // settingType is what a setting's value may be.
 type settingType interface {
-	bool | int | float64 | time.Duration | string
+	bool | int | int64 | float64 | time.Duration | string
 }
 
 // typed is the part every setting has: where its value goes and its
@@ -46,7 +46,7 @@ func (s typed[T]) kind() string {
 	switch any(s.def).(type) {
 	case bool:
 		return ""
-	case int:
+	case int, int64:
 		return "int"
 	case float64:
 		return "float"

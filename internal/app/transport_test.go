@@ -117,7 +117,23 @@ func itemURL(id string, q url.Values) string {
 	return path
 }
 
+// do makes one REST call and reads a 200's body as the work engagement a
+// Create, Get or Update answers (a Delete's is not read).
 func (r restTransport) do(ctx context.Context, method, path string, body []byte) answer {
+	a, respBody := r.exchange(ctx, method, path, body)
+	if a.err == nil && method != http.MethodDelete {
+		// The REST form's nulls read as unset fields.
+		a.we = new(accountsv1.WorkEngagement)
+		if err := protojson.Unmarshal(respBody, a.we); err != nil {
+			a.err = fmt.Errorf("REST answered 200 with %q, not a work engagement: %v", respBody, err)
+		}
+	}
+	return a
+}
+
+// exchange makes one REST call, the outgoing metadata of ctx sent as
+// headers, and returns how it ended with, on a 200, the body to read.
+func (r restTransport) exchange(ctx context.Context, method, path string, body []byte) (answer, []byte) {
 	header := http.Header{}
 	md, _ := metadata.FromOutgoingContext(ctx)
 	for k, vs := range md {
@@ -130,20 +146,13 @@ func (r restTransport) do(ctx context.Context, method, path string, body []byte)
 	}
 	code, respHeader, respBody, err := roundTrip(ctx, method, r.baseURL+path, header, body)
 	if err != nil {
-		return answer{err: err}
+		return answer{err: err}, nil
 	}
 	a := answer{http: code, header: respHeader}
-	switch {
-	case code != http.StatusOK:
+	if code != http.StatusOK {
 		a.err = statusFromJSON(code, respBody)
-	case method != http.MethodDelete:
-		// The REST form's nulls read as unset fields.
-		a.we = new(accountsv1.WorkEngagement)
-		if err := protojson.Unmarshal(respBody, a.we); err != nil {
-			a.err = fmt.Errorf("REST answered 200 with %q, not a work engagement: %v", respBody, err)
-		}
 	}
-	return a
+	return a, respBody
 }
 
 // roundTrip makes one HTTP request, following no redirect.

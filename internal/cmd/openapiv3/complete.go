@@ -91,10 +91,7 @@ func (c *completer) method(md protoreflect.MethodDescriptor) error {
 			return err
 		}
 	}
-	if err := completeErrorSchemas(op); err != nil {
-		return err
-	}
-	if err := addBodyResponses(op, rule); err != nil {
+	if err := completeErrors(op, rule); err != nil {
 		return err
 	}
 	constrainParameters(op, md.Input())
@@ -235,4 +232,12 @@ func (c *completer) value(ref *openapi3.SchemaRef, fd protoreflect.FieldDescript
 		return nullable(ref)
 	}
 	return ref
+}
+
+// wellKnown reports whether md is one of protobuf's well-known types, which
+// protojson writes in a JSON form of their own (complete's freeForm for
+// Struct and Value, a string for a Timestamp), not as an object of their
+// fields.
+func wellKnown(md protoreflect.MessageDescriptor) bool {
+	return strings.HasPrefix(string(md.FullName()), "google.protobuf.")
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"maps"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -54,10 +53,10 @@ func requestForm(ref *openapi3.SchemaRef, md protoreflect.MessageDescriptor, par
 }
 
 // holdsCollection reports whether md, a message of the contract's, has a
-// list or map field, itself or in a message it holds. The well-known types
-// are JSON of their own (complete's freeForm), not objects of their fields.
+// list or map field, itself or in a message it holds (not in a wellKnown
+// one).
 func holdsCollection(md protoreflect.MessageDescriptor, seen map[protoreflect.FullName]bool) bool {
-	if seen[md.FullName()] || strings.HasPrefix(string(md.FullName()), "google.protobuf.") {
+	if seen[md.FullName()] || wellKnown(md) {
 		return false
 	}
 	seen[md.FullName()] = true

@@ -19,15 +19,23 @@ const (
 	acceptPatchDescription = " The answer carries Accept-Patch: application/json."
 )
 
-// completeErrorSchemas gives each error answer of op whose content the
-// proto left without a schema the operation's default response's schema:
-// every error the facade answers is a google.rpc.Status, which the proto's
-// responses need not repeat.
-func completeErrorSchemas(op *openapi3.Operation) error {
+// completeErrors gives op, the operation of rule, the error answers the
+// proto leaves out, each with the content of op's default response (the
+// google.rpc.Status every failing status answers with).
+func completeErrors(op *openapi3.Operation, rule *annotations.HttpRule) error {
 	def, err := defaultContent(op)
 	if err != nil {
 		return err
 	}
+	completeErrorSchemas(op, def)
+	return addBodyResponses(op, rule, def)
+}
+
+// completeErrorSchemas gives each error answer of op whose content the
+// proto left without a schema the schema of def, the default response's
+// content: every error the facade answers is a google.rpc.Status, which the
+// proto's responses need not repeat.
+func completeErrorSchemas(op *openapi3.Operation, def openapi3.Content) {
 	for code, resp := range op.Responses.Map() {
 		if code == "default" || strings.HasPrefix(code, "2") || resp.Value == nil {
 			continue
@@ -41,7 +49,6 @@ func completeErrorSchemas(op *openapi3.Operation) error {
 			}
 		}
 	}
-	return nil
 }
 
 // defaultContent is the content of op's default response, the error every
@@ -56,15 +63,11 @@ func defaultContent(op *openapi3.Operation) (openapi3.Content, error) {
 
 // addBodyResponses adds the 413 and 415 answers to op, the operation of
 // rule, when rule takes a body; a PATCH's 415 also names the Accept-Patch
-// header it carries. Their content is the error every other status has, the
-// operation's default response (a google.rpc.Status).
-func addBodyResponses(op *openapi3.Operation, rule *annotations.HttpRule) error {
+// header it carries. Their content is def, the error every other status
+// has (the default response's, a google.rpc.Status).
+func addBodyResponses(op *openapi3.Operation, rule *annotations.HttpRule, def openapi3.Content) error {
 	if rule.GetBody() == "" {
 		return nil
-	}
-	def, err := defaultContent(op)
-	if err != nil {
-		return err
 	}
 	notJSON := notJSONDescription
 	if rule.GetPatch() != "" {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"strings"
-
 	"buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/options"
@@ -79,8 +77,7 @@ func boundFields(md protoreflect.MessageDescriptor, prefix string, fields map[st
 		if alias := schema.GetFieldConfiguration().GetPathParamName(); alias != "" {
 			fields[alias] = fd
 		}
-		if m := fd.Message(); m != nil && !fd.IsList() && !fd.IsMap() && !open[m.FullName()] &&
-			!strings.HasPrefix(string(m.FullName()), "google.protobuf.") {
+		if m := fd.Message(); m != nil && !fd.IsList() && !fd.IsMap() && !open[m.FullName()] && !wellKnown(m) {
 			boundFields(m, path+".", fields, open)
 		}
 	}
