@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 	"github.com/pigello-facade/pigello-facade/internal/testkit"
 	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -118,11 +116,7 @@ func TestValidationSkipsReadOnlyFieldsOfACreate(t *testing.T) {
 	validate := ValidationInterceptor(protovalidate.GlobalValidator)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reached := false
-			_, err := validate(t.Context(), tt.call.req, &grpc.UnaryServerInfo{FullMethod: tt.call.method}, func(context.Context, any) (any, error) {
-				reached = true
-				return nil, nil
-			})
+			reached, err := callUnary(t, validate, t.Context(), tt.call.method, tt.call.req)
 			if tt.wantField == "" {
 				if err != nil || !reached {
 					t.Fatalf("the interceptor returned %v (handler reached: %v), want the request passed on", err, reached)
