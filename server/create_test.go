@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"github.com/pigello-facade/pigello-facade/internal/testkit"
-	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -167,7 +165,7 @@ func TestCreatesRecognised(t *testing.T) {
 // object it stored; Pigello's field errors name fields of work_engagement.
 func TestCreateCallsPigello(t *testing.T) {
 	var method, path, body string
-	pigello := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := setupPigelloFunc(t, func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		method, path, body = r.Method, r.URL.Path, string(b)
 		w.Header().Set("Content-Type", "application/json")
@@ -178,13 +176,7 @@ func TestCreateCallsPigello(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusCreated)
 		_, _ = io.WriteString(w, `{"id":"`+testID+`","name":"n","color_code":null}`)
-	}))
-	t.Cleanup(pigello.Close)
-	client, err := upstream.New(pigello.URL, upstream.NewHTTPClient())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(client)
+	})
 	got, err := s.CreateWorkEngagement(t.Context(), &accountsv1.CreateWorkEngagementRequest{WorkEngagement: &accountsv1.WorkEngagement{Id: "ignored", Name: "n"}})
 	if err != nil || got.GetId() != testID || got.GetName() != "n" {
 		t.Fatalf("Create returned %v, %v; want the object Pigello stored", got, err)
