@@ -19,13 +19,20 @@ import (
 // request with status and body.
 func setupPigello(t *testing.T, code int, body string) *Server {
 	t.Helper()
-	pigello := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return setupPigelloFunc(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(code)
 		_, _ = w.Write([]byte(body))
-	}))
-	t.Cleanup(pigello.Close)
-	client, err := upstream.New(pigello.URL, upstream.NewHTTPClient())
+	})
+}
+
+// setupPigelloFunc returns a Server in front of a Pigello that answers
+// with pigello.
+func setupPigelloFunc(t *testing.T, pigello http.HandlerFunc) *Server {
+	t.Helper()
+	srv := httptest.NewServer(pigello)
+	t.Cleanup(srv.Close)
+	client, err := upstream.New(srv.URL, upstream.NewHTTPClient())
 	if err != nil {
 		t.Fatal(err)
 	}

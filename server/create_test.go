@@ -1,11 +1,9 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -14,9 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
 	"github.com/pigello-facade/pigello-facade/internal/testkit"
-	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -118,11 +114,7 @@ func TestValidationSkipsReadOnlyFieldsOfACreate(t *testing.T) {
 	validate := ValidationInterceptor(protovalidate.GlobalValidator)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			reached := false
-			_, err := validate(t.Context(), tt.call.req, &grpc.UnaryServerInfo{FullMethod: tt.call.method}, func(context.Context, any) (any, error) {
-				reached = true
-				return nil, nil
-			})
+			reached, err := callUnary(t, validate, t.Context(), tt.call.method, tt.call.req)
 			if tt.wantField == "" {
 				if err != nil || !reached {
 					t.Fatalf("the interceptor returned %v (handler reached: %v), want the request passed on", err, reached)
@@ -173,7 +165,7 @@ func TestCreatesRecognised(t *testing.T) {
 // object it stored; Pigello's field errors name fields of work_engagement.
 func TestCreateCallsPigello(t *testing.T) {
 	var method, path, body string
-	pigello := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := setupPigelloFunc(t, func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		method, path, body = r.Method, r.URL.Path, string(b)
 		w.Header().Set("Content-Type", "application/json")
@@ -184,13 +176,7 @@ func TestCreateCallsPigello(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusCreated)
 		_, _ = io.WriteString(w, `{"id":"`+testID+`","name":"n","color_code":null}`)
-	}))
-	t.Cleanup(pigello.Close)
-	client, err := upstream.New(pigello.URL, upstream.NewHTTPClient())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(client)
+	})
 	got, err := s.CreateWorkEngagement(t.Context(), &accountsv1.CreateWorkEngagementRequest{WorkEngagement: &accountsv1.WorkEngagement{Id: "ignored", Name: "n"}})
 	if err != nil || got.GetId() != testID || got.GetName() != "n" {
 		t.Fatalf("Create returned %v, %v; want the object Pigello stored", got, err)

@@ -25,36 +25,43 @@ import (
 )
 
 // TestToStatusUpstreamTable spells the reasons out rather than naming the
-// Reason constants: it proves the values clients see on the wire.
+// Reason constants: it proves the values clients see on the wire. Pigello's
+// detail reaches the caller only from a refusal the caller can act on,
+// never from a failure (5xx).
 func TestToStatusUpstreamTable(t *testing.T) {
+	const pigelloDetail = "Pigello's own words"
 	tests := []struct {
 		status int
 		code   codes.Code
 		reason string
+		detail bool // Pigello's detail is in the message
 	}{
-		{400, codes.InvalidArgument, "PIGELLO_BAD_REQUEST"},
-		{401, codes.Internal, "PIGELLO_UNAUTHENTICATED"},
-		{403, codes.PermissionDenied, "PIGELLO_PERMISSION_DENIED"},
-		{404, codes.NotFound, "PIGELLO_NOT_FOUND"},
-		{409, codes.Aborted, "PIGELLO_CONFLICT"},
-		{412, codes.FailedPrecondition, "PIGELLO_PRECONDITION_FAILED"},
-		{429, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED"},
-		{500, codes.Internal, "PIGELLO_INTERNAL_ERROR"},
-		{501, codes.Unimplemented, "PIGELLO_NOT_IMPLEMENTED"},
-		{502, codes.Unavailable, "PIGELLO_UNAVAILABLE"},
-		{503, codes.Unavailable, "PIGELLO_UNAVAILABLE"},
-		{504, codes.DeadlineExceeded, "PIGELLO_TIMEOUT"},
-		{302, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS"},
-		{418, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS"},
-		{507, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS"},
+		{400, codes.InvalidArgument, "PIGELLO_BAD_REQUEST", true},
+		{401, codes.Internal, "PIGELLO_UNAUTHENTICATED", false},
+		{403, codes.PermissionDenied, "PIGELLO_PERMISSION_DENIED", true},
+		{404, codes.NotFound, "PIGELLO_NOT_FOUND", false},
+		{409, codes.Aborted, "PIGELLO_CONFLICT", true},
+		{412, codes.FailedPrecondition, "PIGELLO_PRECONDITION_FAILED", true},
+		{429, codes.ResourceExhausted, "PIGELLO_RATE_LIMITED", false},
+		{500, codes.Internal, "PIGELLO_INTERNAL_ERROR", false},
+		{501, codes.Unimplemented, "PIGELLO_NOT_IMPLEMENTED", false},
+		{502, codes.Unavailable, "PIGELLO_UNAVAILABLE", false},
+		{503, codes.Unavailable, "PIGELLO_UNAVAILABLE", false},
+		{504, codes.DeadlineExceeded, "PIGELLO_TIMEOUT", false},
+		{302, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS", false},
+		{418, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS", false},
+		{507, codes.Unknown, "PIGELLO_UNEXPECTED_STATUS", false},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
-			st := toStatus(context.Background(), &upstream.Error{StatusCode: tt.status, Detail: "d"}, "")
+			st := toStatus(context.Background(), &upstream.Error{StatusCode: tt.status, Detail: pigelloDetail}, "")
 			testkit.AssertStatus(t, st.Err(), tt.code, tt.reason)
 			info := testkit.ErrorInfo(st)
 			if got, want := info.GetMetadata()["upstream_status"], fmt.Sprint(tt.status); got != want {
 				t.Errorf("upstream_status = %q, want %q", got, want)
+			}
+			if got := strings.Contains(st.Message(), pigelloDetail); got != tt.detail {
+				t.Errorf("message %q holds Pigello's detail: %v, want %v", st.Message(), got, tt.detail)
 			}
 		})
 	}

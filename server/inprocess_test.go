@@ -4,11 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	accountsv1 "github.com/pigello-facade/pigello-facade/gen/pigello/accounts/v1"
-	"github.com/pigello-facade/pigello-facade/upstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -26,15 +24,9 @@ func TestInProcessRunsInterceptors(t *testing.T) {
 			return h(ctx, req)
 		}
 	}
-	pigello := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	svc := setupPigelloFunc(t, func(_ http.ResponseWriter, r *http.Request) {
 		t.Errorf("Pigello received %s %s", r.Method, r.URL.Path)
-	}))
-	t.Cleanup(pigello.Close)
-	client, err := upstream.New(pigello.URL, upstream.NewHTTPClient())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := New(client)
+	})
 	local := NewInProcess(svc, Config{
 		Logger:            slog.New(slog.DiscardHandler),
 		UnaryInterceptors: []grpc.UnaryServerInterceptor{record("first"), record("second")},

@@ -32,9 +32,11 @@ var acceptOnly = tokenFunc(func(a string) error {
 	return auth.ErrInvalidToken
 })
 
-func callUnary(t *testing.T, i grpc.UnaryServerInterceptor, ctx context.Context, method string) (reached bool, err error) {
+// callUnary runs req, a request of method, through i, and reports whether
+// i handed it on to the handler.
+func callUnary(t *testing.T, i grpc.UnaryServerInterceptor, ctx context.Context, method string, req any) (reached bool, err error) {
 	t.Helper()
-	_, err = i(ctx, nil, &grpc.UnaryServerInfo{FullMethod: method}, func(context.Context, any) (any, error) {
+	_, err = i(ctx, req, &grpc.UnaryServerInfo{FullMethod: method}, func(context.Context, any) (any, error) {
 		reached = true
 		return nil, nil
 	})
@@ -63,7 +65,7 @@ func TestAuthUnaryInterceptor(t *testing.T) {
 				md.Append("authorization", v)
 			}
 			ctx := metadata.NewIncomingContext(context.Background(), md)
-			reached, err := callUnary(t, AuthUnaryInterceptor(acceptOnly), ctx, tt.method)
+			reached, err := callUnary(t, AuthUnaryInterceptor(acceptOnly), ctx, tt.method, nil)
 			if tt.reason == "" {
 				if err != nil || !reached {
 					t.Fatalf("call returned %v (reached handler: %v), want it let through", err, reached)
@@ -137,7 +139,7 @@ func TestPassThroughInterceptor(t *testing.T) {
 			md := all()
 			tt.edit(md)
 			ctx := metadata.NewIncomingContext(context.Background(), md)
-			reached, err := callUnary(t, PassThroughInterceptor(), ctx, rpc)
+			reached, err := callUnary(t, PassThroughInterceptor(), ctx, rpc, nil)
 			if tt.code == codes.OK {
 				if err != nil || !reached {
 					t.Fatalf("call returned %v (reached: %v), want it let through", err, reached)

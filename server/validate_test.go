@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -51,6 +52,19 @@ func TestContractRules(t *testing.T) {
 		{"update: mask with sub-path", update(&accountsv1.WorkEngagement{Name: "n"}, "name.x"), "update_mask"},
 		{"update: mask organization.id", update(&accountsv1.WorkEngagement{}, "organization.id"), ""},
 		{"update: mask *", update(&accountsv1.WorkEngagement{Name: "n"}, "*"), ""},
+		{"list: empty", &accountsv1.ListWorkEngagementsRequest{}, ""},
+		{"list: page size above the cap (coerced, not refused)", &accountsv1.ListWorkEngagementsRequest{PageSize: math.MaxInt32}, ""},
+		{"list: negative page size", &accountsv1.ListWorkEngagementsRequest{PageSize: -1}, "page_size"},
+		{"list: search of 255 characters", &accountsv1.ListWorkEngagementsRequest{Search: strings.Repeat("ö", 255)}, ""},
+		{"list: search with spaces and punctuation", &accountsv1.ListWorkEngagementsRequest{Search: " a&b=c?#/ "}, ""},
+		{"list: search of 256 characters", &accountsv1.ListWorkEngagementsRequest{Search: strings.Repeat("a", 256)}, "search"},
+		{"list: search with a newline", &accountsv1.ListWorkEngagementsRequest{Search: "a\nb"}, "search"},
+		{"list: search with NUL", &accountsv1.ListWorkEngagementsRequest{Search: "a\x00"}, "search"},
+		{"list: search with DEL", &accountsv1.ListWorkEngagementsRequest{Search: "\x7f"}, "search"},
+		{"list: search with a C1 control", &accountsv1.ListWorkEngagementsRequest{Search: "a\u0085"}, "search"},
+		{"list: page token of 1025", &accountsv1.ListWorkEngagementsRequest{PageToken: strings.Repeat("a", 1025)}, "page_token"},
+		{"list: filter of 2049", &accountsv1.ListWorkEngagementsRequest{Filter: strings.Repeat("a", 2049)}, "filter"},
+		{"list: order by of 513", &accountsv1.ListWorkEngagementsRequest{OrderBy: strings.Repeat("a", 513)}, "order_by"},
 	}
 	v, err := protovalidate.New()
 	if err != nil {

@@ -15,8 +15,9 @@
 //
 // Credentials never appear in logs, errors or formatted output: [Credentials]
 // masks itself for fmt and log/slog, errors carry no URL or header value, and
-// [NewHTTPClient] refuses to follow redirects, because net/http would forward
-// the custom X-PIGELLO-* headers to whatever host a redirect names.
+// a [Client] never follows a redirect (it sends with its http.Client's
+// transport alone, see [New]), because net/http would forward the custom
+// X-PIGELLO-* headers to whatever host a redirect names.
 //
 // Resilience is opt-in and decided in one place too: WithRetryPolicy
 // retries GET and DELETE after transport failures and 429/502/503/504 with

@@ -185,7 +185,11 @@ func TestListRetried(t *testing.T) {
 	if s.requests() != 2 {
 		t.Errorf("server saw %d requests, want 2", s.requests())
 	}
-	for _, e := range events.got() {
+	got := events.got()
+	if len(got) != 2 {
+		t.Errorf("observer saw %d events, want one per attempt, 2", len(got))
+	}
+	for _, e := range got {
 		if e.Operation != "ListWorkEngagements" || e.Method != http.MethodGet {
 			t.Errorf("event %+v, want operation ListWorkEngagements, GET", e)
 		}

@@ -37,9 +37,11 @@ func stallingClient(t *testing.T, stall int) *http.Client {
 // not.
 func TestOutcomeUnknown(t *testing.T) {
 	attemptTimeout := WithAttemptTimeout(50 * time.Millisecond)
+	// A create is no more idempotent than an update: the same rules.
+	writes := []string{http.MethodPatch, http.MethodPost}
 	tests := []struct {
 		name     string
-		method   string
+		methods  []string
 		refuse   int                // dials refused, every one of a call's when 3
 		stall    int                // dials that hang until the test ends
 		replies  []http.HandlerFunc // the requests' fates, the last repeating; nil: okFor
@@ -49,90 +51,73 @@ func TestOutcomeUnknown(t *testing.T) {
 		want     error // also in the chain; nil for success
 		requests int   // that reached the server
 	}{
-		{name: "PATCH reset after the request was read", method: http.MethodPatch, replies: []http.HandlerFunc{reset, okFor},
+		{methods: writes, name: "reset after the request was read", replies: []http.HandlerFunc{reset, okFor},
 			unknown: true, want: ErrUnreachable, requests: 1},
-		{name: "PATCH connection closed after the request was read", method: http.MethodPatch, replies: []http.HandlerFunc{hangUp, okFor},
+		{methods: writes, name: "connection closed after the request was read", replies: []http.HandlerFunc{hangUp, okFor},
 			unknown: true, want: ErrUnreachable, requests: 1},
-		{name: "PATCH answer cut short", method: http.MethodPatch, replies: []http.HandlerFunc{cutShort, okFor},
+		{methods: writes, name: "answer cut short", replies: []http.HandlerFunc{cutShort, okFor},
 			unknown: true, want: ErrUnreachable, requests: 1},
-		{name: "PATCH attempt timed out awaiting the answer", method: http.MethodPatch, replies: []http.HandlerFunc{stallUntilGone, okFor}, opts: []Option{attemptTimeout},
+		{methods: writes, name: "attempt timed out awaiting the answer", replies: []http.HandlerFunc{stallUntilGone, okFor}, opts: []Option{attemptTimeout},
 			unknown: true, want: ErrAttemptTimeout, requests: 1},
-		{name: "PATCH caller's deadline passed awaiting the answer", method: http.MethodPatch, replies: []http.HandlerFunc{stallUntilGone, okFor}, deadline: 50 * time.Millisecond,
+		{methods: writes, name: "caller's deadline passed awaiting the answer", replies: []http.HandlerFunc{stallUntilGone, okFor}, deadline: 50 * time.Millisecond,
 			unknown: true, want: context.DeadlineExceeded, requests: 1},
-		{name: "PATCH every dial refused", method: http.MethodPatch, refuse: 3,
+		{methods: writes, name: "every dial refused", refuse: 3,
 			want: ErrUnreachable, requests: 0},
-		{name: "PATCH dial refused, then retried", method: http.MethodPatch, refuse: 1,
+		{methods: writes, name: "dial refused, then retried", refuse: 1,
 			requests: 1},
 		// The retried attempt must connect and be answered within the same
 		// bound, so it is generous for a loaded machine.
-		{name: "PATCH attempt timed out while dialling, then retried", method: http.MethodPatch, stall: 1, opts: []Option{WithAttemptTimeout(time.Second)},
+		{methods: writes, name: "attempt timed out while dialling, then retried", stall: 1, opts: []Option{WithAttemptTimeout(time.Second)},
 			requests: 1},
-		{name: "PATCH 503 is an answer", method: http.MethodPatch, replies: []http.HandlerFunc{respond(503, ""), okFor},
+		{methods: writes, name: "503 is an answer", replies: []http.HandlerFunc{respond(503, ""), okFor},
 			want: &Error{}, requests: 1},
-		// A create is no more idempotent than an update: the same rules.
-		{name: "POST reset after the request was read", method: http.MethodPost, replies: []http.HandlerFunc{reset, okFor},
-			unknown: true, want: ErrUnreachable, requests: 1},
-		{name: "POST connection closed after the request was read", method: http.MethodPost, replies: []http.HandlerFunc{hangUp, okFor},
-			unknown: true, want: ErrUnreachable, requests: 1},
-		{name: "POST answer cut short", method: http.MethodPost, replies: []http.HandlerFunc{cutShort, okFor},
-			unknown: true, want: ErrUnreachable, requests: 1},
-		{name: "POST attempt timed out awaiting the answer", method: http.MethodPost, replies: []http.HandlerFunc{stallUntilGone, okFor}, opts: []Option{attemptTimeout},
-			unknown: true, want: ErrAttemptTimeout, requests: 1},
-		{name: "POST caller's deadline passed awaiting the answer", method: http.MethodPost, replies: []http.HandlerFunc{stallUntilGone, okFor}, deadline: 50 * time.Millisecond,
-			unknown: true, want: context.DeadlineExceeded, requests: 1},
-		{name: "POST every dial refused", method: http.MethodPost, refuse: 3,
-			want: ErrUnreachable, requests: 0},
-		{name: "POST dial refused, then retried", method: http.MethodPost, refuse: 1,
-			requests: 1},
-		{name: "POST attempt timed out while dialling, then retried", method: http.MethodPost, stall: 1, opts: []Option{WithAttemptTimeout(time.Second)},
-			requests: 1},
-		{name: "POST 503 is an answer", method: http.MethodPost, replies: []http.HandlerFunc{respond(503, ""), okFor},
-			want: &Error{}, requests: 1},
-		{name: "GET reset, then retried", method: http.MethodGet, replies: []http.HandlerFunc{reset, okFor},
+		{methods: []string{http.MethodGet}, name: "reset, then retried", replies: []http.HandlerFunc{reset, okFor},
 			requests: 2},
-		{name: "DELETE whose every answer is lost", method: http.MethodDelete, replies: []http.HandlerFunc{reset},
+		{methods: []string{http.MethodDelete}, name: "every answer lost", replies: []http.HandlerFunc{reset},
 			want: ErrUnreachable, requests: 3},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newScript(okFor)
-			if tt.replies != nil {
-				s = newScript(tt.replies...)
-			}
-			hc, _ := refusingClient(t, tt.refuse)
-			if tt.stall > 0 {
-				hc = stallingClient(t, tt.stall)
-			}
-			opts := append([]Option{WithCredentials(testCreds)}, tt.opts...)
-			c, _ := setupWith(t, s.ServeHTTP, hc, retrying(&recorder{}, opts...)...)
-			ctx := t.Context()
-			if tt.deadline > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, tt.deadline)
-				defer cancel()
-			}
-			err := callWith(ctx, t, c, tt.method, testID)
-			if got := errors.Is(err, ErrOutcomeUnknown); got != tt.unknown {
-				t.Errorf("%s returned %v: ErrOutcomeUnknown in the chain is %v, want %v", tt.method, err, got, tt.unknown)
-			}
-			switch want := tt.want.(type) {
-			case nil:
-				if err != nil {
-					t.Errorf("%s returned %v, want success", tt.method, err)
+		for _, method := range tt.methods {
+			t.Run(method+" "+tt.name, func(t *testing.T) {
+				s := newScript(okFor)
+				if tt.replies != nil {
+					s = newScript(tt.replies...)
 				}
-			case *Error:
-				if !errors.As(err, &want) {
-					t.Errorf("%s returned %v, want an *Error", tt.method, err)
+				hc, _ := refusingClient(t, tt.refuse)
+				if tt.stall > 0 {
+					hc = stallingClient(t, tt.stall)
 				}
-			default:
-				if !errors.Is(err, want) {
-					t.Errorf("%s returned %v, want %v in the chain", tt.method, err, want)
+				opts := append([]Option{WithCredentials(testCreds)}, tt.opts...)
+				c, _ := setupWith(t, s.ServeHTTP, hc, retrying(&recorder{}, opts...)...)
+				ctx := t.Context()
+				if tt.deadline > 0 {
+					var cancel context.CancelFunc
+					ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+					defer cancel()
 				}
-			}
-			if s.requests() != tt.requests {
-				t.Errorf("%s: server saw %d requests, want %d", tt.method, s.requests(), tt.requests)
-			}
-		})
+				err := callWith(ctx, t, c, method, testID)
+				if got := errors.Is(err, ErrOutcomeUnknown); got != tt.unknown {
+					t.Errorf("%s returned %v: ErrOutcomeUnknown in the chain is %v, want %v", method, err, got, tt.unknown)
+				}
+				switch want := tt.want.(type) {
+				case nil:
+					if err != nil {
+						t.Errorf("%s returned %v, want success", method, err)
+					}
+				case *Error:
+					if !errors.As(err, &want) {
+						t.Errorf("%s returned %v, want an *Error", method, err)
+					}
+				default:
+					if !errors.Is(err, want) {
+						t.Errorf("%s returned %v, want %v in the chain", method, err, want)
+					}
+				}
+				if s.requests() != tt.requests {
+					t.Errorf("%s: server saw %d requests, want %d", method, s.requests(), tt.requests)
+				}
+			})
+		}
 	}
 }
 

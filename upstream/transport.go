@@ -37,15 +37,8 @@ func NewTransport() *http.Transport {
 // gRPC deadline propagates instead of being cut short or outlived by a fixed
 // client timeout.
 //
-// It never follows redirects. net/http strips Authorization and Cookie on a
-// redirect to another host, but not custom headers, so following one would
-// hand the X-PIGELLO-* credentials to that host. A redirect reaches the
-// caller as an *Error with the 3xx status.
+// It sets no redirect policy: the Client sends with its transport alone and
+// never follows a redirect, whatever the policy (see New).
 func NewHTTPClient() *http.Client {
-	return &http.Client{
-		Transport: NewTransport(),
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	return &http.Client{Transport: NewTransport()}
 }

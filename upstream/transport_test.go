@@ -2,7 +2,6 @@ package upstream
 
 import (
 	"crypto/tls"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -43,10 +42,5 @@ func TestNewHTTPClient(t *testing.T) {
 	if _, ok := hc.Transport.(*http.Transport); !ok {
 		t.Errorf("Transport is %T, want *http.Transport", hc.Transport)
 	}
-	if hc.CheckRedirect == nil {
-		t.Fatal("CheckRedirect is nil; redirects would be followed")
-	}
-	if err := hc.CheckRedirect(nil, nil); !errors.Is(err, http.ErrUseLastResponse) {
-		t.Errorf("CheckRedirect returned %v, want http.ErrUseLastResponse", err)
-	}
+	// No CheckRedirect: the Client never consults it (TestRedirectNotFollowed).
 }
